@@ -1,0 +1,60 @@
+// swift-tools-version: 6.1
+// s2s: a sequence-to-sequence (RNN + attention) translation toolkit for Linux.
+//
+// Dependencies point one way:
+//   s2s → S2SDecode / S2SEval → S2SModel → S2SLayers → S2SNumerics
+//   S2SText and S2SCorpus stand beside them and know nothing of the network.
+// System libraries each sit behind a target of their own: ICU behind a C shim whose header
+// carries no ICU types (Foundation ships its own ICU and the clang modules clash), oneDNN and
+// SQLite as system libraries.
+import PackageDescription
+
+let package = Package(
+    name: "s2s",
+    products: [
+        .executable(name: "s2s", targets: ["s2s"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+    ],
+    targets: [
+        // MARK: System libraries
+        .target(
+            name: "CICU",
+            path: "Sources/CICU",
+            linkerSettings: [.linkedLibrary("icui18n"), .linkedLibrary("icuuc"), .linkedLibrary("icudata")]
+        ),
+        .systemLibrary(name: "CDNNL", path: "Sources/CDNNL"),
+        .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3"),
+        // Fused elementwise kernels in C (runtime ISA dispatch) and the oneDNN helpers that
+        // Swift cannot import (function-like macros).
+        .target(name: "CKernels", dependencies: ["CDNNL"], path: "Sources/CKernels", linkerSettings: [.linkedLibrary("gomp")]),
+
+        // MARK: Libraries, one per stage
+        .target(name: "S2SNumerics", dependencies: ["CDNNL", "CKernels"]),
+        .target(name: "S2SText", dependencies: ["CICU"]),
+        .target(name: "S2SCorpus", dependencies: ["CSQLite", "S2SText", "S2SNumerics"]),
+        .target(name: "S2SLayers", dependencies: ["S2SNumerics"]),
+        .target(name: "S2SModel", dependencies: ["S2SLayers", "S2SNumerics", "S2SText", "S2SCorpus"]),
+        .target(name: "S2SEval", dependencies: []),
+        .target(name: "S2SDecode", dependencies: ["S2SModel", "S2SText"]),
+
+        // MARK: The command-line tool
+        .executableTarget(
+            name: "s2s",
+            dependencies: [
+                "S2SNumerics", "S2SText", "S2SCorpus", "S2SLayers", "S2SModel", "S2SDecode", "S2SEval",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+
+        // MARK: Tests (Swift Testing), one target per module
+        .testTarget(name: "S2SNumericsTests", dependencies: ["S2SNumerics"]),
+        .testTarget(name: "S2STextTests", dependencies: ["S2SText"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "S2SCorpusTests", dependencies: ["S2SCorpus", "S2SText"]),
+        .testTarget(name: "S2SLayersTests", dependencies: ["S2SLayers", "S2SNumerics"]),
+        .testTarget(name: "S2SModelTests", dependencies: ["S2SModel", "S2SLayers", "S2SNumerics", "S2SText", "S2SCorpus"]),
+        .testTarget(name: "S2SDecodeTests", dependencies: ["S2SDecode", "S2SModel"]),
+        .testTarget(name: "S2SEvalTests", dependencies: ["S2SEval"]),
+    ]
+)

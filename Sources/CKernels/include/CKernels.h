@@ -1,0 +1,9 @@
+#ifndef S2S_CKERNELS_H
+#define S2S_CKERNELS_H
+#include <stdint.h>
+
+/// OpenMP thread control for oneDNN (omp.h does not import cleanly into Swift).
+void s2s_set_num_threads(int32_t n);
+int32_t s2s_get_max_threads(void);
+
+#endif

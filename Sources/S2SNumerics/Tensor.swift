@@ -1,0 +1,107 @@
+/// Contiguous row-major `Float` storage with a shape.
+///
+/// A reference type on purpose: parameters, gradients and activation buffers are long-lived
+/// and shared between a layer's forward and backward pass; copying them would cost more than
+/// the math. Memory is 64-byte aligned so vector loops and the GEMM engine see aligned rows.
+public final class Tensor: @unchecked Sendable {
+    public private(set) var shape: [Int]
+    public let count: Int
+    public let data: UnsafeMutablePointer<Float>
+
+    /// A zero-filled tensor of the given shape.
+    public init(shape: [Int]) {
+        precondition(shape.allSatisfy { $0 >= 0 }, "Tensor: negative dimension in shape \(shape)")
+        self.shape = shape
+        self.count = shape.reduce(1, *)
+        let raw = UnsafeMutableRawPointer.allocate(byteCount: max(count, 1) * MemoryLayout<Float>.stride, alignment: 64)
+        data = raw.bindMemory(to: Float.self, capacity: max(count, 1))
+        data.initialize(repeating: 0, count: max(count, 1))
+    }
+
+    public convenience init(shape: [Int], values: [Float]) {
+        self.init(shape: shape)
+        precondition(values.count == count, "Tensor: \(values.count) values for shape \(shape)")
+        values.withUnsafeBufferPointer { data.update(from: $0.baseAddress!, count: count) }
+    }
+
+    public convenience init(shape: [Int], repeating value: Float) {
+        self.init(shape: shape)
+        data.update(repeating: value, count: count)
+    }
+
+    deinit { UnsafeMutableRawPointer(data).deallocate() }
+
+    public var buffer: UnsafeMutableBufferPointer<Float> { UnsafeMutableBufferPointer(start: data, count: count) }
+    public var array: [Float] { Array(buffer) }
+
+    public subscript(i: Int) -> Float {
+        get { data[i] }
+        set { data[i] = newValue }
+    }
+
+    public func zero() { data.update(repeating: 0, count: count) }
+
+    public func copy(from other: Tensor) {
+        precondition(other.count == count, "Tensor.copy: shape \(other.shape) into \(shape)")
+        data.update(from: other.data, count: count)
+    }
+
+    public func clone() -> Tensor {
+        let t = Tensor(shape: shape)
+        t.copy(from: self)
+        return t
+    }
+
+    /// Reinterpret the same elements under another shape (no copy).
+    public func reshape(_ newShape: [Int]) {
+        precondition(newShape.reduce(1, *) == count, "Tensor.reshape: \(shape) to \(newShape)")
+        shape = newShape
+    }
+
+    /// This tensor as a matrix: the last dimension is the columns, all others fold into rows.
+    public var matrix: Matrix {
+        let cols = shape.last ?? 1
+        return Matrix(data, rows: cols == 0 ? 0 : count / cols, cols: cols)
+    }
+
+    /// Rows `start..<start+n` of `matrix`, without copying (e.g. one time step of `[T*B, H]`).
+    public func rows(_ start: Int, _ n: Int) -> Matrix { matrix.rows(start, n) }
+}
+
+/// A non-owning row-major matrix view: `rows × cols` with a row stride (leading dimension).
+/// Views let the layers address one time step of a `[T, B, H]` buffer, or one gate block of
+/// a `[B, 4H]` buffer, without copying.
+public struct Matrix: @unchecked Sendable {
+    public let base: UnsafeMutablePointer<Float>
+    public let rows: Int
+    public let cols: Int
+    public let stride: Int
+
+    public init(_ base: UnsafeMutablePointer<Float>, rows: Int, cols: Int, stride: Int? = nil) {
+        let s = stride ?? cols
+        precondition(rows >= 0 && cols >= 0 && s >= cols, "Matrix: bad view rows \(rows) cols \(cols) stride \(s)")
+        self.base = base
+        self.rows = rows
+        self.cols = cols
+        self.stride = s
+    }
+
+    public subscript(r: Int, c: Int) -> Float {
+        get { base[r * stride + c] }
+        nonmutating set { base[r * stride + c] = newValue }
+    }
+
+    public func row(_ r: Int) -> UnsafeMutablePointer<Float> { base + r * stride }
+
+    public func rows(_ start: Int, _ n: Int) -> Matrix {
+        precondition(start >= 0 && n >= 0 && start + n <= rows, "Matrix.rows: \(start)..<\(start + n) of \(rows) rows")
+        return Matrix(base + start * stride, rows: n, cols: cols, stride: stride)
+    }
+
+    public func columns(_ start: Int, _ n: Int) -> Matrix {
+        precondition(start >= 0 && n >= 0 && start + n <= cols, "Matrix.columns: \(start)..<\(start + n) of \(cols) columns")
+        return Matrix(base + start, rows: rows, cols: n, stride: stride)
+    }
+
+    public var isContiguous: Bool { stride == cols || rows <= 1 }
+}

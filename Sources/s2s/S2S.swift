@@ -1,0 +1,24 @@
+import ArgumentParser
+
+/// The `s2s` command: one subcommand per stage of the pipeline.
+@main
+struct S2S: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "s2s",
+        abstract: "Sequence-to-sequence translation: corpus → vocabulary → training → translation → evaluation.",
+        version: "0.1.0",
+        subcommands: [
+            CorpusCommand.self,
+            VocabCommand.self,
+            TokenizeCommand.self,
+            DetokenizeCommand.self,
+            TrainCommand.self,
+            TranslateCommand.self,
+            EvaluateCommand.self,
+            AttentionCommand.self,
+            PlotCommand.self,
+            BenchCommand.self,
+            CheckFixtureCommand.self,
+        ]
+    )
+}
