@@ -1,4 +1,4 @@
-#include "CKernels.h"
+#include "threads.h"
 
 // oneDNN is built on the GNU OpenMP runtime; its symbols come in through libdnnl.
 extern void omp_set_num_threads(int);

@@ -1,10 +1,11 @@
 import ArgumentParser
 
+/// Benchmarks (run them from a release build; never timed in unit tests).
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Benchmarks: GEMM engine, training and decoding throughput."
+        abstract: "Benchmarks: GEMM engine, text pipeline, corpus store, training and decoding throughput.",
+        subcommands: [BenchGemmCommand.self, BenchTextCommand.self, BenchCorpusCommand.self,
+                      BenchTrainCommand.self, BenchDecodeCommand.self]
     )
-
-    func run() throws { throw NotBuiltYet(command: "bench") }
 }

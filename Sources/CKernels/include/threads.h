@@ -1,5 +1,5 @@
-#ifndef S2S_CKERNELS_H
-#define S2S_CKERNELS_H
+#ifndef S2S_THREADS_H
+#define S2S_THREADS_H
 #include <stdint.h>
 
 /// OpenMP thread control for oneDNN (omp.h does not import cleanly into Swift).
