@@ -1,0 +1,18 @@
+/// Unknown-word replacement (Luong et al. 2015): where the output says `<unk>`, copy the source
+/// token that the attention pointed at most strongly when that output token was produced.
+public enum UnknownWordReplacement {
+    /// - Parameters:
+    ///   - output: output tokens as strings (one per hypothesis token)
+    ///   - hypothesis: the hypothesis whose `attention` rows align with `output`
+    ///   - sourceTokens: the source tokens as strings (columns of the attention rows)
+    ///   - unknown: the string the vocabulary uses for the unknown token
+    public static func apply(output: [String], hypothesis: Hypothesis, sourceTokens: [String], unknown: String = "<unk>") -> [String] {
+        var result = output
+        for (t, token) in output.enumerated() where token == unknown && t < hypothesis.attention.count {
+            let row = hypothesis.attention[t]
+            guard let best = row.indices.max(by: { row[$0] < row[$1] }), best < sourceTokens.count else { continue }
+            result[t] = sourceTokens[best]
+        }
+        return result
+    }
+}
