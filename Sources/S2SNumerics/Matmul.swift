@@ -1,13 +1,5 @@
 import CDNNL
 
-/// Arithmetic used inside matrix products. Elementwise math and master weights are fp32 always.
-public enum Precision: String, Sendable, CaseIterable {
-    /// fp32 inputs, fp32 accumulation: the reference.
-    case fp32
-    /// bf16 inputs, fp32 accumulation (oneDNN, AMX or AVX512-BF16).
-    case bf16
-}
-
 /// GEMM on matrix views: `C = alpha · op(A) · op(B) + beta · C`, row-major.
 ///
 /// `beta = 1` accumulates, which is how weight gradients gather over time steps.
@@ -15,7 +7,8 @@ public enum Matmul {
     public static func gemm(
         _ a: Matrix, transA: Bool = false,
         _ b: Matrix, transB: Bool = false,
-        into c: Matrix, alpha: Float = 1, beta: Float = 0
+        into c: Matrix, alpha: Float = 1, beta: Float = 0,
+        precision: Precision = .fp32
     ) {
         let m = transA ? a.cols : a.rows
         let k = transA ? a.rows : a.cols
@@ -33,6 +26,19 @@ public enum Matmul {
             Int64(m), Int64(n), Int64(k), alpha,
             a.base, Int64(a.stride), b.base, Int64(b.stride), beta, c.base, Int64(c.stride))
         precondition(status == dnnl_success, "gemm: oneDNN sgemm failed with status \(status.rawValue)")
+    }
+
+    /// GEMM whose B operand is a weight tensor (viewed as `weight.matrix`), typically
+    /// `y = x · Wᵀ` (`transB: true`, W [out, in]) forward and `dx = dy · W` backward.
+    /// In bf16 the weight's packed copy is cached per `weight.version`: the optimizer must call
+    /// `weight.bumpVersion()` after changing it.
+    public static func gemm(
+        _ a: Matrix, transA: Bool = false,
+        weight: Tensor, transB: Bool = false,
+        into c: Matrix, alpha: Float = 1, beta: Float = 0,
+        precision: Precision = .fp32
+    ) {
+        gemm(a, transA: transA, weight.matrix, transB: transB, into: c, alpha: alpha, beta: beta, precision: precision)
     }
 
     static func scaleInPlace(_ c: Matrix, _ beta: Float) {

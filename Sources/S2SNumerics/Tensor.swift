@@ -7,6 +7,12 @@ public final class Tensor: @unchecked Sendable {
     public private(set) var shape: [Int]
     public let count: Int
     public let data: UnsafeMutablePointer<Float>
+    /// Bumped by whoever rewrites the values behind the GEMM's back (the optimizer after each
+    /// update, a checkpoint load). bf16 GEMMs cache a packed copy of a weight per version, so a
+    /// decoder that multiplies by the same weight at every step converts it once per update.
+    public private(set) var version: UInt64 = 0
+    /// Packed (bf16, engine layout) copies of this tensor, valid for `version` only.
+    var packedCache: AnyObject?
 
     /// A zero-filled tensor of the given shape.
     public init(shape: [Int]) {
@@ -37,6 +43,12 @@ public final class Tensor: @unchecked Sendable {
     public subscript(i: Int) -> Float {
         get { data[i] }
         set { data[i] = newValue }
+    }
+
+    /// Marks the values as changed, invalidating packed copies (call after every optimizer step).
+    public func bumpVersion() {
+        version &+= 1
+        packedCache = nil
     }
 
     public func zero() { data.update(repeating: 0, count: count) }
