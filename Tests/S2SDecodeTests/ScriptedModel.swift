@@ -1,0 +1,42 @@
+import S2SNumerics
+@testable import S2SDecode
+
+/// A hand-built step model for search tests: the next-token distribution is a table keyed by the
+/// output prefix, so a test can state exactly which hypotheses exist and what they score.
+/// Unlisted prefixes put almost all mass on `</s>`.
+struct ScriptedModel: StepModel {
+    struct Row { var sentence: Int; var prefix: [Int32] }
+    typealias State = [Row]
+
+    let vocabulary: Int
+    /// prefix → [(token, probability)]
+    let table: [[Int32]: [(Int32, Float)]]
+    /// prefix → attention over a source of length `sourceLength`
+    let attention: [[Int32]: [Float]]
+    let sourceLength: Int
+
+    var targetVocabularySize: Int { vocabulary }
+
+    func begin(sources: [[Int32]]) -> State { sources.indices.map { Row(sentence: $0, prefix: []) } }
+
+    func advance(_ state: inout State, previous: [Int32]) -> (logits: Tensor, attention: Tensor) {
+        let logits = Tensor(shape: [state.count, vocabulary], repeating: -30)
+        let attn = Tensor(shape: [state.count, sourceLength])
+        for (r, row) in state.enumerated() {
+            // The first step is fed `<s>`, which is no part of the output prefix.
+            let prefix = previous[r] == SpecialTokens.bos ? row.prefix : row.prefix + [previous[r]]
+            state[r].prefix = prefix
+            let dist = table[prefix] ?? [(SpecialTokens.eos, 1)]
+            for (token, p) in dist { logits.matrix[r, Int(token)] = logf(p) }
+            let a = attention[prefix] ?? [Float](repeating: 1 / Float(sourceLength), count: sourceLength)
+            for j in 0..<sourceLength { attn.matrix[r, j] = a[j] }
+        }
+        return (logits, attn)
+    }
+
+    func reorder(_ state: inout State, rows: [Int]) { state = rows.map { state[$0] } }
+}
+
+#if canImport(Glibc)
+import Glibc
+#endif
