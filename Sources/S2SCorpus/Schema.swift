@@ -32,7 +32,8 @@ enum Schema {
         CREATE TABLE pairs (
             id        INTEGER PRIMARY KEY,
             corpus_id INTEGER NOT NULL REFERENCES corpora(id) ON DELETE CASCADE,
-            split     TEXT NOT NULL CHECK (split IN ('train', 'valid', 'test')),
+            -- OR, not IN: SQLite builds an ephemeral table per row to check an IN list.
+            split     TEXT NOT NULL CHECK (split = 'train' OR split = 'valid' OR split = 'test'),
             source    TEXT NOT NULL,
             target    TEXT NOT NULL,
             hash      INTEGER NOT NULL

@@ -9,6 +9,7 @@ import Testing
         #expect(try store.db.scalar("PRAGMA user_version") == Int64(CorpusStore.schemaVersion))
         #expect(try store.db.scalar("PRAGMA application_id") == Schema.applicationID)
         #expect(try store.db.scalar("PRAGMA foreign_keys") == 1)
+        #expect(try store.db.scalar("PRAGMA page_size") == 16384)
         let mode = try store.db.prepare("PRAGMA journal_mode")
         #expect(try mode.step() && mode.text(0) == "wal")
         mode.reset() // an unfinished statement would keep the next transaction from committing
