@@ -65,21 +65,22 @@ struct ProcessTests {
 
     /// Starts `--tsv -`, pushes `bytes` through the pipe (so the child has read and inserted most
     /// of them), then signals it while it waits for more input.
-    func interruptedImport(signal: Int32, bytes: Int) throws -> (TempDir, CorpusStore, Child, Int32) {
+    func interruptedImport(signal: Int32, bytes: Int) throws -> (TempDir, CorpusStore, Child, Int32, walBytes: Int) {
         let dir = TempDir()
         let store = try storeWithKeeper(dir)
         let child = try Child(["corpus", "import", "half", "--tsv", "-", "--src-lang", "en", "--tgt-lang", "de", "--db", store.path], in: dir)
         let lines = syntheticTSV(count: bytes / 50)
         #expect(child.feed(lines), "child stopped reading: \(child.stderr)")
         usleep(200_000)
+        let wal = (try? FileManager.default.attributesOfItem(atPath: store.path + "-wal")[.size] as? Int) ?? 0
         kill(child.process.processIdentifier, signal)
         let status = child.wait(seconds: 20)
         child.closeInput()
-        return (dir, store, child, status)
+        return (dir, store, child, status, wal)
     }
 
     @Test func ctrlCLeavesTheDatabaseAsBefore() throws {
-        let (dir, store, child, status) = try interruptedImport(signal: SIGINT, bytes: 2_000_000)
+        let (dir, store, child, status, _) = try interruptedImport(signal: SIGINT, bytes: 2_000_000)
         #expect(status == 130)
         #expect(child.stderr.contains("interrupted"))
         try expectUnchanged(store)
@@ -89,8 +90,10 @@ struct ProcessTests {
     @Test func killDuringImportLeavesTheDatabaseAsBefore() throws {
         // With S2S_SLOW_TESTS=1, push enough that SQLite spills uncommitted pages into the WAL.
         let slow = ProcessInfo.processInfo.environment["S2S_SLOW_TESTS"] == "1"
-        let (dir, store, child, status) = try interruptedImport(signal: SIGKILL, bytes: slow ? 120_000_000 : 2_000_000)
+        let (dir, store, child, status, walBytes) = try interruptedImport(signal: SIGKILL, bytes: slow ? 120_000_000 : 2_000_000)
         #expect(child.process.terminationReason == .uncaughtSignal && status == SIGKILL)
+        // The uncommitted pages really were on disk (in the WAL) when the process died.
+        if slow { #expect(walBytes > 10_000_000, "WAL held \(walBytes) bytes") }
         try expectUnchanged(store)
         withExtendedLifetime(dir) {}
     }
