@@ -158,7 +158,9 @@ final class AtomicFileWriter {
     private func flush() throws(CorpusError) {
         var offset = 0
         while offset < pending.count {
-            let n = pending.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + offset, $0.count - offset) }
+            let n = pending.withUnsafeBytes { bytes in
+                bytes.baseAddress.map { Glibc.write(fd, $0 + offset, bytes.count - offset) } ?? 0
+            }
             if n < 0 {
                 if errno == EINTR { continue }
                 throw .posix(path, "write failed")

@@ -39,11 +39,14 @@ public struct ImportOptions: Sendable {
     public var lengthUnit: LengthUnit
     /// Skip and count TSV lines without a tab instead of failing.
     public var skipBad: Bool
+    /// Keep exact duplicates (of each other or of pairs already in the corpus), e.g. to import
+    /// an official test set line for line so exports stay aligned with its references.
+    public var keepDuplicates: Bool
 
     public init(corpus: String, sourceLanguage: String? = nil, targetLanguage: String? = nil,
                 split: Split = .train, append: Bool = false, origin: String? = nil, license: String = "",
                 maxLength: Int? = nil, maxRatio: Double? = nil, lengthUnit: LengthUnit = .words,
-                skipBad: Bool = false) {
+                skipBad: Bool = false, keepDuplicates: Bool = false) {
         self.corpus = corpus
         self.sourceLanguage = sourceLanguage
         self.targetLanguage = targetLanguage
@@ -55,6 +58,7 @@ public struct ImportOptions: Sendable {
         self.maxRatio = maxRatio
         self.lengthUnit = lengthUnit
         self.skipBad = skipBad
+        self.keepDuplicates = keepDuplicates
     }
 }
 
@@ -237,6 +241,7 @@ final class PairSink {
         try insert.bind(1, corpusID)
         try insert.bind(2, options.split.rawValue)
         fetch = try db.prepare("SELECT source, target FROM pairs WHERE id = ?")
+        guard !options.keepDuplicates else { return }
         let existing = try db.prepare("SELECT hash, id FROM pairs WHERE corpus_id = ?")
         try existing.bind(1, corpusID)
         while try existing.step() {
@@ -263,7 +268,7 @@ final class PairSink {
             }
         }
         let hash = TextBytes.pairHash(source, target)
-        if let first = seen[hash] {
+        if !options.keepDuplicates, let first = seen[hash] {
             if try stored(first, equals: source, target) {
                 report.duplicates += 1
                 return
@@ -278,9 +283,10 @@ final class PairSink {
         try insert.bind(5, Int64(bitPattern: hash))
         try insert.step()
         insert.reset()
+        report.imported += 1
+        guard !options.keepDuplicates else { return }
         let id = db.lastInsertRowID
         if seen[hash] == nil { seen[hash] = id } else { collided[hash, default: []].append(id) }
-        report.imported += 1
     }
 
     /// Whether pair `id` holds exactly these texts.

@@ -48,6 +48,7 @@ struct CorpusImport: ParsableCommand {
     @Option(name: .customLong("max-ratio"), help: "Skip pairs whose longer side exceeds the shorter this many times.") var maxRatio: Double?
     @Option(name: .customLong("len-unit"), help: "Unit of --max-len/--max-ratio: words or chars.") var lenUnit: LengthUnit = .words
     @Flag(name: .customLong("skip-bad"), help: "Skip (and count) TSV lines without a tab instead of failing.") var skipBad = false
+    @Flag(name: .customLong("keep-duplicates"), help: "Import exact duplicates too (e.g. an official test set, line for line).") var keepDuplicates = false
     @Option(help: "Provenance note for a new corpus (default: the input paths).") var origin: String?
     @Option(help: "License note for a new corpus.") var license: String = ""
 
@@ -62,7 +63,7 @@ struct CorpusImport: ParsableCommand {
         let source: ImportSource = if let tsv { .tsv(path: tsv) } else { .alignedFiles(source: src ?? "", target: tgt ?? "") }
         let options = ImportOptions(corpus: name, sourceLanguage: srcLang, targetLanguage: tgtLang, split: split,
                                     append: append, origin: origin, license: license, maxLength: maxLen,
-                                    maxRatio: maxRatio, lengthUnit: lenUnit, skipBad: skipBad)
+                                    maxRatio: maxRatio, lengthUnit: lenUnit, skipBad: skipBad, keepDuplicates: keepDuplicates)
         Interrupt.installHandler()
         let store = try CorpusStore(path: database.db, mode: .create)
         let report: ImportReport
@@ -76,6 +77,9 @@ struct CorpusImport: ParsableCommand {
         print("imported \(report.imported) pairs into '\(name)' (\(split.rawValue)) in \(CorpusOutput.fixed(report.seconds, 2)) s, \(Int(report.pairsPerSecond)) pairs/s")
         print("  read \(report.read), imported \(report.imported), duplicates \(report.duplicates), empty \(report.empty)"
             + ", too long \(report.tooLong), bad ratio \(report.badRatio), bad lines \(report.badLines)")
+        if report.duplicates > 0 && split != .train {
+            CorpusOutput.error("note: \(report.duplicates) duplicate pairs were skipped; to import a held-out set line for line, use --keep-duplicates")
+        }
     }
 }
 

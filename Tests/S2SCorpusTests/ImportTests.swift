@@ -92,6 +92,11 @@ import Testing
         let stats = try store.stats(corpus: "d")
         #expect(stats.duplicatesSkipped == 3)
         #expect(stats.imports.count == 2)
+
+        // A held-out set imported verbatim keeps its duplicates, line for line.
+        let verbatim = try store.importPairs(from: .tsv(path: tsv), options: ImportOptions(corpus: "d", split: .valid, append: true, keepDuplicates: true))
+        #expect(verbatim.imported == 5 && verbatim.duplicates == 0 && verbatim.empty == 3)
+        #expect(try allPairs(store, "d", .valid).map { "\($0.source)|\($0.target)" } == ["a|A", "b|B", "a|A", "a|A2", "b|B"])
     }
 
     @Test func invalidUTF8NamesFileAndLine() throws {
