@@ -18,6 +18,8 @@ struct BenchCorpusCommand: ParsableCommand {
     @Option(help: "Repetitions of each import (median reported).") var runs = 5
     @Option(name: .customLong("stream-pairs"), help: "Pairs in the synthetic streaming corpus (0 to skip).") var streamPairs = 1_000_000
     @Option(help: "Directory for the scratch databases.") var scratch = "/tmp"
+    @Option(help: "Python interpreter for the reference import (sqlite3 module, executemany); empty to skip.")
+    var python = "python3"
 
     func run() throws {
         #if DEBUG
@@ -35,6 +37,7 @@ struct BenchCorpusCommand: ParsableCommand {
 
         // Alternate the corpora within each run, a fresh database per run.
         var seconds = [[Double]](repeating: [], count: imports.count)
+        var reference = [[Double]](repeating: [], count: imports.count)
         var read = [Int](repeating: 0, count: imports.count)
         var splitSeconds: [Double] = []
         for run in 0..<runs {
@@ -43,6 +46,9 @@ struct BenchCorpusCommand: ParsableCommand {
                 let report = try store.importPairs(from: source, options: ImportOptions(corpus: "c\(i)", sourceLanguage: src, targetLanguage: tgt))
                 seconds[i].append(report.seconds)
                 read[i] = report.read
+                if !python.isEmpty, let s = CorpusBenchReference.run(python: python, source: source, database: dir.path("reference-\(run)-\(i).sqlite")) {
+                    reference[i].append(s)
+                }
             }
             if !imports.isEmpty {
                 let started = CorpusBenchScratch.now()
@@ -54,6 +60,13 @@ struct BenchCorpusCommand: ParsableCommand {
             let m = median(seconds[i])
             print("import \(name): \(read[i]) pairs, median \(CorpusOutput.fixed(m, 3)) s = \(Int(Double(read[i]) / m)) pairs/s"
                 + " (min \(CorpusOutput.fixed(seconds[i].min() ?? 0, 3)) s, max \(CorpusOutput.fixed(seconds[i].max() ?? 0, 3)) s)")
+            if reference[i].count == runs {
+                let r = median(reference[i])
+                print("  reference, Python sqlite3 executemany in one transaction: median \(CorpusOutput.fixed(r, 3)) s = \(Int(Double(read[i]) / r)) pairs/s;"
+                    + " s2s is \(CorpusOutput.fixed(r / m, 2))x faster")
+            } else if !python.isEmpty {
+                CorpusOutput.error("reference import with \(python) did not run (\(reference[i].count) of \(runs) runs)")
+            }
         }
         if !splitSeconds.isEmpty {
             print("grouped split of \(imports[0].0) (1000 valid + 1000 test): median \(CorpusOutput.fixed(median(splitSeconds), 3)) s")
@@ -221,6 +234,75 @@ final class CorpusBenchScratch {
             line.append(0x0A)
             guard fwrite(line, 1, line.count, file) == line.count else { throw ValidationError("cannot write \(path)") }
         }
+    }
+}
+
+/// The same import done the way a Python toolkit would: the `sqlite3` module, a set for exact
+/// duplicates, one `executemany` in one transaction, into a table and index of the same shape.
+/// Timed inside Python from connecting to commit, like `ImportReport.seconds`.
+enum CorpusBenchReference {
+    static let script = """
+    import sqlite3, sys, time
+    mode, a, b, db = sys.argv[1:5]
+    t0 = time.perf_counter()
+    con = sqlite3.connect(db, isolation_level=None)
+    con.execute("PRAGMA page_size=16384"); con.execute("PRAGMA journal_mode=WAL"); con.execute("PRAGMA synchronous=NORMAL")
+    con.execute("CREATE TABLE pairs (id INTEGER PRIMARY KEY, corpus_id INTEGER NOT NULL, split TEXT NOT NULL, source TEXT NOT NULL, target TEXT NOT NULL, hash INTEGER NOT NULL)")
+    con.execute("CREATE INDEX pairs_by_split ON pairs(corpus_id, split)")
+    con.execute("BEGIN IMMEDIATE")
+    def pairs():
+        if mode == "tsv":
+            with open(a, encoding="utf-8", newline="\\n") as f:
+                for line in f:
+                    cols = line.rstrip("\\n").split("\\t")
+                    yield cols[0], cols[1]
+        else:
+            with open(a, encoding="utf-8", newline="\\n") as f, open(b, encoding="utf-8", newline="\\n") as g:
+                for s, t in zip(f, g):
+                    yield s.rstrip("\\n"), t.rstrip("\\n")
+    seen = set()
+    rows = []
+    for s, t in pairs():
+        if not s.strip() or not t.strip() or (s, t) in seen:
+            continue
+        seen.add((s, t))
+        rows.append((1, "train", s, t, hash((s, t))))
+    con.executemany("INSERT INTO pairs (corpus_id, split, source, target, hash) VALUES (?, ?, ?, ?, ?)", rows)
+    con.execute("COMMIT")
+    print(time.perf_counter() - t0)
+    """
+
+    /// Seconds the reference took, or nil if Python could not run it.
+    static func run(python: String, source: ImportSource, database: String) -> Double? {
+        let arguments: [String] = switch source {
+        case let .tsv(path): ["tsv", path, "", database]
+        case let .alignedFiles(s, t): ["aligned", s, t, database]
+        }
+        let output = database + ".out"
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 1, output, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        let argv = [python, "-c", script] + arguments
+        var cArgs: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0) } + [nil]
+        defer { for p in cArgs { free(p) } }
+        var pid: pid_t = 0
+        guard posix_spawnp(&pid, python, &actions, nil, &cArgs, environ) == 0 else { return nil }
+        var status: Int32 = 0
+        waitpid(pid, &status, 0)
+        defer { unlink(output) }
+        guard status == 0, let text = CorpusBenchScratch.readFile(output) else { return nil }
+        return Double(text.corpusBenchTrimmed())
+    }
+}
+
+private extension String {
+    /// Without leading and trailing spaces and newlines.
+    func corpusBenchTrimmed() -> String {
+        var s = Substring(self)
+        while let c = s.first, c == " " || c == "\n" { s.removeFirst() }
+        while let c = s.last, c == " " || c == "\n" { s.removeLast() }
+        return String(s)
     }
 }
 
