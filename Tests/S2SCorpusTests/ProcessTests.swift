@@ -42,11 +42,23 @@ struct ProcessTests {
         try store.db.execute("BEGIN IMMEDIATE") // hold the write lock
         let child = try Child(["corpus", "import", "jpn", "--tsv", Fixture.path("tatoeba-jpn-200.tsv"),
                                "--src-lang", "en", "--tgt-lang", "ja", "--db", store.path], in: dir)
-        usleep(700_000)
-        #expect(child.process.isRunning, "the child should be waiting on the lock: \(child.stderr)")
+        // Wait until the child has the database open (so it really meets the lock), then a bit.
+        let opened = waitUntil(seconds: 20) { child.hasOpen(store.path) || !child.process.isRunning }
+        #expect(opened && child.process.isRunning, "the child should be waiting on the lock: \(child.stderr)")
+        usleep(300_000)
+        #expect(child.process.isRunning, "the child should still be waiting on the lock: \(child.stderr)")
         try store.db.execute("COMMIT")
         #expect(child.wait() == 0, "\(child.stderr)")
         #expect(try store.count(corpus: "jpn") == 200)
+    }
+
+    func waitUntil(seconds: Double, _ condition: () -> Bool) -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if condition() { return true }
+            usleep(5_000)
+        }
+        return false
     }
 
     @Test func stdinImportAndReadInChild() throws {

@@ -141,6 +141,13 @@ final class Child {
         return true
     }
 
+    /// Whether the child has `path` open (from /proc/PID/fd).
+    func hasOpen(_ path: String) -> Bool {
+        let fdDir = "/proc/\(process.processIdentifier)/fd"
+        let fds = (try? FileManager.default.contentsOfDirectory(atPath: fdDir)) ?? []
+        return fds.contains { (try? FileManager.default.destinationOfSymbolicLink(atPath: "\(fdDir)/\($0)")) == path }
+    }
+
     func closeInput() { try? stdinPipe.fileHandleForWriting.close() }
 
     /// Waits up to `seconds` for the exit; kills the child and fails if it hangs.
