@@ -51,7 +51,7 @@ let package = Package(
         // MARK: Tests (Swift Testing), one target per module
         .testTarget(name: "S2SNumericsTests", dependencies: ["S2SNumerics"]),
         .testTarget(name: "S2STextTests", dependencies: ["S2SText"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "S2SCorpusTests", dependencies: ["S2SCorpus", "S2SText"]),
+        .testTarget(name: "S2SCorpusTests", dependencies: ["S2SCorpus", "S2SText", "S2SNumerics"], resources: [.copy("Fixtures")]),
         .testTarget(name: "S2SLayersTests", dependencies: ["S2SLayers", "S2SNumerics"]),
         .testTarget(name: "S2SModelTests", dependencies: ["S2SModel", "S2SLayers", "S2SNumerics", "S2SText", "S2SCorpus"]),
         .testTarget(name: "S2SDecodeTests", dependencies: ["S2SDecode", "S2SModel"]),

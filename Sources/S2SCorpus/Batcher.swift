@@ -1,0 +1,173 @@
+import S2SNumerics
+
+/// Where a batcher stands: enough to resume training on exactly the batch that would have
+/// come next. Codable, to be saved in checkpoints.
+public struct BatchPosition: Codable, Sendable, Equatable {
+    /// Epochs completed before the current one (0 during the first epoch).
+    public var epoch: Int
+    /// Index within the epoch of the batch `next()` returns next.
+    public var batchIndex: Int
+    /// The generator as it was when this epoch began; the epoch's plan is drawn from it.
+    public var epochRNG: PCG32
+    /// Identifies the pairs, their lengths and the batch settings (see `Batcher.fingerprint`).
+    public var fingerprint: UInt64
+}
+
+/// A batch of encoded pairs, ordered longest source first (what packed RNN encoders want).
+public struct Batch: Sendable {
+    public let epoch: Int
+    /// Index within the epoch.
+    public let index: Int
+    public let pairIDs: [Int64]
+    /// Token ids per pair, without padding or BOS/EOS.
+    public let sources: [[Int32]]
+    public let targets: [[Int32]]
+
+    public var count: Int { pairIDs.count }
+    public var maxSourceLength: Int { sources.lazy.map(\.count).max() ?? 0 }
+    public var maxTargetLength: Int { targets.lazy.map(\.count).max() ?? 0 }
+    public var sourceTokens: Int { sources.reduce(0) { $0 + $1.count } }
+    public var targetTokens: Int { targets.reduce(0) { $0 + $1.count } }
+}
+
+/// Groups the encoded pairs of one split into batches of about `tokensPerBatch` target tokens,
+/// pairs of similar length together, in a seeded random order that changes every epoch.
+///
+/// Encoding happens once: missing ids are computed with the encoder and cached in the store under
+/// its `cacheKey`; later runs read them back. The batcher keeps only pair ids and lengths in
+/// memory (16 bytes a pair) and reads each batch's ids from the store when it is needed.
+/// `position` can be saved at any time and given to `restore(_:)` on a fresh batcher (same
+/// corpus split, encoder and config) to continue with the very same batches.
+public final class Batcher {
+    public let config: BatcherConfig
+    public let corpus: String
+    public let split: Split
+    /// Pairs in the plan (after leaving out empty and over-long ones).
+    public var pairCount: Int { pairIDs.count }
+    /// Pairs left out: an empty side after encoding, or longer than the config's maxima.
+    public let excluded: Int
+    /// What caching the encodings did when this batcher was made.
+    public let encoding: EncodingReport
+    /// Identifies pairs, lengths, encoder and settings.
+    public let fingerprint: UInt64
+    /// Where the next batch comes from.
+    public private(set) var position: BatchPosition
+
+    private let store: CorpusStore
+    private let encoderID: Int64
+    private let pairIDs: [Int64]
+    private let sourceLengths: [Int32]
+    private let targetLengths: [Int32]
+    private var plan: BatchPlan
+    /// The generator after drawing the current plan: the next epoch's `epochRNG`.
+    private var nextEpochRNG: PCG32
+    private let fetch: Statement
+
+    /// Prepares batching of `corpus`/`split`, encoding and caching any pair not cached yet.
+    public init(store: CorpusStore, corpus: String, split: Split, encoder: some PairEncoder,
+                config: BatcherConfig, progress: ((_ done: Int, _ total: Int) -> Void)? = nil) throws(CorpusError) {
+        guard config.tokensPerBatch > 0 else { throw .invalidArgument("tokensPerBatch must be positive") }
+        guard config.poolBatches > 0 else { throw .invalidArgument("poolBatches must be positive") }
+        self.store = store
+        self.config = config
+        self.corpus = corpus
+        self.split = split
+        encoding = try store.cacheEncodings(corpus: corpus, split: split, encoder: encoder, progress: progress)
+        guard let encoderID = try store.encoderID(for: encoder.cacheKey, create: false) else {
+            throw .emptySplit(corpus: corpus, split: split.rawValue)
+        }
+        self.encoderID = encoderID
+
+        let select = try store.db.prepare("""
+            SELECT p.id, e.source_len, e.target_len FROM pairs p
+            JOIN encodings e ON e.pair_id = p.id AND e.encoder_id = ?
+            WHERE p.corpus_id = ? AND p.split = ? ORDER BY p.id
+            """)
+        try select.bind(1, encoderID)
+        try select.bind(2, try store.corpusID(corpus))
+        try select.bind(3, split.rawValue)
+        var ids: [Int64] = [], sources: [Int32] = [], targets: [Int32] = []
+        var excluded = 0
+        while try select.step() {
+            let s = select.int(1), t = select.int(2)
+            if s == 0 || t == 0 || s > (config.maxSourceLength ?? Int.max) || t > (config.maxTargetLength ?? Int.max) {
+                excluded += 1
+                continue
+            }
+            ids.append(select.int64(0))
+            sources.append(Int32(s + config.tokenOverhead))
+            targets.append(Int32(t + config.tokenOverhead))
+        }
+        select.reset()
+        guard !ids.isEmpty else { throw .emptySplit(corpus: corpus, split: split.rawValue) }
+        pairIDs = ids
+        sourceLengths = sources
+        targetLengths = targets
+        self.excluded = excluded
+
+        var h = Fingerprint()
+        config.fingerprint(&h)
+        h.add(encoder.cacheKey)
+        for i in 0..<ids.count { h.add(Int(ids[i])); h.add(Int(sources[i])); h.add(Int(targets[i])) }
+        fingerprint = h.value
+
+        fetch = try store.db.prepare("SELECT source_ids, target_ids FROM encodings WHERE pair_id = ? AND encoder_id = ?")
+        let start = PCG32(seed: config.seed)
+        var rng = start
+        plan = BatchPlan(sourceLengths: sources, targetLengths: targets, config: config, rng: &rng)
+        nextEpochRNG = rng
+        position = BatchPosition(epoch: 0, batchIndex: 0, epochRNG: start, fingerprint: fingerprint)
+    }
+
+    /// Batches in the current epoch (varies slightly between shuffled epochs).
+    public var batchesInEpoch: Int { plan.count }
+
+    /// Continues from a saved position. Fails if it was saved for other pairs or settings.
+    public func restore(_ saved: BatchPosition) throws(CorpusError) {
+        guard saved.fingerprint == fingerprint else {
+            throw .positionMismatch(expected: fingerprint, found: saved.fingerprint)
+        }
+        var rng = saved.epochRNG
+        let restored = BatchPlan(sourceLengths: sourceLengths, targetLengths: targetLengths, config: config, rng: &rng)
+        guard saved.epoch >= 0, (0...restored.count).contains(saved.batchIndex) else {
+            throw .invalidArgument("saved batch position \(saved.batchIndex) is outside epoch \(saved.epoch) (\(restored.count) batches)")
+        }
+        plan = restored
+        nextEpochRNG = rng
+        position = saved
+    }
+
+    /// The next batch; after the last batch of an epoch, the first of a newly shuffled one.
+    public func next() throws(CorpusError) -> Batch {
+        if position.batchIndex >= plan.count {
+            position = BatchPosition(epoch: position.epoch + 1, batchIndex: 0, epochRNG: nextEpochRNG, fingerprint: fingerprint)
+            var rng = nextEpochRNG
+            plan = BatchPlan(sourceLengths: sourceLengths, targetLengths: targetLengths, config: config, rng: &rng)
+            nextEpochRNG = rng
+        }
+        // Longest source first; ties by table order so the batch content is deterministic.
+        let members = plan.batch(position.batchIndex).sorted { a, b in
+            sourceLengths[Int(a)] != sourceLengths[Int(b)] ? sourceLengths[Int(a)] > sourceLengths[Int(b)] : a < b
+        }
+        var ids: [Int64] = [], sources: [[Int32]] = [], targets: [[Int32]] = []
+        ids.reserveCapacity(members.count)
+        sources.reserveCapacity(members.count)
+        targets.reserveCapacity(members.count)
+        for member in members {
+            let id = pairIDs[Int(member)]
+            fetch.reset()
+            try fetch.bind(1, id)
+            try fetch.bind(2, encoderID)
+            guard try fetch.step() else {
+                throw .invalidArgument("cached ids of pair \(id) disappeared (corpus '\(corpus)' changed during training?)")
+            }
+            ids.append(id)
+            sources.append(TokenBlob.decode(fetch.bytes(0)))
+            targets.append(TokenBlob.decode(fetch.bytes(1)))
+        }
+        fetch.reset()
+        let batch = Batch(epoch: position.epoch, index: position.batchIndex, pairIDs: ids, sources: sources, targets: targets)
+        position.batchIndex += 1
+        return batch
+    }
+}
