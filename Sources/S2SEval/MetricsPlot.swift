@@ -1,7 +1,7 @@
 /// Training curves as SVG: loss (training and validation) against step, and, when the log has
 /// any, validation BLEU against step in a second panel sharing the step axis.
 ///
-/// Read from a metrics log (`MetricsLog`, format documented on `MetricsRecord`). When a step
+/// Read from a metrics log (`MetricsLogReader`, format documented on `MetricsLogEntry`). When a step
 /// appears twice in a series — a run resumed from an earlier checkpoint logs those steps again
 /// — the later line wins, since it belongs to the run that carried on.
 public enum MetricsPlot {
@@ -14,7 +14,7 @@ public enum MetricsPlot {
     static let maxTrainPoints = 2000
 
     /// The SVG document for `records`, titled `title` (e.g. the log's file name).
-    public static func svg(_ records: [MetricsRecord], title: String? = nil) throws(PlotError) -> String {
+    public static func svg(_ records: [MetricsLogEntry], title: String? = nil) throws(PlotError) -> String {
         let train = series(records.filter { $0.kind == .train }) { $0.loss }
         let validLoss = series(records.filter { $0.kind == .valid }) { $0.loss }
         let bleu = series(records.filter { $0.kind == .valid }) { $0.bleu }
@@ -58,7 +58,7 @@ public enum MetricsPlot {
     struct Point { let x: Double; let y: Double }
 
     /// The finite values of one field, one per step (last line wins), sorted by step.
-    static func series(_ records: [MetricsRecord], _ value: (MetricsRecord) -> Double?) -> [Point] {
+    static func series(_ records: [MetricsLogEntry], _ value: (MetricsLogEntry) -> Double?) -> [Point] {
         var byStep: [Int: Double] = [:]
         for r in records {
             if let v = value(r), v.isFinite { byStep[r.step] = v } else { byStep[r.step] = nil }

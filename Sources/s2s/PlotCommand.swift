@@ -25,7 +25,7 @@ struct PlotCommand: ParsableCommand {
     var title: String?
 
     func run() throws {
-        let contents = try MetricsLog.read(path: log)
+        let contents = try MetricsLogReader.read(path: log)
         for warning in contents.warnings { FileHandle.standardError.write(Data("warning: \(warning)\n".utf8)) }
         let name = title ?? URL(fileURLWithPath: log).lastPathComponent
         let svg: String

@@ -114,8 +114,8 @@ func keep(_ svg: String, _ name: String) {
 }
 
 @Suite struct MetricsPlotTests {
-    static func sampleLog() -> [MetricsRecord] {
-        var records: [MetricsRecord] = []
+    static func sampleLog() -> [MetricsLogEntry] {
+        var records: [MetricsLogEntry] = []
         for step in stride(from: 100, through: 3000, by: 100) {
             let loss = 2 + 6 * exp(-Double(step) / 800)
             records.append(.train(step: step, epoch: 1 + step / 1000, timeSeconds: Double(step) * 0.4, loss: loss,
@@ -142,7 +142,7 @@ func keep(_ svg: String, _ name: String) {
     }
 
     @Test func withoutBLEUThereIsOnePanel() throws {
-        let records = Self.sampleLog().map { r -> MetricsRecord in var r = r; r.bleu = nil; return r }
+        let records = Self.sampleLog().map { r -> MetricsLogEntry in var r = r; r.bleu = nil; return r }
         let svg = try MetricsPlot.svg(records)
         let doc = try #require(SVGInspector.parse(svg))
         #expect(doc.elements["polyline"] == 2)
@@ -150,7 +150,7 @@ func keep(_ svg: String, _ name: String) {
     }
 
     @Test func resumedStepsKeepTheLaterLine() {
-        let a = MetricsRecord.train(step: 10, epoch: 1, timeSeconds: 1, loss: 5, perplexity: 1, learningRate: 1,
+        let a = MetricsLogEntry.train(step: 10, epoch: 1, timeSeconds: 1, loss: 5, perplexity: 1, learningRate: 1,
                                     tokensPerSecond: 1, teacherForcingRatio: 1)
         var b = a; b.loss = 3
         let s = MetricsPlot.series([a, b], { $0.loss })
@@ -181,22 +181,36 @@ func keep(_ svg: String, _ name: String) {
     }
 
     @Test func roundTripsTheDocumentedFormat() throws {
-        let t = MetricsRecord.train(step: 1200, epoch: 3, timeSeconds: 431.7, loss: 3.214, perplexity: 24.88,
+        let t = MetricsLogEntry.train(step: 1200, epoch: 3, timeSeconds: 431.7, loss: 3.214, perplexity: 24.88,
                                     learningRate: 0.0005, tokensPerSecond: 10412.5, teacherForcingRatio: 0.92)
-        let v = MetricsRecord.valid(step: 1200, loss: 3.402, perplexity: 30.02, bleu: 18.73)
+        let v = MetricsLogEntry.valid(step: 1200, loss: 3.402, perplexity: 30.02, bleu: 18.73)
         #expect(t.jsonLine == #"{"kind":"train","step":1200,"epoch":3,"time_s":431.7,"loss":3.214,"ppl":24.88,"lr":0.0005,"tokens_per_s":10412.5,"tf_ratio":0.92}"#)
         #expect(v.jsonLine == #"{"kind":"valid","step":1200,"loss":3.402,"ppl":30.02,"bleu":18.73}"#)
         let path = try write(t.jsonLine + "\n\n" + v.jsonLine + "\n" + #"{"kind":"valid","step":1300,"loss":3.3,"ppl":27.1,"bleu":null,"future_key":1}"# + "\n")
         defer { try? FileManager.default.removeItem(atPath: path) }
-        let c = try MetricsLog.read(path: path)
+        let c = try MetricsLogReader.read(path: path)
         #expect(c.records == [t, v, .valid(step: 1300, loss: 3.3, perplexity: 27.1, bleu: nil)])
         #expect(c.warnings.isEmpty)
+    }
+
+    /// Lines exactly as the trainer's JSONEncoder (sorted keys) writes them.
+    @Test func readsTheTrainersSortedKeyLines() throws {
+        let path = try write(
+            #"{"epoch":1,"kind":"train","loss":5.25,"lr":0.001,"ppl":190.566,"step":50,"tf_ratio":1,"time_s":12.5,"tokens_per_s":9876.5}"# + "\n"
+            + #"{"bleu":3.5,"epoch":1,"kind":"valid","loss":5.5,"ppl":244.69,"step":50,"time_s":14}"# + "\n")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let c = try MetricsLogReader.read(path: path)
+        #expect(c.records == [
+            .train(step: 50, epoch: 1, timeSeconds: 12.5, loss: 5.25, perplexity: 190.566, learningRate: 0.001,
+                   tokensPerSecond: 9876.5, teacherForcingRatio: 1),
+            .valid(step: 50, epoch: 1, timeSeconds: 14, loss: 5.5, perplexity: 244.69, bleu: 3.5),
+        ])
     }
 
     @Test func incompleteLastLineIsSkippedWithAWarning() throws {
         let path = try write(#"{"kind":"valid","step":1,"loss":3,"ppl":20}"# + "\n" + #"{"kind":"train","st"#)
         defer { try? FileManager.default.removeItem(atPath: path) }
-        let c = try MetricsLog.read(path: path)
+        let c = try MetricsLogReader.read(path: path)
         #expect(c.records.count == 1)
         #expect(c.warnings.count == 1 && c.warnings[0].hasSuffix(":2: skipped an incomplete last line"))
     }
@@ -211,7 +225,7 @@ func keep(_ svg: String, _ name: String) {
         for (line, problem) in cases {
             let path = try write(#"{"kind":"valid","step":1,"loss":3}"# + "\n" + line + "\n")
             defer { try? FileManager.default.removeItem(atPath: path) }
-            #expect(throws: MetricsLogError(path: path, line: 2, problem: problem)) { try MetricsLog.read(path: path) }
+            #expect(throws: MetricsLogError(path: path, line: 2, problem: problem)) { try MetricsLogReader.read(path: path) }
         }
     }
 }

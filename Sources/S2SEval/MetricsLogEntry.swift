@@ -32,9 +32,13 @@ import Foundation
 ///   absent or `null` when not computed;
 /// - `epoch` and `time_s` optional.
 ///
+/// Key order does not matter (the trainer's `JSONEncoder` sorts keys). This type mirrors the
+/// trainer's own record type in S2SModel; S2SEval does not depend on S2SModel, so the format
+/// — not a shared Swift type — is the contract between them.
+///
 /// Non-finite numbers are not valid JSON: a writer puts `null` for an optional field and does
 /// not log a non-finite loss at all (the trainer skips such steps).
-public struct MetricsRecord: Codable, Sendable, Equatable {
+public struct MetricsLogEntry: Codable, Sendable, Equatable {
     public enum Kind: String, Codable, Sendable { case train, valid }
 
     public var kind: Kind
@@ -59,16 +63,16 @@ public struct MetricsRecord: Codable, Sendable, Equatable {
 
     /// A training-interval record.
     public static func train(step: Int, epoch: Int, timeSeconds: Double, loss: Double, perplexity: Double,
-                             learningRate: Double, tokensPerSecond: Double, teacherForcingRatio: Double) -> MetricsRecord {
-        MetricsRecord(kind: .train, step: step, epoch: epoch, timeSeconds: timeSeconds, loss: loss, perplexity: perplexity,
+                             learningRate: Double, tokensPerSecond: Double, teacherForcingRatio: Double) -> MetricsLogEntry {
+        MetricsLogEntry(kind: .train, step: step, epoch: epoch, timeSeconds: timeSeconds, loss: loss, perplexity: perplexity,
                       learningRate: learningRate, tokensPerSecond: tokensPerSecond,
                       teacherForcingRatio: teacherForcingRatio, bleu: nil)
     }
 
     /// A validation record.
     public static func valid(step: Int, epoch: Int? = nil, timeSeconds: Double? = nil, loss: Double,
-                             perplexity: Double, bleu: Double?) -> MetricsRecord {
-        MetricsRecord(kind: .valid, step: step, epoch: epoch, timeSeconds: timeSeconds, loss: loss, perplexity: perplexity,
+                             perplexity: Double, bleu: Double?) -> MetricsLogEntry {
+        MetricsLogEntry(kind: .valid, step: step, epoch: epoch, timeSeconds: timeSeconds, loss: loss, perplexity: perplexity,
                       learningRate: nil, tokensPerSecond: nil, teacherForcingRatio: nil, bleu: bleu)
     }
 
@@ -93,10 +97,10 @@ public struct MetricsRecord: Codable, Sendable, Equatable {
 }
 
 /// Reads metrics logs.
-public enum MetricsLog {
+public enum MetricsLogReader {
     /// What a log holds, plus lines that were skipped (the one a running trainer may be writing).
     public struct Contents: Sendable {
-        public var records: [MetricsRecord]
+        public var records: [MetricsLogEntry]
         public var warnings: [String]
     }
 
@@ -125,7 +129,7 @@ public enum MetricsLog {
         for (i, line) in lines.enumerated() {
             if line.allSatisfy({ $0 == " " || $0 == "\t" || $0 == "\r" }) { continue }
             do {
-                let record = try decoder.decode(MetricsRecord.self, from: Data(line.utf8))
+                let record = try decoder.decode(MetricsLogEntry.self, from: Data(line.utf8))
                 guard record.loss.isFinite else {
                     throw MetricsLogError(path: path, line: i + 1, problem: "loss is not finite")
                 }
