@@ -54,9 +54,11 @@ public struct CHRF: Sendable {
         var stats = CHRFStatistics(orders: charOrder + wordOrder)
         let hypChars = PythonText.removingSpaces(hyp)
         let refChars = PythonText.removingSpaces(ref)
+        var hypGrams: [CharGram] = [], refGrams: [CharGram] = []
         for n in 1...charOrder {
-            let s = Self.match(CharGram.counts(hypChars, order: n), CharGram.counts(refChars, order: n))
-            stats.set(order: n - 1, s)
+            CharGram.sortedGrams(hypChars, order: n, into: &hypGrams)
+            CharGram.sortedGrams(refChars, order: n, into: &refGrams)
+            stats.set(order: n - 1, CharGram.match(hypGrams, refGrams))
         }
         if wordOrder > 0 {
             let hypWords = Self.removePunctuation(hyp)
@@ -189,24 +191,45 @@ public struct CHRFScore: Sendable, Equatable {
 }
 
 /// A character n-gram of up to 6 code points packed into 128 bits (21 bits each); the order is
-/// implied by the table it sits in.
-struct CharGram: Hashable {
-    var lo: UInt64
+/// implied by the list it sits in.
+///
+/// Counting goes by sorting rather than hashing: a sentence has a few dozen n-grams per order,
+/// and sorting two short arrays and walking them together (clipped matches = Σ min of equal
+/// runs) is several times faster than filling two dictionaries, with identical counts.
+struct CharGram: Comparable {
     var hi: UInt64
+    var lo: UInt64
 
-    /// `extract_all_char_ngrams` for one order: counts of every `order`-long substring.
-    static func counts(_ s: Scalars, order n: Int) -> [CharGram: Int] {
-        var out: [CharGram: Int] = [:]
-        guard s.count >= n else { return out }
-        out.reserveCapacity(s.count - n + 1)
+    static func < (a: CharGram, b: CharGram) -> Bool { a.hi != b.hi ? a.hi < b.hi : a.lo < b.lo }
+
+    /// Every `order`-long substring of `s` (`extract_all_char_ngrams` for one order), sorted.
+    static func sortedGrams(_ s: Scalars, order n: Int, into out: inout [CharGram]) {
+        out.removeAll(keepingCapacity: true)
+        guard s.count >= n else { return }
         for i in 0...(s.count - n) {
-            var g = CharGram(lo: 0, hi: 0)
+            var g = CharGram(hi: 0, lo: 0)
             for j in 0..<n {
                 let c = UInt64(s[i + j])
                 if j < 3 { g.lo |= c << UInt64(21 * j) } else { g.hi |= c << UInt64(21 * (j - 3)) }
             }
-            out[g, default: 0] += 1
+            out.append(g)
         }
-        return out
+        out.sort()
+    }
+
+    /// `_get_match_statistics` on sorted lists: hypothesis count (0 when the reference has none
+    /// of this order), reference count, and clipped matches.
+    static func match(_ hyp: [CharGram], _ ref: [CharGram]) -> (hyp: Int, ref: Int, match: Int) {
+        var i = 0, j = 0, matches = 0
+        while i < hyp.count && j < ref.count {
+            if hyp[i] < ref[j] { i += 1; continue }
+            if ref[j] < hyp[i] { j += 1; continue }
+            let g = hyp[i]
+            var a = 0, b = 0
+            while i < hyp.count && hyp[i] == g { a += 1; i += 1 }
+            while j < ref.count && ref[j] == g { b += 1; j += 1 }
+            matches += min(a, b)
+        }
+        return (ref.isEmpty ? 0 : hyp.count, ref.count, matches)
     }
 }
