@@ -111,16 +111,12 @@ public enum MetricsLogReader {
         let lines: [String]
         let data: Data
         do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path))
-        } catch {
-            throw MetricsLogError(path: path, line: nil, problem: "cannot read: \((error as NSError).localizedDescription)")
-        }
-        do {
+            data = try TextLines.readBytes(path: path)
             lines = try TextLines.split(data, path: path)
         } catch {
             switch error.problem {
             case let .invalidUTF8(offset): throw MetricsLogError(path: path, line: error.line, problem: "invalid UTF-8 at byte \(offset)")
-            case let .unreadable(why): throw MetricsLogError(path: path, line: error.line, problem: "cannot read: \(why)")
+            case let .unreadable(why), let .unwritable(why): throw MetricsLogError(path: path, line: error.line, problem: "cannot read: \(why)")
             }
         }
         let endsWithNewline = data.last == 0x0A

@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Reads a text file as lines the way sacrebleu's command line does: UTF-8, split on "\n"
 /// only (a "\r" or U+2028 inside a line stays in it), a final line without "\n" still counts,
@@ -10,13 +13,59 @@ import Foundation
 public enum TextLines {
     /// The lines of `path`, without their "\n".
     public static func read(path: String) throws(TextFileError) -> [String] {
-        let data: Data
-        do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path))
-        } catch {
-            throw TextFileError(path: path, line: nil, problem: .unreadable(reason(error)))
+        try split(readBytes(path: path), path: path)
+    }
+
+    /// The whole file, read with POSIX calls so failures carry the system's reason
+    /// ("No such file or directory", "Is a directory", "Permission denied").
+    public static func readBytes(path: String) throws(TextFileError) -> Data {
+        func fail(_ why: String) -> TextFileError { TextFileError(path: path, line: nil, problem: .unreadable(why)) }
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw fail(errnoText()) }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { throw fail(errnoText()) }
+        if (st.st_mode & S_IFMT) == S_IFDIR { throw fail(String(cString: strerror(EISDIR))) }
+        var data = Data()
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw fail(errnoText())
+            }
+            if n == 0 { break }
+            data.append(contentsOf: chunk[0..<n])
         }
-        return try split(data, path: path)
+        return data
+    }
+
+    /// Writes `text` to `path` atomically: a temp file in the same directory, fsync, rename.
+    /// On failure `path` keeps what it held and the temp file is removed.
+    public static func writeAtomically(_ text: String, to path: String) throws(TextFileError) {
+        func fail(_ why: String) -> TextFileError { TextFileError(path: path, line: nil, problem: .unwritable(why)) }
+        let slash = path.lastIndex(of: "/")
+        let directory = slash.map { String(path[..<$0]) }.map { $0.isEmpty ? "/" : $0 } ?? "."
+        let base = slash.map { String(path[path.index(after: $0)...]) } ?? path
+        let temp = "\(directory)/.\(base).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        let fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw fail(errnoText()) }
+        var ok = false
+        defer { if !ok { close(fd); unlink(temp) } }
+        let bytes = Array(text.utf8)
+        var done = 0
+        while done < bytes.count {
+            let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + done, bytes.count - done) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw fail(errnoText())
+            }
+            done += n
+        }
+        guard fsync(fd) == 0 else { throw fail(errnoText()) }
+        guard rename(temp, path) == 0 else { throw fail(errnoText()) }
+        ok = true
+        close(fd)
     }
 
     /// The lines of `data` (named `path` in errors).
@@ -59,23 +108,16 @@ public enum TextLines {
             }
         }
     }
-
-    private static func reason(_ error: Error) -> String {
-        let ns = error as NSError
-        if let underlying = ns.userInfo[NSUnderlyingErrorKey] as? NSError,
-           underlying.domain == NSPOSIXErrorDomain, let code = POSIXErrorCode(rawValue: Int32(underlying.code)) {
-            return String(cString: strerror(code.rawValue))
-        }
-        if ns.domain == NSCocoaErrorDomain && ns.code == NSFileReadNoSuchFileError { return "no such file" }
-        return ns.localizedDescription
-    }
 }
+
+private func errnoText() -> String { String(cString: strerror(errno)) }
 
 /// A text file that cannot be read as UTF-8 lines; the description is the one-line message
 /// the command line prints ("hyp.txt:12: invalid UTF-8 at byte 4031").
 public struct TextFileError: Error, Equatable, CustomStringConvertible {
     public enum Problem: Equatable, Sendable {
         case unreadable(String)
+        case unwritable(String)
         case invalidUTF8(byteOffset: Int)
     }
 
@@ -89,6 +131,7 @@ public struct TextFileError: Error, Equatable, CustomStringConvertible {
         let place = line.map { "\(path):\($0)" } ?? path
         switch problem {
         case let .unreadable(why): return "\(place): cannot read: \(why)"
+        case let .unwritable(why): return "\(place): cannot write: \(why)"
         case let .invalidUTF8(offset): return "\(place): invalid UTF-8 at byte \(offset)"
         }
     }

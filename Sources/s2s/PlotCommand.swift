@@ -34,12 +34,8 @@ struct PlotCommand: ParsableCommand {
         } catch {
             throw PlotCommandError("\(log): \(error)")
         }
-        do {
-            // Atomic: a temp file beside the target, renamed over it, so a reader never sees half a plot.
-            try Data(svg.utf8).write(to: URL(fileURLWithPath: out), options: .atomic)
-        } catch {
-            throw PlotCommandError("\(out): cannot write: \((error as NSError).localizedDescription)")
-        }
+        // Atomic: a temp file beside the target, renamed over it, so a reader never sees half a plot.
+        try TextLines.writeAtomically(svg, to: out)
         print("wrote \(out) (\(contents.records.count) records)")
     }
 }

@@ -39,4 +39,24 @@ import Testing
             #expect(error.description.hasPrefix("/nonexistent/dir/hyp.txt: cannot read"))
         }
     }
+
+    @Test func directoriesAreNotFiles() {
+        #expect(throws: TextFileError(path: "/tmp", line: nil, problem: .unreadable("Is a directory"))) {
+            try TextLines.read(path: "/tmp")
+        }
+    }
+
+    @Test func atomicWriteReplacesAndLeavesNoTempFiles() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("s2s-tl-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let path = dir + "/plot.svg"
+        try TextLines.writeAtomically("first", to: path)
+        try TextLines.writeAtomically("second ü", to: path)
+        #expect(try TextLines.read(path: path) == ["second ü"])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir) == ["plot.svg"])
+        #expect(throws: TextFileError(path: dir + "/missing/x.svg", line: nil, problem: .unwritable("No such file or directory"))) {
+            try TextLines.writeAtomically("x", to: dir + "/missing/x.svg")
+        }
+    }
 }
