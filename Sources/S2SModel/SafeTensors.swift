@@ -73,6 +73,8 @@ public struct SafeTensorsFile {
 
     /// Adds or replaces an integer tensor (`shape` defaults to `[values.count]`). Throws if the
     /// shape does not hold `values.count` elements or a value does not fit the storage type.
+    /// Store `UInt64` values such as `PCG32.state` as `Int64(bitPattern:)` and read them back
+    /// with `UInt64(bitPattern:)`: the bits round-trip exactly.
     public mutating func set(_ name: String, integers values: [Int64], shape: [Int]? = nil,
                              as storage: IntegerStorage = .i64) throws(SafeTensorsError) {
         let shape = shape ?? [values.count]

@@ -77,6 +77,9 @@ extension SafeTensorsFile {
             if case let .float(t) = e.values { e.shape = t.shape }  // a Tensor may have been reshaped since `set`
             return (item.name, e)
         }
+        if current.contains(where: { $0.name == "__metadata__" }) {
+            throw fail(.badHeader("a tensor cannot be named __metadata__ (the format reserves it)"))
+        }
         let byName = Dictionary(uniqueKeysWithValues: current.map { ($0.name, $0.entry) })
         let slots = SafeTensorsLayout.plan(current.map { ($0.name, $0.entry.dtype, $0.entry.shape) })
         let header = SafeTensorsLayout.encodeHeader(metadata: metadata, slots: slots)

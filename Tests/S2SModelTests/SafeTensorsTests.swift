@@ -27,7 +27,7 @@ private func bits(_ t: Tensor) -> [UInt32] { t.array.map(\.bitPattern) }
 @Suite struct SafeTensorsRoundTripTests {
     @Test func everyDTypeRoundTrips() throws {
         let dir = try ScratchDirectory()
-        let values: [Float] = [0, -0.0, 1, -1.5, 3.1415927, 1e-3, 6.1e-5, 1e-8, 65504, -12345.678, .infinity, 1.0e-40]
+        let values: [Float] = [0, -0.0, 1, -1.5, 3.1415927, 1e-3, 6.1e-5, 1e-8, 65504, -12345.678, .infinity, Float(bitPattern: 0x0001_16C2)]  // last: a subnormal
         let t = Tensor(shape: [3, 4], values: values)
         var file = SafeTensorsFile(metadata: ["config": #"{"hidden": 256}"#, "vocab_sha256": "ab12", "ünï \"q\"": "\\ \n"])
         file.set("w.f32", t)
@@ -133,6 +133,20 @@ private func bits(_ t: Tensor) -> [UInt32] { t.array.map(\.bitPattern) }
         var f = SafeTensorsFile()
         f.set("w", Tensor(shape: [1]))
         #expect(throws: SafeTensorsError.self) { try f.write(to: "/nonexistent-dir-s2s/x.safetensors") }
+        let dir = try ScratchDirectory()
+        f.set("__metadata__", Tensor(shape: [1]))
+        #expect(throws: SafeTensorsError.self) { try f.write(to: dir.file("x.safetensors")) }
+        #expect(dir.contents.isEmpty)
+    }
+
+    @Test func unsignedStateRoundTripsThroughBitPatterns() throws {
+        let dir = try ScratchDirectory()
+        let rng = PCG32(seed: 99)
+        var f = SafeTensorsFile()
+        try f.set("rng", integers: [Int64(bitPattern: rng.state), Int64(bitPattern: rng.increment)])
+        try f.write(to: dir.file("r.safetensors"))
+        let v = try SafeTensorsFile.read(from: dir.file("r.safetensors")).integers("rng")
+        #expect(PCG32(state: UInt64(bitPattern: v[0]), increment: UInt64(bitPattern: v[1])) == rng)
     }
 
     @Test func accessorsReportWhatIsWrong() throws {
