@@ -55,6 +55,6 @@ let package = Package(
         .testTarget(name: "S2SLayersTests", dependencies: ["S2SLayers", "S2SNumerics"]),
         .testTarget(name: "S2SModelTests", dependencies: ["S2SModel", "S2SLayers", "S2SNumerics", "S2SText", "S2SCorpus"]),
         .testTarget(name: "S2SDecodeTests", dependencies: ["S2SDecode", "S2SModel"]),
-        .testTarget(name: "S2SEvalTests", dependencies: ["S2SEval"]),
+        .testTarget(name: "S2SEvalTests", dependencies: ["S2SEval"], resources: [.copy("Fixtures")]),
     ]
 )
