@@ -38,12 +38,14 @@ let package = Package(
         .target(name: "S2SModel", dependencies: ["S2SLayers", "S2SNumerics", "S2SText", "S2SCorpus"]),
         .target(name: "S2SEval", dependencies: []),
         .target(name: "S2SDecode", dependencies: ["S2SModel", "S2SText"]),
+        // The training loop sits above decoding and evaluation: validation reports greedy BLEU.
+        .target(name: "S2STraining", dependencies: ["S2SModel", "S2SDecode", "S2SEval", "S2SCorpus", "S2SText", "S2SLayers", "S2SNumerics"]),
 
         // MARK: The command-line tool
         .executableTarget(
             name: "s2s",
             dependencies: [
-                "S2SNumerics", "S2SText", "S2SCorpus", "S2SLayers", "S2SModel", "S2SDecode", "S2SEval",
+                "S2SNumerics", "S2SText", "S2SCorpus", "S2SLayers", "S2SModel", "S2SDecode", "S2SEval", "S2STraining",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -55,6 +57,7 @@ let package = Package(
         .testTarget(name: "S2SLayersTests", dependencies: ["S2SLayers", "S2SNumerics"]),
         .testTarget(name: "S2SModelTests", dependencies: ["S2SModel", "S2SLayers", "S2SNumerics", "S2SText", "S2SCorpus"]),
         .testTarget(name: "S2SDecodeTests", dependencies: ["S2SDecode", "S2SModel"]),
+        .testTarget(name: "S2STrainingTests", dependencies: ["S2STraining", "S2SModel", "S2SEval", "S2SCorpus", "S2SText"]),
         .testTarget(name: "S2SEvalTests", dependencies: ["S2SEval"], resources: [.copy("Fixtures")]),
     ]
 )

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
-@testable import S2SModel
+@testable import S2STraining
+import S2SEval
 
 @Test func scheduledSamplingSchedulesFollowTheirFormulas() {
     #expect(ScheduledSampling.none.goldProbability(step: 10_000) == 1)
@@ -19,18 +20,17 @@ import Testing
     }
 }
 
-@Test func metricsLogRoundTripsAndAppends() throws {
+@Test func metricsWriterAppendsLinesTheReaderParses() throws {
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("s2s-metrics-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: dir) }
-    let url = dir.appendingPathComponent("metrics.jsonl")
-    let a = MetricsRecord(kind: .train, step: 10, epoch: 1, timeSeconds: 2.5, loss: 4.2, perplexity: exp(4.2),
-                          learningRate: 1e-3, tokensPerSecond: 9000, teacherForcingRatio: 0.99)
-    let b = MetricsRecord(kind: .valid, step: 10, epoch: 1, timeSeconds: 3, loss: 4.0, perplexity: exp(4.0), bleu: 12.5)
-    try MetricsLog(url: url).append(a)
-    try MetricsLog(url: url).append(b)  // a second writer appends, never truncates
-    #expect(try MetricsLog.read(url) == [a, b])
-    let text = try String(contentsOf: url, encoding: .utf8)
-    #expect(text.contains("\"tokens_per_s\":9000"))
-    #expect(text.split(separator: "\n").count == 2)
+    let path = dir.appendingPathComponent("metrics.jsonl").path
+    let a = MetricsLogEntry.train(step: 10, epoch: 1, timeSeconds: 2.5, loss: 4.2, perplexity: exp(4.2),
+                                  learningRate: 1e-3, tokensPerSecond: 9000, teacherForcingRatio: 0.99)
+    let b = MetricsLogEntry.valid(step: 10, epoch: 1, timeSeconds: 3, loss: 4.0, perplexity: exp(4.0), bleu: 12.5)
+    try MetricsWriter(path: path).append(a)
+    try MetricsWriter(path: path).append(b)  // a second writer appends, never truncates
+    let contents = try MetricsLogReader.read(path: path)
+    #expect(contents.records == [a, b])
+    #expect(contents.warnings.isEmpty)
 }
