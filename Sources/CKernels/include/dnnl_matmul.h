@@ -42,4 +42,11 @@ int32_t s2s_mm_execute(s2s_mm *mm, const void *a, const void *b, float *c);
 void s2s_f32_to_bf16(const float *src, int64_t ld_src, uint16_t *dst, int64_t ld_dst,
                      int64_t rows, int64_t cols);
 
+/// A per-thread scratch buffer of at least `elems` uint16 elements, 64-byte aligned, reused
+/// across calls (slot 0 or 1: A and B of one product). NULL if allocation fails.
+uint16_t *s2s_bf16_scratch(int slot, size_t elems);
+
+/// A 64-bit checksum of n floats' bit patterns (debug check that a packed weight is current).
+uint64_t s2s_checksum_f32(const float *x, int64_t n);
+
 #endif
