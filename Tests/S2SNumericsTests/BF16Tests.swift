@@ -72,3 +72,39 @@ func bf16GemmIsWithinBF16ToleranceOfFP32(transA: Bool, transB: Bool) {
     let (kept, quiet) = Precision.resolve(.bf16, isa: bf16)
     #expect(kept == .bf16 && quiet == nil)
 }
+
+/// `--precision bf16` on a CPU without bf16 falls back to fp32 with a notice. The CPU is
+/// simulated the way oneDNN documents, `ONEDNN_MAX_CPU_ISA=AVX512_CORE`, which oneDNN reads
+/// once per process: so this test re-runs itself in a child process with that environment
+/// (the child takes the `S2S_ISA_CHILD` branch) and checks the child's verdict.
+@Test func bf16FallsBackToFP32WithoutBF16ISA() throws {
+    if ProcessInfo.processInfo.environment["S2S_ISA_CHILD"] != nil {
+        let (resolved, notice) = Precision.resolve(.bf16)
+        #expect(resolved == .fp32)
+        #expect(notice?.contains("falling back to fp32") == true)
+        #expect(!MatmulEngine.bf16Available)
+        // A bf16 request now computes in fp32: results match the fp32 reference to fp32 accuracy.
+        var rng = PCG32(seed: 5)
+        let a = randomTensor([9, 40], &rng), w = randomTensor([13, 40], &rng), c = Tensor(shape: [9, 13])
+        Matmul.gemm(a.matrix, weight: w, transB: true, into: c.matrix, precision: .bf16)
+        let expected = referenceGemm(a.matrix, transA: false, w.matrix, transB: true, c: c.matrix, alpha: 1, beta: 0)
+        for i in 0..<c.count { #expect(abs(Double(c[i]) - expected[i]) <= 1e-5) }
+        print("S2S_ISA_CHILD isa=\(CPUISA.effective.name) resolved=\(resolved.rawValue) notice=\(notice ?? "none")")
+        return
+    }
+    let child = Process()
+    child.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+    child.arguments = ["--testing-library", "swift-testing", "--filter", "bf16FallsBackToFP32WithoutBF16ISA"]
+    var env = ProcessInfo.processInfo.environment
+    env["ONEDNN_MAX_CPU_ISA"] = "AVX512_CORE"
+    env["S2S_ISA_CHILD"] = "1"
+    child.environment = env
+    let pipe = Pipe()
+    child.standardOutput = pipe
+    child.standardError = pipe
+    try child.run()
+    let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    child.waitUntilExit()
+    #expect(child.terminationStatus == 0, "child failed:\n\(output)")
+    #expect(output.contains("S2S_ISA_CHILD isa=avx512_core resolved=fp32 notice=notice: --precision bf16"), "child output:\n\(output)")
+}
