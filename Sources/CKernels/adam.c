@@ -1,7 +1,6 @@
 // Fused Adam / AdamW update, one pass over the parameter (see optim.h for the exact order).
 #include "optim.h"
 #include "fastmath.h"
-#include <math.h>
 
 S2S_CLONES
 void s2s_adam_update(float *restrict param, const float *restrict grad, float *restrict m,
@@ -17,6 +16,7 @@ void s2s_adam_update(float *restrict param, const float *restrict grad, float *r
         float vi = v[i] * beta2 + (w2 * g) * g;
         m[i] = mi;
         v[i] = vi;
-        param[i] = p + (-step_size * mi) / (sqrtf(vi) / bc2_sqrt + eps);
+        // libm sqrtf may set errno, which stops vectorization; the builtin is a plain sqrt.
+        param[i] = p + (-step_size * mi) / (__builtin_elementwise_sqrt(vi) / bc2_sqrt + eps);
     }
 }

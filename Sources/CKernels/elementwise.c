@@ -3,8 +3,9 @@
 #include "fastmath.h"
 #include "parallel.h"
 
-// Below this many elements per thread a fork/join costs more than it saves.
-#define PAR_MIN 32768
+// Below this many elements per thread (~40 µs of exp work) a fork/join is not worth it,
+// least of all on a shared machine where a woken partner thread may wait for its core.
+#define PAR_MIN 131072
 
 S2S_CLONES static void sigmoid_range(void *ctx, int64_t b, int64_t e, int t) {
     (void)t;

@@ -1,6 +1,7 @@
 // Row softmax, log-softmax, fused cross-entropy and argmax.
 //
-// Every reduction runs in 16 independent lanes, combined in a fixed order: the loops vectorize
+// The row drivers are the ISA clones and every helper is inlined into them, so a row costs
+// no dispatch. Every reduction runs in 16 independent lanes, combined in a fixed order: the loops vectorize
 // without -ffast-math and give the same bits on every run with the same thread count.
 #include "softmax.h"
 #include "fastmath.h"
@@ -10,7 +11,7 @@
 
 #define LANES 16
 // Rows are split over threads only when each thread gets this many elements.
-#define PAR_MIN_ELEMS 65536
+#define PAR_MIN_ELEMS 131072
 
 S2S_INLINE float lanes_max(const float *acc) {
     float m = acc[0];
@@ -24,7 +25,7 @@ S2S_INLINE float lanes_sum(const float *acc) {
     return s;
 }
 
-S2S_CLONES static float row_max(const float *x, int64_t n) {
+S2S_INLINE float row_max(const float *x, int64_t n) {
     float acc[LANES];
     for (int l = 0; l < LANES; l++) acc[l] = -INFINITY;
     int64_t j = 0;
@@ -35,7 +36,7 @@ S2S_CLONES static float row_max(const float *x, int64_t n) {
     return m;
 }
 
-S2S_CLONES static float row_sum(const float *x, int64_t n) {
+S2S_INLINE float row_sum(const float *x, int64_t n) {
     float acc[LANES] = {0};
     int64_t j = 0;
     for (; j + LANES <= n; j += LANES)
@@ -46,7 +47,7 @@ S2S_CLONES static float row_sum(const float *x, int64_t n) {
 }
 
 /// out[j] = exp(x[j] − shift); returns Σ out (out may alias x).
-S2S_CLONES static float exp_shift_sum(const float *x, float *out, int64_t n, float shift) {
+S2S_INLINE float exp_shift_sum(const float *x, float *out, int64_t n, float shift) {
     float acc[LANES] = {0};
     int64_t j = 0;
     for (; j + LANES <= n; j += LANES)
@@ -65,7 +66,7 @@ S2S_CLONES static float exp_shift_sum(const float *x, float *out, int64_t n, flo
 }
 
 /// Σ exp(x[j] − shift) without storing.
-S2S_CLONES static float exp_shift_sum_only(const float *x, int64_t n, float shift) {
+S2S_INLINE float exp_shift_sum_only(const float *x, int64_t n, float shift) {
     float acc[LANES] = {0};
     int64_t j = 0;
     for (; j + LANES <= n; j += LANES)
@@ -75,11 +76,11 @@ S2S_CLONES static float exp_shift_sum_only(const float *x, int64_t n, float shif
     return lanes_sum(acc) + tail;
 }
 
-S2S_CLONES static void scale_shift(float *x, int64_t n, float a, float b) {
+S2S_INLINE void scale_shift(float *x, int64_t n, float a, float b) {
     for (int64_t j = 0; j < n; j++) x[j] = x[j] * a + b;
 }
 
-S2S_CLONES static void add_const(float *x, int64_t n, float b) {
+S2S_INLINE void add_const(float *x, int64_t n, float b) {
     for (int64_t j = 0; j < n; j++) x[j] += b;
 }
 
@@ -87,7 +88,7 @@ S2S_CLONES static void add_const(float *x, int64_t n, float b) {
 
 typedef struct { float *m; int64_t cols, ld; const int32_t *valid; } softmax_ctx;
 
-static void softmax_range(void *p, int64_t b, int64_t e, int t) {
+S2S_CLONES static void softmax_range(void *p, int64_t b, int64_t e, int t) {
     (void)t;
     softmax_ctx *c = p;
     for (int64_t r = b; r < e; r++) {
@@ -112,7 +113,7 @@ void s2s_softmax_rows(float *m, int64_t rows, int64_t cols, int64_t ld, const in
     s2s_parallel_for(rows, min_rows, softmax_range, &c);
 }
 
-static void log_softmax_range(void *p, int64_t b, int64_t e, int t) {
+S2S_CLONES static void log_softmax_range(void *p, int64_t b, int64_t e, int t) {
     (void)t;
     softmax_ctx *c = p;
     for (int64_t r = b; r < e; r++) {
@@ -139,7 +140,7 @@ typedef struct {
     int64_t count[S2S_MAX_THREADS];
 } xent_ctx;
 
-static void xent_range(void *p, int64_t b, int64_t e, int t) {
+S2S_CLONES static void xent_range(void *p, int64_t b, int64_t e, int t) {
     xent_ctx *c = p;
     int64_t v = c->cols;
     double eps = c->smoothing;
@@ -190,7 +191,7 @@ double s2s_softmax_xent(const float *logits, int64_t rows, int64_t cols, int64_t
 
 // MARK: argmax
 
-void s2s_argmax_rows(const float *m, int64_t rows, int64_t cols, int64_t ld, int32_t *out) {
+S2S_CLONES void s2s_argmax_rows(const float *m, int64_t rows, int64_t cols, int64_t ld, int32_t *out) {
     for (int64_t r = 0; r < rows; r++) {
         const float *x = m + r * ld;
         float mx = cols > 0 ? row_max(x, cols) : 0;
