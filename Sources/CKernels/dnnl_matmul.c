@@ -1,5 +1,6 @@
 // oneDNN matmul primitives behind a small C API (see dnnl_matmul.h).
 #include "dnnl_matmul.h"
+#include "threads.h"
 #include <oneapi/dnnl/dnnl.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -48,6 +49,7 @@ s2s_mm *s2s_mm_create(int dtype, int64_t m, int64_t n, int64_t k, int trans_a, i
                       int64_t lda, int64_t ldb, int64_t ldc, float alpha, float beta,
                       int packed_b, int32_t *status) {
     pthread_once(&g_once, init_engine);
+    s2s_sync_threads();   // oneDNN fixes its work split at creation from the calling thread's count
     dnnl_status_t st = g_init_status;
     s2s_mm *mm = NULL;
     dnnl_primitive_attr_t attr = NULL;
@@ -148,6 +150,7 @@ int32_t s2s_mm_pack_b(s2s_mm *mm, const float *b, int64_t ldb, void *packed) {
     // packing (execution never reads the user layout), so rebuild the strides here.
     if (user.format_desc.blocking.strides[0] == 1) user.format_desc.blocking.strides[1] = ldb;
     else user.format_desc.blocking.strides[0] = ldb;
+    s2s_sync_threads();
     CHECK(thread_stream(&stream));
     CHECK(dnnl_reorder_primitive_desc_create(&pd, &user, g_engine, &mm->b_packed, g_engine, NULL));
     CHECK(dnnl_primitive_create(&reorder, pd));
@@ -167,6 +170,7 @@ fail:
 int32_t s2s_mm_execute(s2s_mm *mm, const void *a, const void *b, float *c) {
     dnnl_status_t st;
     dnnl_stream_t stream;
+    s2s_sync_threads();
     pthread_mutex_lock(&mm->lock);
     CHECK(thread_stream(&stream));
     CHECK(dnnl_memory_set_data_handle(mm->a_mem, (void *)a));

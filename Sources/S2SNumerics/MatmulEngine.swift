@@ -48,14 +48,10 @@ enum MatmulEngine {
     private static let capacity = 512
 
     /// Whether oneDNN can run bf16 matmuls on this CPU (decided once, on first use).
-    static let bf16Available: Bool = {
-        EngineThreads.applyDefault()
-        return CPUISA.effective.supportsBF16
-    }()
+    static let bf16Available: Bool = CPUISA.effective.supportsBF16
 
     static func primitive(_ key: PrimitiveKey) -> MatmulPrimitive {
         if let p = cache.withLock({ $0[key] }) { return p }
-        EngineThreads.applyDefault()
         let created = MatmulPrimitive(key)
         return cache.withLock { table in
             if let p = table[key] { return p }

@@ -51,6 +51,12 @@ struct BenchGemmCommand: ParsableCommand {
                 }
             }
         }
+        EngineThreads.set(1)
+        let tiny = GemmBenchmark.run(GemmBenchmark.Shape(m: 4, n: 16, k: 16, transA: false, transB: true, weight: true, role: "tiny"),
+                                     precision: .fp32, runs: runs)
+        let flops = 2.0 * 4 * 16 * 16
+        print("per-call cost at 4x16x16 (1 thread): wrapper " + fixed(flops / tiny.wrapperGFlops, 0) + " ns, direct "
+              + fixed(flops / tiny.directGFlops, 0) + " ns")
         if gemmOnly { return }
 
         for t in threads {

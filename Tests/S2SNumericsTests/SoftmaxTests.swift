@@ -17,7 +17,7 @@ func rowArray(_ m: Matrix, _ r: Int) -> [Float] { (0..<m.cols).map { m[r, $0] } 
 
 @Test func softmaxRowsWithAndWithoutMask() {
     var rng = PCG32(seed: 11)
-    for (rows, cols) in [(1, 1), (4, 7), (9, 33), (3, 100), (300, 500)] {
+    for (rows, cols) in [(1, 1), (4, 7), (9, 33), (3, 100), (600, 500)] {
         for masked in [false, true] {
             let view = stridedView(rows, cols, pad: 3, &rng), m = view.m
             for r in 0..<rows { for j in 0..<cols { m[r, j] *= 8 } }
@@ -40,7 +40,7 @@ func rowArray(_ m: Matrix, _ r: Int) -> [Float] { (0..<m.cols).map { m[r, $0] } 
 
 @Test func logSoftmaxRows() {
     var rng = PCG32(seed: 12)
-    for (rows, cols) in [(1, 1), (5, 17), (200, 700)] {
+    for (rows, cols) in [(1, 1), (5, 17), (400, 700)] {
         let view = stridedView(rows, cols, pad: 1, &rng), m = view.m
         for r in 0..<rows { for j in 0..<cols { m[r, j] *= 20 } }
         let input = (0..<rows).map { rowArray(m, $0) }
@@ -67,7 +67,7 @@ func referenceRowLoss(_ row: [Float], target: Int, smoothing: Double) -> Double 
 @Test(arguments: [Float(0), 0.1])
 func crossEntropyLossAndGradient(smoothing: Float) {
     var rng = PCG32(seed: 13)
-    for (rows, cols) in [(1, 2), (6, 17), (10, 33), (150, 1000)] {
+    for (rows, cols) in [(1, 2), (6, 17), (10, 33), (300, 1000)] {
         for inPlace in [false, true] {
             let view = stridedView(rows, cols, pad: 2, &rng), logits = view.m
             for r in 0..<rows { for j in 0..<cols { logits[r, j] *= 5 } }
