@@ -99,3 +99,25 @@ public enum GemmBenchmark {
                       implementation: direct.implementation)
     }
 }
+
+extension GemmBenchmark {
+    /// Attention context `ctx[b] = α[b] · enc[b]` for a time-major encoder output [S, B, D]:
+    /// one batched call beside B separate `gemm` calls. Returns GFLOP/s (batched, loop).
+    public static func runAttentionContext(batch: Int, sourceLength: Int, width: Int,
+                                           precision: Precision, runs: Int) -> (batched: Double, loop: Double) {
+        var rng = PCG32(seed: 3)
+        let enc = Tensor(shape: [sourceLength, batch, width]), alpha = Tensor(shape: [batch, sourceLength])
+        let ctx = Tensor(shape: [batch, width])
+        for i in 0..<enc.count { enc[i] = rng.uniform(-1, 1) }
+        for i in 0..<alpha.count { alpha[i] = rng.nextUnitFloat() }
+        let a = BatchedMatrix(alpha.data, count: batch, rows: 1, cols: sourceLength)
+        let v = BatchedMatrix(enc.data, count: batch, rows: sourceLength, cols: width, stride: batch * width, batchStride: width)
+        let c = BatchedMatrix(ctx.data, count: batch, rows: 1, cols: width)
+        let times = Stopwatch.medianSecondsPerCall(runs: runs, [
+            { Matmul.batchedGemm(a, v, into: c, precision: precision) },
+            { for b in 0..<batch { Matmul.gemm(a.matrix(b), v.matrix(b), into: c.matrix(b), precision: precision) } },
+        ])
+        let flops = 2.0 * Double(batch * sourceLength * width)
+        return (flops / times[0] / 1e9, flops / times[1] / 1e9)
+    }
+}

@@ -51,6 +51,15 @@ struct BenchGemmCommand: ParsableCommand {
                 }
             }
         }
+        print("")
+        print("Attention context, 64 sentences of [1,30]·[30,1024] from a time-major [30,64,1024] buffer (GFLOP/s)")
+        for t in threads {
+            EngineThreads.set(t)
+            for precision in [Precision.fp32, bf16] {
+                let r = GemmBenchmark.runAttentionContext(batch: 64, sourceLength: 30, width: 1024, precision: precision, runs: runs)
+                print("  \(t) thread(s) \(precision.rawValue): one batchedGemm " + fixed(r.batched, 1) + ", 64 gemm calls " + fixed(r.loop, 1))
+            }
+        }
         EngineThreads.set(1)
         let tiny = GemmBenchmark.run(GemmBenchmark.Shape(m: 4, n: 16, k: 16, transA: false, transB: true, weight: true, role: "tiny"),
                                      precision: .fp32, runs: runs)
