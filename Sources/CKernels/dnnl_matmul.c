@@ -204,3 +204,24 @@ fail:
     pthread_mutex_unlock(&mm->lock);
     return (int32_t)st;
 }
+
+int32_t s2s_mm_bind(s2s_mm *mm, const void *a, const void *b, float *c) {
+    dnnl_status_t st;
+    CHECK(dnnl_memory_set_data_handle(mm->a_mem, (void *)a));
+    CHECK(dnnl_memory_set_data_handle(mm->b_mem, (void *)b));
+    CHECK(dnnl_memory_set_data_handle(mm->c_mem, c));
+fail:
+    return (int32_t)st;
+}
+
+int32_t s2s_mm_execute_bound(s2s_mm *mm) {
+    dnnl_status_t st;
+    dnnl_stream_t stream;
+    CHECK(thread_stream(&stream));
+    dnnl_exec_arg_t args[4] = {{DNNL_ARG_SRC, mm->a_mem}, {DNNL_ARG_WEIGHTS, mm->b_mem},
+                               {DNNL_ARG_DST, mm->c_mem}, {DNNL_ARG_SCRATCHPAD, mm->scratch_mem}};
+    CHECK(dnnl_primitive_execute(mm->prim, stream, mm->scratch_mem ? 4 : 3, args));
+    CHECK(dnnl_stream_wait(stream));
+fail:
+    return (int32_t)st;
+}

@@ -1,4 +1,7 @@
 import ArgumentParser
+#if canImport(Glibc)
+import Glibc
+#endif
 import S2SNumerics
 
 /// `s2s bench gemm`: GFLOP/s of the GEMM engine at the model's shapes (fp32 and bf16, wrapper
@@ -31,9 +34,9 @@ struct BenchGemmCommand: ParsableCommand {
         #endif
         let (bf16, notice) = Precision.resolve(.bf16)
         if let notice { print(notice) }
-        print("engine: oneDNN matmul primitives; CPU ISA \(CPUISA.effective.name); median of \(runs) rounds")
+        print("engine: oneDNN matmul primitives; CPU ISA \(CPUISA.effective.name); median of \(runs) rounds; " + loadAverage())
         print("")
-        print("GEMM GFLOP/s (wrapper = Matmul.gemm, direct = cached primitive through the C helper)")
+        print("GEMM GFLOP/s (wrapper = Matmul.gemm; direct = the oneDNN primitive executed with operands bound once)")
         print(pad("M x N x K op", 20) + pad("thr", 4) + pad("prec", 6) + lpad("wrapper", 9) + lpad("direct", 9)
               + lpad("overhead", 10) + "  implementation / role")
         for t in threads {
@@ -66,7 +69,10 @@ struct BenchGemmCommand: ParsableCommand {
         let flops = 2.0 * 4 * 16 * 16
         print("per-call cost at 4x16x16 (1 thread): wrapper " + fixed(flops / tiny.wrapperGFlops, 0) + " ns, direct "
               + fixed(flops / tiny.directGFlops, 0) + " ns")
-        if gemmOnly { return }
+        if gemmOnly {
+            print(loadAverage())
+            return
+        }
 
         for t in threads {
             EngineThreads.set(t)
@@ -85,6 +91,14 @@ struct BenchGemmCommand: ParsableCommand {
         // the layers stage, which adds its throughput table (elements/s) here.
         print("")
         print("LSTM/GRU gate kernels: not built yet")
+        print("")
+        print(loadAverage())
+    }
+
+    private func loadAverage() -> String {
+        var loads = [Double](repeating: 0, count: 3)
+        guard getloadavg(&loads, 3) == 3 else { return "load average: unknown" }
+        return "load average: " + loads.map { fixed($0, 2) }.joined(separator: " ")
     }
 
     /// `x` with `decimals` digits after the point (no Foundation in the CLI's hot path).

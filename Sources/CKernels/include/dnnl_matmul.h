@@ -44,6 +44,11 @@ int32_t s2s_mm_pack_b(s2s_mm *mm, const float *b, int64_t ldb, void *packed);
 /// packed); c is fp32 with ldc.
 int32_t s2s_mm_execute(s2s_mm *mm, const void *a, const void *b, float *c);
 
+/// For benchmarks: binds the operands once (s2s_mm_bind), then s2s_mm_execute_bound is a bare
+/// dnnl_primitive_execute + stream wait, the engine called directly.
+int32_t s2s_mm_bind(s2s_mm *mm, const void *a, const void *b, float *c);
+int32_t s2s_mm_execute_bound(s2s_mm *mm);
+
 /// fp32 → bf16 (round to nearest even; NaN stays NaN) of a rows × cols block with row
 /// strides ld_src (floats) and ld_dst (uint16 elements).
 void s2s_f32_to_bf16(const float *src, int64_t ld_src, uint16_t *dst, int64_t ld_dst,
