@@ -38,6 +38,31 @@ func rowArray(_ m: Matrix, _ r: Int) -> [Float] { (0..<m.cols).map { m[r, $0] } 
     }
 }
 
+/// Backward of the masked softmax against central differences of Σ w·softmax(x).
+@Test func softmaxBackwardMatchesFiniteDifferences() {
+    var rng = PCG32(seed: 17)
+    let rows = 3, cols = 21
+    let x = randomTensor([rows, cols], &rng), w = randomTensor([rows, cols], &rng)
+    let valid: [Int32] = [21, 5, 0]
+    func objective() -> Double {
+        let y = x.clone()
+        Kernels.softmaxRows(y.matrix, validColumns: valid)
+        return (0..<y.count).reduce(0.0) { $0 + Double(y[$1]) * Double(w[$1]) }
+    }
+    let y = x.clone()
+    Kernels.softmaxRows(y.matrix, validColumns: valid)
+    let dx = w.clone()   // in place: dx aliases dy
+    Kernels.softmaxBackwardRows(output: y.matrix, gradOutput: dx.matrix, into: dx.matrix)
+    let h: Float = 1e-2
+    for i in 0..<x.count {
+        let v = x[i]
+        x[i] = v + h; let up = objective()
+        x[i] = v - h; let down = objective()
+        x[i] = v
+        #expect(abs((up - down) / (2 * Double(h)) - Double(dx[i])) <= 1e-4, "element \(i)")
+    }
+}
+
 @Test func logSoftmaxRows() {
     var rng = PCG32(seed: 12)
     for (rows, cols) in [(1, 1), (5, 17), (400, 700)] {
