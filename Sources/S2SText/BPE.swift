@@ -16,8 +16,8 @@ public final class BPE {
     /// Words longer than this (in UTF-8 bytes) are not cached: rare, and they would pin memory.
     static let longestCachedBytes = 2048
 
-    private let table: BPETable
-    private var cache: [String: [String]] = [:]
+    let table: BPETable
+    private var cache: [ExactString: [String]] = [:]
 
     public init(codes: BPECodes) {
         self.codes = codes
@@ -37,9 +37,10 @@ public final class BPE {
 
     /// The subword pieces of `word`, left to right (concatenated they give `word` back).
     public func segment(_ word: String) -> [String] {
-        if let hit = cache[word] { return hit }
+        let key = ExactString(word)
+        if let hit = cache[key] { return hit }
         let pieces = table.segment(word)
-        if word.utf8.count <= Self.longestCachedBytes { cache[word] = pieces }
+        if word.utf8.count <= Self.longestCachedBytes { cache[key] = pieces }
         return pieces
     }
 
@@ -81,23 +82,23 @@ public final class BPE {
 /// The read-only merge tables: symbols interned as Int32, pair → rank, rank → merged symbol.
 final class BPETable: Sendable {
     let version: BPECodes.Version
-    let symbolIDs: [String: Int32]
+    let symbolIDs: [ExactString: Int32]
     let symbolText: [String]
     /// (left, right) → rank; the first occurrence of a duplicated merge wins, as in subword-nmt.
-    let ranks: [UInt64: Int32]
+    let ranks: PairRanks
     let mergedID: [Int32]
     /// Single-scalar symbols, and the same scalars with "</w>", for fast word setup.
-    let scalarID: [UInt32: Int32]
-    let finalScalarID: [UInt32: Int32]
+    let scalarID: ScalarTable
+    let finalScalarID: ScalarTable
     let endOfWordID: Int32?
 
     init(_ codes: BPECodes) {
-        var ids: [String: Int32] = [:]
+        var ids: [ExactString: Int32] = [:]
         var text: [String] = []
         func intern(_ s: String) -> Int32 {
-            if let id = ids[s] { return id }
+            if let id = ids[ExactString(s)] { return id }
             let id = Int32(text.count)
-            ids[s] = id
+            ids[ExactString(s)] = id
             text.append(s)
             return id
         }
@@ -111,18 +112,18 @@ final class BPETable: Sendable {
         }
         var scalar: [UInt32: Int32] = [:], final: [UInt32: Int32] = [:]
         for (s, id) in ids {
-            let scalars = Array(s.unicodeScalars)
+            let scalars = Array(s.string.unicodeScalars)
             if scalars.count == 1 { scalar[scalars[0].value] = id }
-            if scalars.count == 5 && s.hasSuffix("</w>") { final[scalars[0].value] = id }
+            if scalars.count == 5 && s.string.utf8.hasEndOfWord { final[scalars[0].value] = id }
         }
         version = codes.version
         symbolIDs = ids
         symbolText = text
-        self.ranks = ranks
+        self.ranks = PairRanks(ranks)
         mergedID = merged
-        scalarID = scalar
-        finalScalarID = final
-        endOfWordID = ids["</w>"]
+        scalarID = ScalarTable(scalar)
+        finalScalarID = ScalarTable(final)
+        endOfWordID = ids[ExactString("</w>")]
     }
 
     /// The symbols a word starts as. Scalars the codes never mention get ids below zero
@@ -148,15 +149,15 @@ final class BPETable: Sendable {
 
     @inline(__always) func rank(_ a: Int32, _ b: Int32) -> Int32? {
         guard a >= 0, b >= 0 else { return nil }
-        return ranks[LearnerState.key(a, b)]
+        return ranks.rank(LearnerState.key(a, b))
     }
 
     /// Symbols → output pieces: "</w>" dropped (a lone "</w>" symbol, or the suffix).
     func pieces(_ word: [Int32], extra: [String]) -> [String] {
         var out = word.map { $0 >= 0 ? symbolText[Int($0)] : extra[Int(-$0) - 1] }
-        if out.last == "</w>" {
+        if let last = out.last, last.utf8.elementsEqual("</w>".utf8) {
             out.removeLast()
-        } else if let last = out.last, last.hasSuffix("</w>") {
+        } else if let last = out.last, last.utf8.hasEndOfWord {
             var scalars = last.unicodeScalars
             scalars.removeLast(4)
             out[out.count - 1] = String(scalars)
@@ -178,33 +179,62 @@ final class BPETable: Sendable {
     }
 
     /// subword-nmt's loop: each round merges every occurrence of the lowest-ranked pair.
+    /// Pair ranks are kept in `rank[i]` (pair i, i+1) and looked up again only next to a merge.
     func mergeRounds(_ word: inout [Int32]) {
-        while word.count > 1 {
-            var best = Int32.max
-            for i in 1..<word.count {
-                if let r = rank(word[i - 1], word[i]), r < best { best = r }
+        var n = word.count
+        guard n > 1 else { return }
+        let none = Int32.max
+        var ranks = [Int32](repeating: none, count: n)
+        var changed = [Bool](repeating: false, count: n)
+        for i in 0..<(n - 1) { ranks[i] = rank(word[i], word[i + 1]) ?? none }
+        while n > 1 {
+            var best = none
+            for i in 0..<(n - 1) where ranks[i] < best { best = ranks[i] }
+            if best == none { break }
+            let symbol = mergedID[Int(best)]
+            // Merge in place (the write index never passes the read index); a pair keeps its
+            // rank unless one of its symbols was just made.
+            var i = 0, w = 0
+            while i < n {
+                if i + 1 < n && ranks[i] == best {
+                    word[w] = symbol
+                    changed[w] = true
+                    ranks[w] = i + 2 < n ? ranks[i + 2] : none // pair (new, next) is recomputed below
+                    i += 2
+                } else {
+                    word[w] = word[i]
+                    changed[w] = false
+                    ranks[w] = ranks[i]
+                    i += 1
+                }
+                w += 1
             }
-            if best == Int32.max { return }
-            merge(&word, rank: best, keep: nil)
+            n = w
+            for k in 0..<n where changed[k] {
+                if k > 0 { ranks[k - 1] = rank(word[k - 1], word[k]) ?? none }
+                ranks[k] = k + 1 < n ? rank(word[k], word[k + 1]) ?? none : none
+            }
         }
+        word.removeLast(word.count - n)
     }
 
     /// Merges every (non-overlapping, left to right) occurrence of the pair with `rank`;
     /// `keep[i]` false skips the occurrence starting at i (dropout).
     func merge(_ word: inout [Int32], rank best: Int32, keep: [Bool]?) {
-        var out: [Int32] = []
-        out.reserveCapacity(word.count)
-        var i = 0
-        while i < word.count {
-            if i + 1 < word.count, rank(word[i], word[i + 1]) == best, keep?[i] ?? true {
-                out.append(mergedID[Int(best)])
+        // In place: the write index never passes the read index.
+        let n = word.count
+        var i = 0, w = 0
+        while i < n {
+            if i + 1 < n, rank(word[i], word[i + 1]) == best, keep?[i] ?? true {
+                word[w] = mergedID[Int(best)]
                 i += 2
             } else {
-                out.append(word[i])
+                word[w] = word[i]
                 i += 1
             }
+            w += 1
         }
-        word = out
+        word.removeLast(n - w)
     }
 
     func segmentWithDropout<R: RandomNumberGenerator>(_ word: String, dropout: Double, rng: inout R) -> [String] {
@@ -228,5 +258,78 @@ final class BPETable: Sendable {
             merge(&symbols, rank: best, keep: Array(keep[0..<symbols.count]))
         }
         return pieces(symbols, extra: extra)
+    }
+}
+
+extension String.UTF8View {
+    /// Ends with subword-nmt's "</w>" (by bytes: `String.hasSuffix` compares characters, and a
+    /// prepended mark could glue "<" to the symbol before it).
+    var hasEndOfWord: Bool {
+        count >= 4 && self.suffix(4).elementsEqual("</w>".utf8)
+    }
+}
+
+/// Pair → rank, open addressing over UInt64 keys with a multiplicative hash: the applier's
+/// inner loop looks pairs up constantly, and Swift's seeded SipHash was its largest cost.
+struct PairRanks: Sendable {
+    private let keys: [UInt64]
+    private let values: [Int32]
+    private let mask: Int
+    private static let empty = UInt64.max
+
+    init(_ ranks: [UInt64: Int32]) {
+        var size = 16
+        while size < ranks.count * 2 { size *= 2 }
+        var keys = [UInt64](repeating: Self.empty, count: size)
+        var values = [Int32](repeating: 0, count: size)
+        for (k, v) in ranks {
+            var slot = Self.slot(k, size - 1)
+            while keys[slot] != Self.empty { slot = (slot + 1) & (size - 1) }
+            keys[slot] = k
+            values[slot] = v
+        }
+        self.keys = keys
+        self.values = values
+        mask = size - 1
+    }
+
+    @inline(__always) private static func slot(_ k: UInt64, _ mask: Int) -> Int {
+        Int(truncatingIfNeeded: (k &* 0x9E37_79B9_7F4A_7C15) >> 20) & mask
+    }
+
+    @inline(__always) func rank(_ k: UInt64) -> Int32? {
+        var slot = Self.slot(k, mask)
+        while true {
+            let key = keys[slot]
+            if key == k { return values[slot] }
+            if key == Self.empty { return nil }
+            slot = (slot + 1) & mask
+        }
+    }
+}
+
+/// Scalar → symbol id: a flat array below U+3000 (Latin, Greek, Cyrillic, …, where nearly all
+/// lookups fall), a dictionary above.
+struct ScalarTable: Sendable {
+    private static let flatLimit: UInt32 = 0x3000
+    private let flat: [Int32]
+    private let rest: [UInt32: Int32]
+
+    init(_ table: [UInt32: Int32]) {
+        var flat = [Int32](repeating: -1, count: Int(Self.flatLimit))
+        var rest: [UInt32: Int32] = [:]
+        for (scalar, id) in table {
+            if scalar < Self.flatLimit { flat[Int(scalar)] = id } else { rest[scalar] = id }
+        }
+        self.flat = flat
+        self.rest = rest
+    }
+
+    @inline(__always) subscript(scalar: UInt32) -> Int32? {
+        if scalar < Self.flatLimit {
+            let id = flat[Int(scalar)]
+            return id >= 0 ? id : nil
+        }
+        return rest[scalar]
     }
 }

@@ -25,8 +25,8 @@ public enum BPELearner {
     }
 
     /// Convenience for a dictionary of counts.
-    public static func learn(counts: [String: Int], merges: Int, minFrequency: Int = 2) -> BPECodes {
-        learn(wordCounts: counts.lazy.map { (key: $0.key, value: $0.value) }, merges: merges, minFrequency: minFrequency)
+    public static func learn(counts: [ExactString: Int], merges: Int, minFrequency: Int = 2) -> BPECodes {
+        learn(wordCounts: counts.lazy.map { (key: $0.key.string, value: $0.value) }, merges: merges, minFrequency: minFrequency)
     }
 }
 
@@ -34,7 +34,7 @@ public enum BPELearner {
 /// `big_stats`, `indices`), with symbols interned as Int32 ids.
 struct LearnerState {
     // Symbols: Python compares strings by code point, which is UTF-8 byte order.
-    var symbolIDs: [String: Int32] = [:]
+    var symbolIDs: [ExactString: Int32] = [:]
     var symbolText: [String] = []
     var symbolBytes: [[UInt8]] = []
 
@@ -50,9 +50,9 @@ struct LearnerState {
     var heap = PairHeap()
 
     mutating func intern(_ s: String) -> Int32 {
-        if let id = symbolIDs[s] { return id }
+        if let id = symbolIDs[ExactString(s)] { return id }
         let id = Int32(symbolText.count)
-        symbolIDs[s] = id
+        symbolIDs[ExactString(s)] = id
         symbolText.append(s)
         symbolBytes.append(Array(s.utf8))
         return id

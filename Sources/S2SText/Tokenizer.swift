@@ -84,6 +84,14 @@ public final class Tokenizer {
 
     deinit { s2s_tokenizer_close(handle) }
 
+    /// Whether to break space-separated chunks with a cache (the default) or whole lines with
+    /// ICU (the reference). A line's tokens are the tokens of its chunks, so with the cache
+    /// ICU runs only on chunks not seen before; the tokens are the same either way (tests
+    /// compare them on every corpus line).
+    public var cachesChunks = true {
+        didSet { s2s_tokenizer_set_chunk_cache(handle, cachesChunks ? 1 : 0) }
+    }
+
     /// A fresh tokenizer with the same settings, for use on another thread.
     public func copy() throws(TextError) -> Tokenizer { try Tokenizer(settings) }
 

@@ -5,9 +5,9 @@
 /// `--dict-input`; s2s uses it to check itself against subword-nmt on the same words.
 public enum WhitespaceWords {
     /// Adds the words of `text` (a whole file or any run of complete lines) to `counts`.
-    public static func count(_ text: String, into counts: inout [String: Int]) {
+    public static func count(_ text: String, into counts: inout [ExactString: Int]) {
         forEachLine(text) { line in
-            for word in words(ofLine: line) { counts[String(word), default: 0] += 1 }
+            for word in words(ofLine: line) { counts[ExactString(String(word)), default: 0] += 1 }
         }
     }
 

@@ -17,11 +17,11 @@ enum Fixture {
     }
 
     /// `word count` lines (subword-nmt `--dict-input` format) → counts.
-    static func wordCounts(_ name: String) throws -> [String: Int] {
-        var counts: [String: Int] = [:]
+    static func wordCounts(_ name: String) throws -> [ExactString: Int] {
+        var counts: [ExactString: Int] = [:]
         for line in try text(name).split(separator: "\n") {
             let parts = line.split(separator: " ")
-            counts[String(parts[0])] = Int(parts[1])!
+            counts[ExactString(String(parts[0]))] = Int(parts[1])!
         }
         return counts
     }

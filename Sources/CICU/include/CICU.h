@@ -62,6 +62,12 @@ void s2s_tokenizer_close(s2s_tokenizer *tokenizer);
 int32_t s2s_tokenizer_run(s2s_tokenizer *tokenizer, const uint8_t *utf8, int32_t length,
                           int32_t segment, s2s_tokenized *out);
 
+/// Turns the chunk cache on (the default) or off, emptying it either way. A line's tokens are
+/// the tokens of its space-separated chunks, so chunk boundaries are cached and ICU's
+/// iterator runs only on chunks not seen before; off, ICU breaks each whole line (the
+/// reference the tests compare the chunked path with).
+void s2s_tokenizer_set_chunk_cache(s2s_tokenizer *tokenizer, int32_t enabled);
+
 /// The message of the last failure on this tokenizer (NUL-terminated; empty if none).
 const char *s2s_tokenizer_last_error(const s2s_tokenizer *tokenizer);
 
