@@ -27,13 +27,18 @@ public struct Vocabulary: Sendable, Equatable {
     /// Builds from token frequencies: specials, then tokens by descending count, ties in
     /// code-point order. Tokens seen fewer than `minCount` times are left out, and the table is
     /// cut to `maxSize` entries in all (specials included). Tokens spelled like a special are
-    /// folded into it.
-    public static func build(counts: [ExactString: Int], minCount: Int = 1, maxSize: Int? = nil) -> Vocabulary {
+    /// folded into it. Tokens in `keep` are included whatever their count (0 if unseen): the
+    /// symbols BPE-dropout can produce.
+    public static func build(counts: [ExactString: Int], minCount: Int = 1, maxSize: Int? = nil,
+                             keep: Set<ExactString> = []) -> Vocabulary {
         let specialSet = Set(specials.map { ExactString($0) })
         let floor = max(minCount, 1)
         var entries: [(token: ExactString, count: Int)] = []
-        for (token, n) in counts where n >= floor && !specialSet.contains(token) && !token.string.isEmpty {
+        for (token, n) in counts where (n >= floor || keep.contains(token)) && !specialSet.contains(token) && !token.string.isEmpty {
             entries.append((token, n))
+        }
+        for token in keep where counts[token] == nil && !specialSet.contains(token) && !token.string.isEmpty {
+            entries.append((token, 0))
         }
         entries.sort { a, b in a.count != b.count ? a.count > b.count : a.token < b.token }
         if let maxSize { entries = Array(entries.prefix(max(0, maxSize - specials.count))) }

@@ -17,9 +17,13 @@ public struct VocabularyBuildOptions: Sendable, Equatable {
     public var maxSize: Int?
     /// subword-nmt's `--min-frequency`: learning stops when no pair occurs this often.
     public var bpeMinFrequency: Int
+    /// Put every symbol BPE-dropout can produce (each merge's parts and result, each
+    /// character of the training tokens) into the vocabulary, so dropout never makes `<unk>`.
+    public var dropoutSymbols: Bool
 
     public init(source: TokenizerSettings, target: TokenizerSettings, merges: Int = 8000, joint: Bool = false,
-                shared: Bool = false, minCount: Int = 2, maxSize: Int? = nil, bpeMinFrequency: Int = 2) {
+                shared: Bool = false, minCount: Int = 2, maxSize: Int? = nil, bpeMinFrequency: Int = 2,
+                dropoutSymbols: Bool = false) {
         self.source = source
         self.target = target
         self.merges = merges
@@ -28,6 +32,7 @@ public struct VocabularyBuildOptions: Sendable, Equatable {
         self.minCount = minCount
         self.maxSize = maxSize
         self.bpeMinFrequency = bpeMinFrequency
+        self.dropoutSymbols = dropoutSymbols
     }
 
     public func validate() throws(TextError) {
@@ -101,20 +106,45 @@ public final class VocabularyBuilder {
         }
         let sourcePieces = Self.pieceCounts(counts[0], sourceCodes)
         let targetPieces = Self.pieceCounts(counts[1], targetCodes)
+        let keepSource = o.dropoutSymbols ? Self.dropoutSymbols(counts[0], sourceCodes) : []
+        let keepTarget = o.dropoutSymbols ? Self.dropoutSymbols(counts[1], targetCodes) : []
         let sourceVocabulary: Vocabulary, targetVocabulary: Vocabulary
         if o.shared {
             var both = sourcePieces
             for (t, n) in targetPieces { both[t, default: 0] += n }
-            sourceVocabulary = Vocabulary.build(counts: both, minCount: o.minCount, maxSize: o.maxSize)
+            sourceVocabulary = Vocabulary.build(counts: both, minCount: o.minCount, maxSize: o.maxSize,
+                                                keep: keepSource.union(keepTarget))
             targetVocabulary = sourceVocabulary
         } else {
-            sourceVocabulary = Vocabulary.build(counts: sourcePieces, minCount: o.minCount, maxSize: o.maxSize)
-            targetVocabulary = Vocabulary.build(counts: targetPieces, minCount: o.minCount, maxSize: o.maxSize)
+            sourceVocabulary = Vocabulary.build(counts: sourcePieces, minCount: o.minCount, maxSize: o.maxSize, keep: keepSource)
+            targetVocabulary = Vocabulary.build(counts: targetPieces, minCount: o.minCount, maxSize: o.maxSize, keep: keepTarget)
         }
         return BuiltPipeline(options: o, pairs: pairs, sourceCodes: sourceCodes, targetCodes: targetCodes,
                              sourceVocabulary: sourceVocabulary, targetVocabulary: targetVocabulary,
                              sourceCoverage: sourceVocabulary.coverage(of: sourcePieces),
                              targetCoverage: targetVocabulary.coverage(of: targetPieces))
+    }
+
+    /// Every piece BPE-dropout can make from these tokens: their characters, and each merge's
+    /// parts and result ("</w>" dropped, as in pieces).
+    static func dropoutSymbols(_ tokens: [ExactString: Int], _ codes: BPECodes?) -> Set<ExactString> {
+        guard let codes else { return [] }
+        var out = Set<ExactString>()
+        for token in tokens.keys {
+            for scalar in token.string.unicodeScalars { out.insert(ExactString(String(scalar))) }
+        }
+        func piece(_ symbol: String) -> ExactString {
+            var s = symbol.unicodeScalars
+            if symbol.utf8.hasEndOfWord { s.removeLast(4) }
+            return ExactString(String(s))
+        }
+        for merge in codes.merges {
+            out.insert(piece(merge.left))
+            out.insert(piece(merge.right))
+            out.insert(piece(merge.left + merge.right))
+        }
+        out.remove(ExactString(""))
+        return out
     }
 
     /// Token frequencies → piece frequencies (each distinct token segmented once).

@@ -90,10 +90,10 @@ struct TokenizeCommand: ParsableCommand {
     @Flag(help: "Print vocabulary ids instead of pieces (needs --pipeline).")
     var ids = false
 
-    @Option(help: "BPE-dropout probability (training-time encoding).")
+    @Option(name: .customLong("bpe-dropout"), help: "BPE-dropout probability (training-time encoding).")
     var dropout: Double = 0
 
-    @Option(help: "Seed for --dropout.")
+    @Option(help: "Seed for --bpe-dropout.")
     var seed: UInt64 = 1
 
     @Flag(help: "subword-nmt apply_bpe mode: split lines at spaces (no ICU), mark non-final pieces with --separator.")
@@ -109,7 +109,7 @@ struct TokenizeCommand: ParsableCommand {
         if ids && pipeline.pipeline == nil { throw ValidationError("--ids needs --pipeline DIR") }
         if whitespace && codes == nil { throw ValidationError("--whitespace needs --codes FILE") }
         if pipeline.pipeline != nil && codes != nil { throw ValidationError("--codes and --pipeline exclude each other (the pipeline has its codes)") }
-        if !(0...1).contains(dropout) { throw ValidationError("--dropout \(dropout): expected a probability in [0, 1]") }
+        if !(0...1).contains(dropout) { throw ValidationError("--bpe-dropout \(dropout): expected a probability in [0, 1]") }
     }
 
     func run() throws {

@@ -49,6 +49,8 @@ struct VocabBuildCommand: ParsableCommand {
     var maxSize: Int?
     @Option(help: "Stop learning merges when no pair occurs this often (subword-nmt --min-frequency).")
     var minFrequency: Int = 2
+    @Flag(help: "Put every symbol BPE-dropout can produce into the vocabularies (for training with --bpe-dropout).")
+    var dropoutSymbols = false
     @OptionGroup var normalization: TextNormalizationOptions
     @Flag(help: "Replace invalid UTF-8 with U+FFFD (counted) instead of failing.")
     var replaceInvalid = false
@@ -66,7 +68,8 @@ struct VocabBuildCommand: ParsableCommand {
         let start = TextClock.now()
         let options = VocabularyBuildOptions(
             source: try normalization.settings(language: srcLang), target: try normalization.settings(language: tgtLang),
-            merges: merges, joint: joint, shared: shared, minCount: minCount, maxSize: maxSize, bpeMinFrequency: minFrequency)
+            merges: merges, joint: joint, shared: shared, minCount: minCount, maxSize: maxSize, bpeMinFrequency: minFrequency,
+            dropoutSymbols: dropoutSymbols)
         try options.validate()
         if !force, access(out, F_OK) == 0 { throw TextError.io(path: out, reason: "already exists (use --force to replace it)") }
         let builder = try VocabularyBuilder(options: options)
@@ -100,38 +103,10 @@ struct VocabBuildCommand: ParsableCommand {
 
     /// Streams the pairs into the builder; returns the number of replaced invalid sequences.
     private func readPairs(into builder: VocabularyBuilder) throws -> Int {
-        if let tsv {
-            let reader = try LineReader(path: tsv, replaceInvalid: replaceInvalid)
-            while let line = try reader.next() {
-                let columns = line.split(separator: "\t", maxSplits: 1, omittingEmptySubsequences: false)
-                guard columns.count == 2 else {
-                    throw ValidationError("\(tsv):\(reader.lineNumber): expected source<TAB>target, found no tab")
-                }
-                try builder.add(source: String(columns[0]), target: String(columns[1]))
-            }
-            if reader.bytesRead == 0 { throw TextError.emptyInput(file: tsv) }
-            return reader.replaced
-        }
+        let add: (String, String) throws -> Void = { try builder.add(source: $0, target: $1) }
+        if let tsv { return try ParallelText.forEachPair(tsv: tsv, replaceInvalid: replaceInvalid, add).replaced }
         guard let src, let tgt else { return 0 }
-        let source = try LineReader(path: src, replaceInvalid: replaceInvalid)
-        let target = try LineReader(path: tgt, replaceInvalid: replaceInvalid)
-        while true {
-            let s = try source.next(), t = try target.next()
-            if let s, let t {
-                try builder.add(source: s, target: t)
-                continue
-            }
-            if s == nil && t == nil { break }
-            // One side ended first: count the rest of the other for the message.
-            let longer = s == nil ? target : source
-            while try longer.next() != nil {}
-            if source.bytesRead == 0 { throw TextError.emptyInput(file: src) }
-            if target.bytesRead == 0 { throw TextError.emptyInput(file: tgt) }
-            throw TextError.lineCountMismatch(source: src, sourceLines: source.lineNumber, target: tgt, targetLines: target.lineNumber)
-        }
-        if source.bytesRead == 0 { throw TextError.emptyInput(file: src) }
-        if target.bytesRead == 0 { throw TextError.emptyInput(file: tgt) }
-        return source.replaced + target.replaced
+        return try ParallelText.forEachPair(source: src, target: tgt, replaceInvalid: replaceInvalid, add).replaced
     }
 }
 
