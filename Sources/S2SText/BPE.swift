@@ -15,6 +15,8 @@ public final class BPE {
     public static let longWord = 48
     /// Words longer than this (in UTF-8 bytes) are not cached: rare, and they would pin memory.
     static let longestCachedBytes = 2048
+    /// Words kept at most; past it the cache starts over.
+    static let cacheCapacity = 1 << 20
 
     let table: BPETable
     private var cache: [ExactString: [String]] = [:]
@@ -40,7 +42,10 @@ public final class BPE {
         let key = ExactString(word)
         if let hit = cache[key] { return hit }
         let pieces = table.segment(word)
-        if word.utf8.count <= Self.longestCachedBytes { cache[key] = pieces }
+        if word.utf8.count <= Self.longestCachedBytes {
+            if cache.count >= Self.cacheCapacity { cache.removeAll(keepingCapacity: true) }
+            cache[key] = pieces
+        }
         return pieces
     }
 

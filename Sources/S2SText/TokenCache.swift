@@ -73,8 +73,13 @@ struct TokenCache {
         }
     }
 
+    /// Entries kept at most; past it the cache starts over (a corpus with millions of distinct
+    /// tokens would otherwise hold them all).
+    static let capacity = 1 << 20
+
     /// Adds an entry (the caller checked it is missing) and returns its index.
     mutating func insert(_ bytes: UnsafeBufferPointer<UInt8>, hash h: UInt64, pieces p: [String], ids i: [Int32]) -> Int {
+        if hashes.count >= Self.capacity { self = TokenCache() }
         if (hashes.count + 1) * 2 > slots.count { grow() }
         let e = hashes.count
         hashes.append(h)

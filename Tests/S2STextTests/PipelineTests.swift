@@ -54,6 +54,20 @@ import Foundation
         #expect(target.decode([Vocabulary.unkID]) == "<unk>")
     }
 
+    @Test func pairEncoderShape() throws {
+        let (_, dir, pairs) = try Self.build(Self.options(merges: 200))
+        let pair = try TextPipelinePair(directory: dir)
+        let again = try TextPipelinePair(directory: dir).copy()
+        #expect(pair.cacheKey == again.cacheKey && pair.cacheKey.count == 64)
+        let (s, t) = pairs[3]
+        let ids = try pair.encode(source: s, target: t)
+        let separately = (try pair.source.encode(s), try again.target.encode(t))
+        #expect(ids.source == separately.0 && ids.target == separately.1)
+        let (_, other, _) = try Self.build(Self.options(merges: 201))
+        let otherKey = try TextPipelinePair(directory: other).cacheKey
+        #expect(otherKey != pair.cacheKey)
+    }
+
     @Test func dropoutCopyAndFingerprint() throws {
         let (plain, _, _) = try Self.build(Self.options(minCount: 2))
         let (built, dir, _) = try Self.build(Self.options(minCount: 2, dropoutSymbols: true))
