@@ -115,6 +115,18 @@ public final class TextPipeline {
         return try pieces(line, dropout: dropout, using: &rng).map { vocabulary.id($0) }
     }
 
+    /// How many of the pieces of `lines` the vocabulary covers (`<unk>` share), e.g. on a
+    /// validation set.
+    public func coverage<S: Sequence>(of lines: S) throws(TextError) -> Coverage where S.Element == String {
+        var tokens = 0, unknown = 0
+        for line in lines {
+            let ids = try encode(line)
+            tokens += ids.count
+            for id in ids where id == Vocabulary.unkID { unknown += 1 }
+        }
+        return Coverage(tokens: tokens, unknown: unknown)
+    }
+
     // MARK: Ids → text
 
     /// The pieces of `ids`: `<pad>`, `<s>`, `</s>` skipped, `<unk>` as `unknownPiece`.

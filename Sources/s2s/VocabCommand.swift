@@ -119,6 +119,12 @@ struct VocabCheckCommand: ParsableCommand {
     @Argument(help: "A directory written by `s2s vocab build`, or a .vocab file.")
     var path: String
 
+    @Option(help: "Also report the <unk> share of this text (one sentence per line) under --side.")
+    var text: String?
+
+    @Option(help: "The side --text belongs to: source or target.")
+    var side: String = "source"
+
     func run() throws {
         var isDirectory = stat()
         if stat(path, &isDirectory) == 0 && (isDirectory.st_mode & S_IFMT) == S_IFDIR {
@@ -129,6 +135,13 @@ struct VocabCheckCommand: ParsableCommand {
                 print("\(side): \(c.tokenizer.language), \(c.tokenizer.normalization.rawValue)\(c.tokenizer.lowercase ? ", lowercase" : ""), "
                       + "\(p.bpe.map { "\($0.codes.merges.count) merges (\(c.codes ?? ""))" } ?? "words"), "
                       + "vocabulary \(p.vocabulary.count) (\(c.vocabulary), sha256 \(p.vocabulary.contentHash)), fingerprint \(p.fingerprint)")
+            }
+            if let text {
+                guard let side = Side(rawValue: side) else { throw ValidationError("--side '\(side)': expected source or target") }
+                let lines = try LineReader(path: text).readAll()
+                if lines.isEmpty { throw TextError.emptyInput(file: text) }
+                let coverage = try TextPipeline.load(directory: path, side: side).coverage(of: lines)
+                print("\(text) (\(side)): \(lines.count) lines, \(coverage)")
             }
         } else {
             let vocabulary = try Vocabulary.load(path: path)
