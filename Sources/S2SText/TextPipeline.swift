@@ -66,13 +66,15 @@ public final class TextPipeline {
     /// The marked pieces of `line` (tokens split by BPE).
     public func pieces(_ line: String) throws(TextError) -> [String] {
         try tokenizer.withTokens(line) { tokens in
-            var out: [String] = []
-            out.reserveCapacity(tokens.count * 2)
-            for i in 0..<tokens.count {
-                let e = entry(tokens[i])
-                out.append(contentsOf: cache.pieces[e])
+            withCache { cache in
+                var out: [String] = []
+                out.reserveCapacity(tokens.count * 2)
+                for i in 0..<tokens.count {
+                    let e = entry(tokens[i], &cache)
+                    out.append(contentsOf: cache.pieces[e])
+                }
+                return out
             }
-            return out
         }
     }
 
@@ -86,13 +88,15 @@ public final class TextPipeline {
     /// The ids of `line`. // [pieces]
     public func encode(_ line: String) throws(TextError) -> [Int32] {
         try tokenizer.withTokens(line) { tokens in
-            var out: [Int32] = []
-            out.reserveCapacity(tokens.count * 2)
-            for i in 0..<tokens.count {
-                let e = entry(tokens[i])
-                cache.ids.withUnsafeBufferPointer { out.append(contentsOf: $0[cache.idRange(e)]) }
+            withCache { cache in
+                var out: [Int32] = []
+                out.reserveCapacity(tokens.count * 2)
+                for i in 0..<tokens.count {
+                    let e = entry(tokens[i], &cache)
+                    cache.ids.withUnsafeBufferPointer { out.append(contentsOf: $0[cache.idRange(e)]) }
+                }
+                return out
             }
-            return out
         }
     }
 
@@ -100,13 +104,23 @@ public final class TextPipeline {
     /// `BPE.longestCachedBytes` are cached too (the pipeline's cache belongs to it alone and a
     /// rare long token costs its bytes once).
     @inline(__always)
-    private func entry(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
+    private func entry(_ bytes: UnsafeBufferPointer<UInt8>, _ cache: inout TokenCache) -> Int {
         let h = TokenCache.hash(bytes)
         if let e = cache.find(bytes, hash: h) { return e }
         let token = String(decoding: bytes, as: UTF8.self)
         // The table directly: this cache replaces BPE's own.
         let pieces = bpe?.table.segment(token) ?? [token]
         return cache.insert(bytes, hash: h, pieces: pieces, ids: pieces.map { vocabulary.id($0) })
+    }
+
+    /// Runs `body` on the cache moved into a local: a class property would pay an
+    /// exclusivity check and a retain on every token.
+    @inline(__always)
+    private func withCache<T>(_ body: (inout TokenCache) -> T) -> T {
+        var local = TokenCache(empty: ())
+        swap(&local, &cache)
+        defer { swap(&local, &cache) }
+        return body(&local)
     }
 
     /// The ids of `line` with BPE-dropout `dropout` (training only; not cached).

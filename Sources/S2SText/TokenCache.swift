@@ -25,6 +25,12 @@ struct TokenCache {
         mask = 1023
     }
 
+    /// A placeholder with no storage (nothing is allocated), to swap with.
+    init(empty: Void) {
+        slots = []
+        mask = 0
+    }
+
     var count: Int { hashes.count }
 
     /// A 64-bit hash of the bytes: 8 bytes per multiply, then a murmur3 finalizer.
