@@ -71,15 +71,15 @@ public final class SGD: Optimizer {
 /// Adam (`decoupled: false`, L2 decay added to the gradient) or AdamW (`decoupled: true`),
 /// with bias correction, `torch.optim.Adam/AdamW` semantics (via `Kernels.adamUpdate`).
 public final class Adam: Optimizer {
-    public let beta1: Float
-    public let beta2: Float
-    public let epsilon: Float
-    public let weightDecay: Float
+    public let beta1: Double
+    public let beta2: Double
+    public let epsilon: Double
+    public let weightDecay: Double
     public let decoupled: Bool
     public private(set) var stepCount = 0
     private var moments: [String: AdamState] = [:]
 
-    public init(beta1: Float = 0.9, beta2: Float = 0.999, epsilon: Float = 1e-8, weightDecay: Float = 0,
+    public init(beta1: Double = 0.9, beta2: Double = 0.999, epsilon: Double = 1e-8, weightDecay: Double = 0,
                 decoupled: Bool = false) {
         self.beta1 = beta1
         self.beta2 = beta2
@@ -94,7 +94,7 @@ public final class Adam: Optimizer {
             let state = moments[p.name] ?? AdamState(count: p.count)
             moments[p.name] = state
             Kernels.adamUpdate(param: p.value.data, grad: p.grad.data, m: state.m.data, v: state.v.data, count: p.count,
-                               lr: lr, beta1: beta1, beta2: beta2, eps: epsilon, weightDecay: weightDecay,
+                               lr: Double(lr), beta1: beta1, beta2: beta2, eps: epsilon, weightDecay: weightDecay,
                                decoupled: decoupled, step: stepCount)
             p.value.bumpVersion()
         }
