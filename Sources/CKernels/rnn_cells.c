@@ -41,7 +41,7 @@ static inline float s2s_tanh(float x) {
     float small = ((((-5.70498872745e-3f * z + 2.06390887954e-2f) * z - 5.37397155531e-2f) * z +
                     1.33314422036e-1f) * z - 3.33332819422e-1f) * z * x + x;
     float ax = x < 0 ? -x : x;
-    float axc = ax > 9.0f ? 9.0f : ax;
+    float axc = ax > 10.0f ? 10.0f : ax;
     float e = s2s_exp(2.0f * axc);
     float big = 1.0f - 2.0f / (e + 1.0f);
     big = x < 0 ? -big : big;
