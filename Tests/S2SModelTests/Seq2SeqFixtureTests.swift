@@ -11,7 +11,9 @@ func fixturePath(_ name: String) throws -> String {
     return url.path
 }
 
-@Test(arguments: ["seq2seq_1layer", "seq2seq_2layer"])
+/// The shared fixtures plus two generated the same way (Fixtures/make_edge_fixtures.py): a
+/// length-1 source, a target that is only `</s>`, three encoder layers, a batch of one.
+@Test(arguments: ["seq2seq_1layer", "seq2seq_2layer", "edge_3layer", "edge_batch1"])
 func fixtureAgreesWithPyTorch(name: String) throws {
     let fixture = try Seq2SeqFixture.load(path: try fixturePath(name))
     let report = try Seq2SeqFixtureCheck.run(fixture)
