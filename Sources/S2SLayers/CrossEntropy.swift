@@ -19,14 +19,21 @@ public struct SoftmaxCrossEntropy: Sendable {
         return n
     }
 
-    /// Loss of `logits` [N, V] against `targets` [N]. With `computeGradient`, the logits are
-    /// overwritten by dLoss/dlogits for the MEAN loss over `normalizer` rows (default: the
-    /// non-ignored rows of this call). Returns the summed loss and the number of counted rows.
-    public func evaluate(logits: Matrix, targets: UnsafePointer<Int32>, computeGradient: Bool,
+    /// Loss of `logits` [N, V] against `targets` [N]. With `gradient` [N, V] (which may be
+    /// `logits` itself), writes dLoss/dlogits for the MEAN loss over `normalizer` rows
+    /// (default: the non-ignored rows of this call). Returns the summed loss and the number of
+    /// counted rows.
+    public func evaluate(logits: Matrix, targets: UnsafePointer<Int32>, gradient: Matrix?,
                          normalizer: Int? = nil) -> (lossSum: Double, count: Int) {
         let n = normalizer ?? countTargets(targets, count: logits.rows)
         return Kernels.softmaxCrossEntropy(
             logits: logits, targets: targets, ignoreIndex: ignoreIndex, labelSmoothing: labelSmoothing,
-            gradient: computeGradient ? logits : nil, gradScale: n > 0 ? 1 / Float(n) : 0)
+            gradient: gradient, gradScale: n > 0 ? 1 / Float(n) : 0)
+    }
+
+    /// As `evaluate(logits:targets:gradient:)`, the gradient overwriting the logits in place.
+    public func evaluate(logits: Matrix, targets: UnsafePointer<Int32>, computeGradient: Bool,
+                         normalizer: Int? = nil) -> (lossSum: Double, count: Int) {
+        evaluate(logits: logits, targets: targets, gradient: computeGradient ? logits : nil, normalizer: normalizer)
     }
 }

@@ -22,6 +22,9 @@ public final class Seq2SeqModel: @unchecked Sendable {
     /// GEMM arithmetic for training and decoding (elementwise math is always fp32).
     public var precision: Precision = .fp32
 
+    /// Per-phase timing of training passes (off unless `profile.enabled`).
+    public let profile = Seq2SeqProfile()
+
     let trainWorkspace = Workspace()
     let trainIndices = TrainingIndices()
 

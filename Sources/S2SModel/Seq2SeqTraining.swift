@@ -91,12 +91,15 @@ extension Seq2SeqModel {
             }
         }
 
+        profile.lap("batch setup")
+
         // Encoder → bridge → attention memory.
         let srcEmb = ws.matrix("srcEmb", rows: S * B, cols: E)
         sourceEmbedding.forward(ids: srcIds, count: S * B, into: srcEmb)
         let srcMask = drop.isActive ? ws.matrix("srcEmbMask", rows: S * B, cols: E) : nil
         if let srcMask { drop.forward(srcEmb, mask: srcMask, rng: &rng) }
         let encTM = encoder.forward(srcEmb, steps: S, batch: B, lengths: lens, training: options.training, rng: &rng, precision: prec)
+        profile.lap("encoder forward")
         let finals = ws.matrix("finals", rows: B, cols: D)
         encoder.finalStates(into: finals)
         let hs = ws.matrix("H", rows: (T + 1) * B, cols: Hd)   // h0, h_1 … h_T
@@ -106,6 +109,7 @@ extension Seq2SeqModel {
         let encBM = ws.matrix("encBM", rows: B * S, cols: D)
         MatrixOps.swapLeadingAxes(encTM, outer: S, inner: B, into: encBM)
         attention.beginTraining(encoder: encBM, sourceLength: S, lengths: lens, steps: T, precision: prec)
+        profile.lap("bridge + keys")
 
         // Decoder loop. X_t = [e_t ; ctx_{t-1}] (GRU input), F_t = [h_t ; ctx_t ; e_t] (output input).
         let X = ws.matrix("X", rows: T * B, cols: E + D)
@@ -142,6 +146,8 @@ extension Seq2SeqModel {
             }
         }
 
+        profile.lap("decoder forward")
+
         // Output layer + loss over the positions that carry loss, all steps at once.
         let pad = ModelConfig.padId
         let rowOf = ix.compactRows.reserve(T * B), ctg = ix.compactTargets.reserve(T * B)
@@ -156,19 +162,24 @@ extension Seq2SeqModel {
         if compact { for i in 0..<n { fc.row(i).update(from: F.row(Int(rowOf[i])), count: Dout) } }
         let logits = ws.matrix("logits", rows: n, cols: config.targetVocabulary)
         output.forward(fc, into: logits, precision: prec)
+        profile.lap("output forward")
         let captured = options.captureIntermediates
             ? capture(batch: batch, encBM: encBM, h0: h0, alpha: alpha, logits: logits, rowOf: rowOf, count: n) : nil
         let ce = SoftmaxCrossEntropy(ignoreIndex: pad, labelSmoothing: config.labelSmoothing)
+        // A separate gradient buffer: the cross-entropy kernel vectorizes only when its output
+        // does not alias the logits (4x faster at [1280, 8000]).
+        let dLogits = options.computeGradients ? ws.matrix("dLogits", rows: n, cols: config.targetVocabulary) : nil
         let (lossSum, count) = n > 0
-            ? ce.evaluate(logits: logits, targets: ctg, computeGradient: options.computeGradients,
-                          normalizer: options.gradientNormalizer ?? n)
+            ? ce.evaluate(logits: logits, targets: ctg, gradient: dLogits, normalizer: options.gradientNormalizer ?? n)
             : (0, 0)
+        profile.lap("softmax + loss")
         let result = TrainingStepResult(lossSum: lossSum, tokenCount: count, ownPredictionsFed: ownFed, intermediates: captured)
         guard options.computeGradients, n > 0 else { return result }
 
         // Backward: output layer, then the decoder loop in reverse.
         let dfc = ws.matrix("dFc", rows: n, cols: Dout)
-        output.backward(x: fc, dy: logits, dx: dfc, precision: prec)
+        output.backward(x: fc, dy: dLogits!, dx: dfc, precision: prec)
+        profile.lap("output backward")
         let dF: Matrix
         if compact {
             dF = ws.matrix("dF", rows: T * B, cols: Dout, zeroed: true)
@@ -195,10 +206,12 @@ extension Seq2SeqModel {
                               precision: prec)
             if t > 0 { cell.inputGradient(dgi: gi.rows(r0, B), into: dctxNext, columns: E..<(E + D), precision: prec) }
         }
+        profile.lap("decoder backward")
         cell.accumulateWeightGradients(dgi: gi, dgh: gh, x: X, hPrev: hs.rows(0, T * B), precision: prec)
         cell.inputGradient(dgi: gi, into: dE, columns: 0..<E, accumulate: true, precision: prec)
         if let embMask { MatrixOps.multiply(dE, by: embMask) }
         targetEmbedding.backward(ids: fed, count: T * B, dy: dE)
+        profile.lap("decoder weight gradients")
 
         // Bridge (dh0 = dhNext), attention keys and context, encoder, source embeddings.
         MatrixOps.tanhBackward(y: h0, grad: dhNext)
@@ -206,12 +219,14 @@ extension Seq2SeqModel {
         bridge.backward(x: finals, dy: dhNext, dx: dFinals, precision: prec)
         let dEncBM = ws.matrix("dEncBM", rows: B * S, cols: D, zeroed: true)
         attention.endBackward(dEncoder: dEncBM, precision: prec)
+        profile.lap("bridge + keys backward")
         let dEncTM = ws.matrix("dEncTM", rows: S * B, cols: D)
         MatrixOps.swapLeadingAxes(dEncBM, outer: B, inner: S, into: dEncTM)
         let dSrc = ws.matrix("dSrcEmb", rows: S * B, cols: E)
         encoder.backward(dOutput: dEncTM, dFinal: dFinals, dInput: dSrc, precision: prec)
         if let srcMask { MatrixOps.multiply(dSrc, by: srcMask) }
         sourceEmbedding.backward(ids: srcIds, count: S * B, dy: dSrc)
+        profile.lap("encoder backward")
         return result
     }
 

@@ -30,6 +30,8 @@ struct BenchTrainCommand: ParsableCommand {
     @Option var lr: Float = 1e-3
     @Option(name: .customLong("ss-k"), help: "Scheduled sampling k (0 = teacher forcing).") var ssK: Double = 1000
     @Option var seed: UInt64 = 1
+    @Flag(help: "Print milliseconds per phase of a step (mean over timed steps) to stderr.") var profile = false
+    @Flag(name: .customLong("cpu-time"), help: "Profile in process CPU time instead of wall time.") var cpuTime = false
 
     func validate() throws {
         for (name, v) in [("--src-vocab", srcVocab), ("--tgt-vocab", tgtVocab), ("--emb", emb), ("--hidden", hidden),
@@ -53,17 +55,31 @@ struct BenchTrainCommand: ParsableCommand {
         let optimizer = Adam()
         var rng = PCG32(seed: seed &+ 1)
         let batches = try (0..<(warmup + steps)).map { _ in try randomBatch(&rng) }
+        model.profile.enabled = profile
+        model.profile.cpuTime = cpuTime
         var times: [Double] = []
         var lastLoss = 0.0
         for (i, b) in batches.enumerated() {
             let start = DispatchTime.now().uptimeNanoseconds
+            model.profile.start()
             model.parameters.zeroGrad()
+            model.profile.lap("zero grad")
             let r = try model.forwardBackward(b, options: TrainingStepOptions(goldProbability: goldProbability(step: i)), rng: &rng)
             GradientClipping.clipGlobalNorm(model.parameters, maxNorm: 1)
+            model.profile.lap("clip")
             optimizer.step(model.parameters, lr: lr)
+            model.profile.lap("adam")
+            if i < warmup { model.profile.reset() }
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
             if i >= warmup { times.append(seconds) }
             lastLoss = r.meanLoss
+        }
+        if profile {
+            let total = model.profile.phases.reduce(0) { $0 + $1.milliseconds }
+            for (name, ms) in model.profile.phases {
+                let line = "\(name.padding(toLength: 26, withPad: " ", startingAt: 0)) \(fmt(ms / Double(steps))) ms  \(fmt(100 * ms / total))%"
+                FileHandle.standardError.write(Data((line + "\n").utf8))
+            }
         }
         let sorted = times.sorted()
         let median = sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
