@@ -22,7 +22,9 @@ public final class AdditiveAttention: Attention, @unchecked Sendable {
     public init(_ parameters: ParameterSet, keyPrefix: String = "att_k", queryPrefix: String = "att_q",
                 scorePrefix: String = "att_v", encoderSize: Int, querySize: Int, attentionSize: Int, rng: inout PCG32) {
         key = Linear(parameters, prefix: keyPrefix, input: encoderSize, output: attentionSize, bias: false, rng: &rng)
-        query = Linear(parameters, prefix: queryPrefix, input: querySize, output: attentionSize, rng: &rng)
+        var q = Linear(parameters, prefix: queryPrefix, input: querySize, output: attentionSize, rng: &rng)
+        q.packsWeight = true   // one small product per decoder step
+        query = q
         score = parameters.add("\(scorePrefix).weight", shape: [1, attentionSize])
         Initializer.uniform(1 / Float(attentionSize).squareRoot()).fill(score.value, rng: &rng)
     }

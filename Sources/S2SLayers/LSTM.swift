@@ -129,7 +129,7 @@ public final class LSTM: @unchecked Sendable {
         let bias = ws.pointer("bias\(l)_\(d)", count: 4 * H)
         for j in 0..<4 * H { bias[j] = w.biasIH.value[j] + w.biasHH.value[j] }
         let out = y.columns(d * H, H)
-        Matmul.gemm(x, weight: w.weightIH.value, transB: true, into: gates, precision: precision)
+        Matmul.gemm(x, w.weightIH.value.matrix, transB: true, into: gates, precision: precision)
         var prev: Int? = nil
         for t in order(d) {
             let g = gates.rows(t * B, B)
@@ -205,7 +205,7 @@ public final class LSTM: @unchecked Sendable {
             }
         }
         let x = layerInput(l)
-        if let dx { Matmul.gemm(gates, weight: w.weightIH.value, into: dx, beta: d == 0 ? 0 : 1, precision: precision) }
+        if let dx { Matmul.gemm(gates, w.weightIH.value.matrix, into: dx, beta: d == 0 ? 0 : 1, precision: precision) }
         Matmul.gemm(gates, transA: true, x, into: w.weightIH.grad.matrix, beta: 1, precision: precision)
         if steps > 1 {
             // Step t's recurrent input is the output of the step before it in processing order.

@@ -7,6 +7,11 @@ import S2SNumerics
 public struct Linear: Sendable {
     public let weight: Parameter
     public let bias: Parameter?
+    /// Multiply through the engine's packed copy of `W` (rebuilt once per weight version):
+    /// worth it when a layer runs many small products per update (an attention query at every
+    /// decoder step), a loss when it runs one large product (the output layer), where the GEMM
+    /// packs its blocks anyway and a whole-matrix reorder is an extra pass over W.
+    public var packsWeight = false
 
     public var inputSize: Int { weight.shape[1] }
     public var outputSize: Int { weight.shape[0] }
@@ -29,7 +34,11 @@ public struct Linear: Sendable {
 
     /// `y (+)= x · Wᵀ + b`. x [N, in], y [N, out].
     public func forward(_ x: Matrix, into y: Matrix, accumulate: Bool = false, precision: Precision = .fp32) {
-        Matmul.gemm(x, weight: weight.value, transB: true, into: y, beta: accumulate ? 1 : 0, precision: precision)
+        if packsWeight {
+            Matmul.gemm(x, weight: weight.value, transB: true, into: y, beta: accumulate ? 1 : 0, precision: precision)
+        } else {
+            Matmul.gemm(x, weight.value.matrix, transB: true, into: y, beta: accumulate ? 1 : 0, precision: precision)
+        }
         if let b = bias { Kernels.addRowVector(y, b.value.data) }
     }
 
@@ -39,7 +48,11 @@ public struct Linear: Sendable {
         Matmul.gemm(dy, transA: true, x, into: weight.grad.matrix, beta: 1, precision: precision)
         if let b = bias { Kernels.sumRows(dy, into: b.grad.data, accumulate: true) }
         if let dx {
-            Matmul.gemm(dy, weight: weight.value, into: dx, beta: accumulateInput ? 1 : 0, precision: precision)
+            if packsWeight {
+                Matmul.gemm(dy, weight: weight.value, into: dx, beta: accumulateInput ? 1 : 0, precision: precision)
+            } else {
+                Matmul.gemm(dy, weight.value.matrix, into: dx, beta: accumulateInput ? 1 : 0, precision: precision)
+            }
         }
     }
 }
