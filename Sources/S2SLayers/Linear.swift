@@ -32,9 +32,11 @@ public struct Linear: Sendable {
         }
     }
 
-    /// `y (+)= x · Wᵀ + b`. x [N, in], y [N, out].
-    public func forward(_ x: Matrix, into y: Matrix, accumulate: Bool = false, precision: Precision = .fp32) {
-        if packsWeight {
+    /// `y (+)= x · Wᵀ + b`. x [N, in], y [N, out]. `packed` overrides `packsWeight` (decoding
+    /// multiplies by fixed weights at every step: always packed).
+    public func forward(_ x: Matrix, into y: Matrix, accumulate: Bool = false, precision: Precision = .fp32,
+                        packed: Bool? = nil) {
+        if packed ?? packsWeight {
             Matmul.gemm(x, weight: weight.value, transB: true, into: y, beta: accumulate ? 1 : 0, precision: precision)
         } else {
             Matmul.gemm(x, weight.value.matrix, transB: true, into: y, beta: accumulate ? 1 : 0, precision: precision)

@@ -136,7 +136,7 @@ extension Seq2SeqModel {
         MatrixOps.copy(ctx.matrix, to: feat.columns(Hd, D))
         MatrixOps.copy(x.columns(0, E), to: feat.columns(Hd + D, E))
         let logits = Tensor(shape: [R, config.targetVocabulary])
-        output.forward(feat, into: logits.matrix, precision: precision)
+        output.forward(feat, into: logits.matrix, precision: precision, packed: true)
         return DecoderStep(hidden: h, context: ctx, attention: alpha, logits: logits)
     }
 

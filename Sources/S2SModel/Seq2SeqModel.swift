@@ -27,6 +27,8 @@ public final class Seq2SeqModel: @unchecked Sendable {
 
     let trainWorkspace = Workspace()
     let trainIndices = TrainingIndices()
+    private var contextWeightCopy: Tensor?
+    private var contextWeightVersion: UInt64 = 0
 
     /// Builds a freshly initialized model (PyTorch's default initialization: N(0,1) embeddings
     /// with a zero padding row, U(±1/√fan) elsewhere), deterministic for a seed.
@@ -60,6 +62,22 @@ public final class Seq2SeqModel: @unchecked Sendable {
     /// Loads values by name (checkpoint or fixture); every parameter must be present with its
     /// exact shape, and no foreign tensor may be present.
     public func load(_ tensors: [String: Tensor]) throws(LayerError) { try parameters.load(tensors) }
+
+    /// The context block of the GRU's input weight, `cell.weight_ih[:, E ..< E+2H]` [3Hd, 2H], as
+    /// a tensor of its own (refreshed when the weight's version changes). The decoder multiplies
+    /// by it at every step; as a tensor it gets the GEMM engine's packed (and bf16) copy once per
+    /// update instead of a strided view converted at every step.
+    func contextWeight() -> Tensor {
+        let w = cell.weightIH.value
+        if let copy = contextWeightCopy, contextWeightVersion == w.version { return copy }
+        let E = config.embedding, D = config.encoderOutput
+        let copy = contextWeightCopy ?? Tensor(shape: [3 * config.decoderHidden, D])
+        MatrixOps.copy(w.matrix.columns(E, D), to: copy.matrix)
+        copy.bumpVersion()
+        contextWeightCopy = copy
+        contextWeightVersion = w.version
+        return copy
+    }
 
     /// Bytes held in activation buffers by training (for memory reports).
     public var workspaceBytes: Int { trainWorkspace.byteCount }

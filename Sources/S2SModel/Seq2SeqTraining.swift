@@ -123,7 +123,7 @@ extension Seq2SeqModel {
         let featMask = drop.isActive ? ws.matrix("featMask", rows: T * B, cols: Dout) : nil
         if let featMask { drop.drawMask(featMask, rng: &rng) }
         let wIH = cell.weightIH.value.matrix
-        let wIe = wIH.columns(0, E), wIc = wIH.columns(E, D)
+        let wIe = wIH.columns(0, E), wIc = contextWeight()
         // The embedding half of the GRU's input product for all steps at once; rows that get
         // their own prediction fed are recomputed when it is known.
         Matmul.gemm(xe, wIe, transB: true, into: gi, precision: prec)
@@ -132,7 +132,7 @@ extension Seq2SeqModel {
         for t in 0..<T {
             let r0 = t * B
             let git = gi.rows(r0, B)
-            if t > 0 { Matmul.gemm(xc.rows(r0, B), wIc, transB: true, into: git, beta: 1, precision: prec) }
+            if t > 0 { Matmul.gemm(xc.rows(r0, B), weight: wIc, transB: true, into: git, beta: 1, precision: prec) }
             let h = hs.rows(r0 + B, B)
             cell.activate(gi: git, gh: gh.rows(r0, B), hPrev: hs.rows(r0, B), h: h, precision: prec)
             let ft = F.rows(r0, B)
@@ -204,7 +204,7 @@ extension Seq2SeqModel {
                                dQuery: dh, precision: prec)
             cell.backwardStep(gi: gi.rows(r0, B), gh: gh.rows(r0, B), hPrev: hs.rows(r0, B), dh: dh, dhPrev: dhNext,
                               precision: prec)
-            if t > 0 { cell.inputGradient(dgi: gi.rows(r0, B), into: dctxNext, columns: E..<(E + D), precision: prec) }
+            if t > 0 { Matmul.gemm(gi.rows(r0, B), weight: wIc, into: dctxNext, precision: prec) }
         }
         profile.lap("decoder backward")
         cell.accumulateWeightGradients(dgi: gi, dgh: gh, x: X, hPrev: hs.rows(0, T * B), precision: prec)
