@@ -11,12 +11,17 @@ public enum Precision: String, Sendable, CaseIterable {
     /// fall back. bf16 needs oneDNN's `avx512_core_bf16` ISA or better (AMX); the check asks
     /// oneDNN for its *effective* ISA, so `ONEDNN_MAX_CPU_ISA=AVX512_CORE` forces the fallback.
     public static func resolve(_ requested: Precision) -> (Precision, notice: String?) {
+        resolve(requested, isa: CPUISA.effective)
+    }
+
+    /// `resolve` for a given ISA (the decision itself, testable without another CPU).
+    public static func resolve(_ requested: Precision, isa: CPUISA) -> (Precision, notice: String?) {
         switch requested {
         case .fp32:
             return (.fp32, nil)
         case .bf16:
-            if CPUISA.effective.supportsBF16 { return (.bf16, nil) }
-            return (.fp32, "notice: --precision bf16 needs a CPU with AVX512-BF16 or AMX; oneDNN reports ISA \(CPUISA.effective.name), falling back to fp32")
+            if isa.supportsBF16 { return (.bf16, nil) }
+            return (.fp32, "notice: --precision bf16 needs a CPU with AVX512-BF16 or AMX; oneDNN reports ISA \(isa.name), falling back to fp32")
         }
     }
 }
@@ -25,6 +30,13 @@ public enum Precision: String, Sendable, CaseIterable {
 /// `dnnl_set_max_cpu_isa` limits).
 public struct CPUISA: Sendable, Equatable {
     public let rawValue: UInt32
+
+    public init(rawValue: UInt32) { self.rawValue = rawValue }
+
+    public static let avx2 = CPUISA(rawValue: UInt32(dnnl_cpu_isa_avx2.rawValue))
+    public static let avx512Core = CPUISA(rawValue: UInt32(dnnl_cpu_isa_avx512_core.rawValue))
+    public static let avx512CoreBF16 = CPUISA(rawValue: UInt32(dnnl_cpu_isa_avx512_core_bf16.rawValue))
+    public static let avx512CoreAMX = CPUISA(rawValue: UInt32(dnnl_cpu_isa_avx512_core_amx.rawValue))
 
     /// What oneDNN will use. Reading it fixes the limit: later `dnnl_set_max_cpu_isa` calls fail.
     public static var effective: CPUISA { CPUISA(rawValue: UInt32(dnnl_get_effective_cpu_isa().rawValue)) }

@@ -11,8 +11,9 @@ public final class Tensor: @unchecked Sendable {
     /// update, a checkpoint load). bf16 GEMMs cache a packed copy of a weight per version, so a
     /// decoder that multiplies by the same weight at every step converts it once per update.
     public private(set) var version: UInt64 = 0
-    /// Packed (bf16, engine layout) copies of this tensor, valid for `version` only.
-    var packedCache: AnyObject?
+    /// Packed (engine layout, fp32 or bf16) copies of this tensor, valid for `version` only.
+    let packedLock = Lock()
+    var packedSlot: PackedWeight?
 
     /// A zero-filled tensor of the given shape.
     public init(shape: [Int]) {
@@ -48,7 +49,7 @@ public final class Tensor: @unchecked Sendable {
     /// Marks the values as changed, invalidating packed copies (call after every optimizer step).
     public func bumpVersion() {
         version &+= 1
-        packedCache = nil
+        packedLock.withLock { packedSlot = nil }
     }
 
     public func zero() { data.update(repeating: 0, count: count) }

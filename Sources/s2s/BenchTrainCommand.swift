@@ -1,10 +1,125 @@
 import ArgumentParser
+import Foundation
+import S2SLayers
+import S2SModel
+import S2SNumerics
 
+/// `s2s bench train`: the training-step benchmark of `torch_seq2seq.py bench-train`, same flags,
+/// same workload (random tokens, every sentence full length, scheduled sampling with k = 1000,
+/// Adam, clipping at 1.0), one JSON line with the reference's keys.
 struct BenchTrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
         abstract: "Training steps/s and target tokens/s (flags as torch_seq2seq.py bench-train)."
     )
 
-    func run() throws { throw NotBuiltYet(command: "bench train") }
+    @Option(name: .customLong("src-vocab")) var srcVocab = 8000
+    @Option(name: .customLong("tgt-vocab")) var tgtVocab = 8000
+    @Option var emb = 256
+    @Option(help: "Encoder hidden size per direction.") var hidden = 256
+    @Option(name: .customLong("dec-hidden"), help: "Decoder GRU size (0 = --hidden).") var decHidden = 0
+    @Option(name: .customLong("att-dim"), help: "Attention size (0 = decoder size).") var attDim = 0
+    @Option(help: "Encoder BiLSTM layers.") var layers = 1
+    @Option var batch = 64
+    @Option(name: .customLong("src-len")) var srcLen = 20
+    @Option(name: .customLong("tgt-len")) var tgtLen = 20
+    @Option(help: "Engine threads (0 = default).") var threads = 0
+    @Option(help: "Timed steps.") var steps = 10
+    @Option(help: "Untimed warm-up steps.") var warmup = 3
+    @Option(help: "fp32 or bf16 GEMMs.") var precision = "fp32"
+    @Option var lr: Float = 1e-3
+    @Option(name: .customLong("ss-k"), help: "Scheduled sampling k (0 = teacher forcing).") var ssK: Double = 1000
+    @Option var seed: UInt64 = 1
+    @Flag(help: "Print milliseconds per phase of a step (mean over timed steps) to stderr.") var profile = false
+    @Flag(name: .customLong("cpu-time"), help: "Profile in process CPU time instead of wall time.") var cpuTime = false
+
+    func validate() throws {
+        for (name, v) in [("--src-vocab", srcVocab), ("--tgt-vocab", tgtVocab), ("--emb", emb), ("--hidden", hidden),
+                          ("--layers", layers), ("--batch", batch), ("--src-len", srcLen), ("--tgt-len", tgtLen),
+                          ("--steps", steps)] where v <= 0 {
+            throw ValidationError("\(name) must be positive, got \(v)")
+        }
+        if srcVocab <= 4 || tgtVocab <= 4 { throw ValidationError("vocabularies need more than the 4 special tokens") }
+        if threads < 0 || warmup < 0 || decHidden < 0 || attDim < 0 { throw ValidationError("negative size or count") }
+        guard Precision(rawValue: precision) != nil else { throw ValidationError("--precision must be fp32 or bf16, got \(precision)") }
+    }
+
+    func run() throws {
+        if threads > 0 { EngineThreads.set(threads) }
+        let (prec, notice) = Precision.resolve(Precision(rawValue: precision)!)
+        if let notice { FileHandle.standardError.write(Data((notice + "\n").utf8)) }
+        let config = ModelConfig(sourceVocabulary: srcVocab, targetVocabulary: tgtVocab, embedding: emb, hidden: hidden,
+                                 decoderHidden: decHidden, attentionSize: attDim, layers: layers)
+        let model = try Seq2SeqModel(config: config, seed: seed)
+        model.precision = prec
+        let optimizer = Adam()
+        var rng = PCG32(seed: seed &+ 1)
+        let batches = try (0..<(warmup + steps)).map { _ in try randomBatch(&rng) }
+        model.profile.enabled = profile
+        model.profile.cpuTime = cpuTime
+        var times: [Double] = []
+        var lastLoss = 0.0
+        for (i, b) in batches.enumerated() {
+            let start = DispatchTime.now().uptimeNanoseconds
+            model.profile.start()
+            model.parameters.zeroGrad()
+            model.profile.lap("zero grad")
+            let r = try model.forwardBackward(b, options: TrainingStepOptions(goldProbability: goldProbability(step: i)), rng: &rng)
+            GradientClipping.clipGlobalNorm(model.parameters, maxNorm: 1)
+            model.profile.lap("clip")
+            optimizer.step(model.parameters, lr: lr)
+            model.profile.lap("adam")
+            if i < warmup { model.profile.reset() }
+            let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+            if i >= warmup { times.append(seconds) }
+            lastLoss = r.meanLoss
+        }
+        if profile {
+            let total = model.profile.phases.reduce(0) { $0 + $1.milliseconds }
+            for (name, ms) in model.profile.phases {
+                let line = "\(name.padding(toLength: 26, withPad: " ", startingAt: 0)) \(fmt(ms / Double(steps))) ms  \(fmt(100 * ms / total))%"
+                FileHandle.standardError.write(Data((line + "\n").utf8))
+            }
+        }
+        let sorted = times.sorted()
+        let median = sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
+        let mean = times.reduce(0, +) / Double(times.count)
+        let flops = Seq2SeqFlops.trainingStep(config: config, batch: batch, sourceLength: srcLen, targetLength: tgtLen)
+        let result: [(String, String)] = [
+            ("mode", "\"bench-train\""), ("precision", "\"\(prec.rawValue)\""),
+            ("ms_per_step", fmt(median * 1e3)), ("tgt_tokens_per_s", fmt(Double(batch * tgtLen) / median)),
+            ("gflops", fmt(flops / median / 1e9)), ("gflop_per_step", fmt(flops / 1e9, digits: 2)),
+            ("peak_rss_mb", fmt(peakRSSMegabytes())), ("ms_per_step_mean", fmt(mean * 1e3)),
+            ("last_loss", fmt(lastLoss, digits: 3)), ("threads", "\(EngineThreads.current)"),
+            ("params", "\(model.parameterCount)"), ("emb", "\(emb)"), ("hidden", "\(hidden)"), ("layers", "\(layers)"),
+            ("batch", "\(batch)"), ("src_len", "\(srcLen)"), ("tgt_len", "\(tgtLen)"), ("src_vocab", "\(srcVocab)"),
+            ("tgt_vocab", "\(tgtVocab)"),
+        ]
+        print("{" + result.map { "\"\($0.0)\": \($0.1)" }.joined(separator: ", ") + "}")
+    }
+
+    /// The reference's inverse-sigmoid schedule: gold with probability k / (k + exp(i/k)).
+    private func goldProbability(step: Int) -> Float {
+        guard ssK > 0 else { return 1 }
+        return Float(ssK / (ssK + exp(min(Double(step) / ssK, 700))))
+    }
+
+    /// Random tokens (ids ≥ 4), every sentence full length, as `rand_batch` in the reference.
+    private func randomBatch(_ rng: inout PCG32) throws -> Seq2SeqBatch {
+        let src = (0..<batch * srcLen).map { _ in Int32(4 + Int(rng.nextUInt32() % UInt32(srcVocab - 4))) }
+        let y = (0..<batch * tgtLen).map { _ in Int32(4 + Int(rng.nextUInt32() % UInt32(tgtVocab - 4))) }
+        var tin = [Int32](repeating: ModelConfig.bosId, count: batch * tgtLen)
+        for b in 0..<batch { for t in 1..<tgtLen { tin[b * tgtLen + t] = y[b * tgtLen + t - 1] } }
+        return try Seq2SeqBatch(size: batch, sourceLength: srcLen, targetLength: tgtLen, source: src,
+                                sourceLengths: [Int32](repeating: Int32(srcLen), count: batch), targetInput: tin, targetOutput: y)
+    }
+
+    private func fmt(_ x: Double, digits: Int = 1) -> String { String(format: "%.\(digits)f", x) }
+}
+
+/// Peak resident set size of this process in MB (`ru_maxrss`, KB on Linux).
+func peakRSSMegabytes() -> Double {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    return Double(usage.ru_maxrss) / 1024
 }

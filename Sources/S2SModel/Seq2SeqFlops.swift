@@ -1,0 +1,32 @@
+/// Floating-point operation counts of the model, for reporting achieved GFLOP/s.
+///
+/// Counts multiply-adds as 2 FLOPs, every sentence at full length (the benchmark's workload).
+/// A training step is counted as 3× the forward pass (backward runs two products — input
+/// gradient and weight gradient — per forward product), the usual convention.
+public enum Seq2SeqFlops {
+    /// Forward FLOPs of one padded batch: GEMMs plus the attention's score and context loops.
+    public static func forward(config c: ModelConfig, batch B: Int, sourceLength S: Int, targetLength T: Int) -> Double {
+        let b = Double(B), s = Double(S), t = Double(T)
+        let E = Double(c.embedding), H = Double(c.hidden), Hd = Double(c.decoderHidden), D = Double(c.encoderOutput)
+        let A = Double(c.attention == .additive ? c.attentionSize : c.decoderHidden)
+        var f = 0.0
+        for l in 0..<c.layers {
+            let input = l == 0 ? E : D
+            f += 2 * 2 * s * b * input * 4 * H              // input projections, both directions
+            f += 2 * 2 * max(s - 1, 0) * b * H * 4 * H      // recurrent products
+        }
+        f += 2 * b * D * Hd                                 // bridge
+        f += 2 * b * s * D * A                              // keys
+        f += t * 2 * b * (E + D) * 3 * Hd                  // GRU input product
+        f += t * 2 * b * Hd * 3 * Hd                        // GRU recurrent product
+        if c.attention == .additive { f += t * 2 * b * Hd * A }   // query projection
+        f += t * (2 * b * s * A + 2 * b * s * D)            // scores and context
+        f += 2 * b * t * Double(c.outputInput) * Double(c.targetVocabulary)  // output layer
+        return f
+    }
+
+    /// FLOPs of a training step (forward + backward).
+    public static func trainingStep(config: ModelConfig, batch: Int, sourceLength: Int, targetLength: Int) -> Double {
+        3 * forward(config: config, batch: batch, sourceLength: sourceLength, targetLength: targetLength)
+    }
+}

@@ -1,0 +1,96 @@
+import S2SLayers
+import S2SNumerics
+
+/// The translation model of MODEL.md: embeddings → bidirectional LSTM encoder (L layers, packed
+/// by source length) → tanh bridge to the decoder's initial state → GRU decoder with input
+/// feeding and attention → output layer over `[h ; ctx ; e]`.
+///
+/// Parameters carry PyTorch `state_dict` names and are created in the reference's order, so a
+/// fixture or a checkpoint loads by name. Training is `forwardBackward(_:options:rng:)`
+/// (Seq2SeqTraining.swift); decoding builds on `encode` and `step` (Seq2SeqInference.swift).
+/// Not thread-safe: a model owns its activation buffers; use one model per thread.
+public final class Seq2SeqModel: @unchecked Sendable {
+    public let config: ModelConfig
+    public let parameters: ParameterSet
+    public let sourceEmbedding: Embedding   // src_emb
+    public let targetEmbedding: Embedding   // tgt_emb
+    public let encoder: LSTM                // enc
+    public let bridge: Linear               // bridge
+    public let attention: any Attention     // att_k, att_q, att_v (additive) or att_k (bilinear)
+    public let cell: GRUCell                // cell
+    public let output: Linear               // out
+    /// GEMM arithmetic for training and decoding (elementwise math is always fp32).
+    public var precision: Precision = .fp32
+
+    /// Per-phase timing of training passes (off unless `profile.enabled`).
+    public let profile = Seq2SeqProfile()
+
+    let trainWorkspace = Workspace()
+    let trainIndices = TrainingIndices()
+    private var contextWeightCopy: Tensor?
+    private var contextWeightVersion: UInt64 = 0
+
+    /// Builds a freshly initialized model (PyTorch's default initialization: N(0,1) embeddings
+    /// with a zero padding row, U(±1/√fan) elsewhere), deterministic for a seed.
+    public init(config: ModelConfig, seed: UInt64 = 1) throws(LayerError) {
+        try config.validate()
+        self.config = config
+        var rng = PCG32(seed: seed)
+        let p = ParameterSet()
+        parameters = p
+        let E = config.embedding, H = config.hidden, Hd = config.decoderHidden, D = config.encoderOutput
+        sourceEmbedding = Embedding(p, prefix: "src_emb", vocabulary: config.sourceVocabulary, dimension: E, rng: &rng)
+        targetEmbedding = Embedding(p, prefix: "tgt_emb", vocabulary: config.targetVocabulary, dimension: E, rng: &rng)
+        encoder = LSTM(p, prefix: "enc", inputSize: E, hiddenSize: H, layers: config.layers, bidirectional: true,
+                       dropout: config.layers > 1 ? config.dropout : 0, orthogonalRecurrent: config.orthogonalRecurrent,
+                       rng: &rng)
+        bridge = Linear(p, prefix: "bridge", input: D, output: Hd, rng: &rng)
+        switch config.attention {
+        case .additive:
+            attention = AdditiveAttention(p, encoderSize: D, querySize: Hd, attentionSize: config.attentionSize, rng: &rng)
+        case .bilinear:
+            attention = BilinearAttention(p, encoderSize: D, querySize: Hd, rng: &rng)
+        }
+        cell = GRUCell(p, prefix: "cell", inputSize: E + D, hiddenSize: Hd, orthogonalRecurrent: config.orthogonalRecurrent,
+                       rng: &rng)
+        output = Linear(p, prefix: "out", input: config.outputInput, output: config.targetVocabulary, rng: &rng)
+    }
+
+    /// Number of scalar parameters.
+    public var parameterCount: Int { parameters.scalarCount }
+
+    /// Loads values by name (checkpoint or fixture); every parameter must be present with its
+    /// exact shape, and no foreign tensor may be present.
+    public func load(_ tensors: [String: Tensor]) throws(LayerError) { try parameters.load(tensors) }
+
+    /// The context block of the GRU's input weight, `cell.weight_ih[:, E ..< E+2H]` [3Hd, 2H], as
+    /// a tensor of its own (refreshed when the weight's version changes). The decoder multiplies
+    /// by it at every step; as a tensor it gets the GEMM engine's packed (and bf16) copy once per
+    /// update instead of a strided view converted at every step.
+    func contextWeight() -> Tensor {
+        let w = cell.weightIH.value
+        if let copy = contextWeightCopy, contextWeightVersion == w.version { return copy }
+        let E = config.embedding, D = config.encoderOutput
+        let copy = contextWeightCopy ?? Tensor(shape: [3 * config.decoderHidden, D])
+        MatrixOps.copy(w.matrix.columns(E, D), to: copy.matrix)
+        copy.bumpVersion()
+        contextWeightCopy = copy
+        contextWeightVersion = w.version
+        return copy
+    }
+
+    /// Bytes held in activation buffers by training (for memory reports).
+    public var workspaceBytes: Int { trainWorkspace.byteCount }
+}
+
+/// Token-id buffers of one training step (time-major copies of the batch).
+final class TrainingIndices: @unchecked Sendable {
+    let sourceLengths = IndexBuffer()
+    let sourceIds = IndexBuffer()     // [S·B] time-major
+    let fedTokens = IndexBuffer()     // [T·B] y_prev actually fed (gold or own)
+    let targets = IndexBuffer()       // [T·B] targetOutput time-major
+    let compactTargets = IndexBuffer() // [N] non-pad targets
+    let compactRows = IndexBuffer()    // [N] their row in [T·B]
+    let ownRows = IndexBuffer()        // [B] rows fed their own prediction at a step
+    let ownTokens = IndexBuffer()      // [B]
+}

@@ -1,0 +1,192 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Reads a text file or stdin line by line (LF-separated; a last line without LF counts),
+/// checking UTF-8 and counting lines so every error can name the file and line. Streams in
+/// 1 MiB chunks: memory stays bounded by the longest line, not the file.
+public final class LineReader {
+    /// The name errors use: the path, or "<stdin>".
+    public let name: String
+    /// With `replaceInvalid`, bad byte sequences become U+FFFD (counted in `replaced`)
+    /// instead of an error.
+    public let replaceInvalid: Bool
+    /// The number of the line last returned (1-based; 0 before the first).
+    public private(set) var lineNumber = 0
+    /// How many invalid UTF-8 sequences were replaced so far.
+    public private(set) var replaced = 0
+    /// Bytes read so far.
+    public private(set) var bytesRead = 0
+
+    private let fd: Int32
+    private let ownsDescriptor: Bool
+    private var buffer: [UInt8]
+    private var start = 0
+    private var end = 0
+    private var atEOF = false
+
+    /// Opens `path` for reading.
+    public init(path: String, replaceInvalid: Bool = false) throws(TextError) {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw .io(path: path, reason: "cannot open: \(String(cString: strerror(errno)))") }
+        var info = stat()
+        if fstat(fd, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR {
+            close(fd)
+            throw .io(path: path, reason: "is a directory, expected a text file")
+        }
+        self.fd = fd
+        self.ownsDescriptor = true
+        self.name = path
+        self.replaceInvalid = replaceInvalid
+        self.buffer = [UInt8](repeating: 0, count: 1 << 20)
+    }
+
+    /// Reads standard input.
+    public init(standardInput: Void = (), replaceInvalid: Bool = false) {
+        self.fd = 0
+        self.ownsDescriptor = false
+        self.name = "<stdin>"
+        self.replaceInvalid = replaceInvalid
+        self.buffer = [UInt8](repeating: 0, count: 1 << 20)
+    }
+
+    deinit { if ownsDescriptor { close(fd) } }
+
+    /// The next line without its "\n", or nil at the end of the input.
+    public func next() throws(TextError) -> String? {
+        while true {
+            if let newline = findNewline() {
+                let line = try decode(from: start, to: newline)
+                start = newline + 1
+                return line
+            }
+            if atEOF {
+                guard start < end else { return nil }
+                let line = try decode(from: start, to: end)
+                start = end
+                return line
+            }
+            try fill()
+        }
+    }
+
+    /// Reads every remaining line.
+    public func readAll() throws(TextError) -> [String] {
+        var lines: [String] = []
+        while let line = try next() { lines.append(line) }
+        return lines
+    }
+
+    private func findNewline() -> Int? {
+        guard start < end else { return nil }
+        return buffer.withUnsafeBufferPointer { base -> Int? in
+            guard let p = memchr(base.baseAddress! + start, 0x0A, end - start) else { return nil }
+            return base.baseAddress!.distance(to: p.assumingMemoryBound(to: UInt8.self))
+        }
+    }
+
+    /// Moves the partial line to the front (growing the buffer when one line fills it) and
+    /// reads more.
+    private func fill() throws(TextError) {
+        if start > 0 {
+            let count = end - start
+            buffer.withUnsafeMutableBufferPointer { b in
+                _ = memmove(b.baseAddress!, b.baseAddress! + start, count)
+            }
+            start = 0
+            end = count
+        }
+        if end == buffer.count { buffer.append(contentsOf: [UInt8](repeating: 0, count: buffer.count)) }
+        let n = buffer.withUnsafeMutableBufferPointer { b in read(fd, b.baseAddress! + end, b.count - end) }
+        if n < 0 {
+            if errno == EINTR { return }
+            throw .io(path: name, reason: "read failed: \(String(cString: strerror(errno)))")
+        }
+        if n == 0 { atEOF = true }
+        end += n
+        bytesRead += n
+    }
+
+    private func decode(from: Int, to: Int) throws(TextError) -> String {
+        lineNumber += 1
+        return try buffer.withUnsafeBufferPointer { b throws(TextError) -> String in
+            let bytes = UnsafeBufferPointer(rebasing: b[from..<to])
+            if let s = String(validating: bytes, as: UTF8.self) { return s }
+            guard replaceInvalid else { throw .invalidUTF8(file: name, line: lineNumber) }
+            replaced += FileBytes.invalidSequences(bytes)
+            return String(decoding: bytes, as: UTF8.self)
+        }
+    }
+}
+
+/// Whole-file reads for small files (vocabularies, codes, settings).
+enum FileBytes {
+    static func read(_ path: String) throws(TextError) -> [UInt8] {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw .io(path: path, reason: "cannot open: \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        var out: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress!, $0.count) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw .io(path: path, reason: "read failed: \(String(cString: strerror(errno)))")
+            }
+            if n == 0 { return out }
+            out.append(contentsOf: chunk[0..<n])
+        }
+    }
+
+    /// The number of maximal invalid subsequences (each becomes one U+FFFD when decoded).
+    static func invalidSequences<C: Collection>(_ bytes: C) -> Int where C.Element == UInt8 {
+        var parser = Unicode.UTF8.ForwardParser()
+        var iterator = bytes.makeIterator()
+        var count = 0
+        while true {
+            switch parser.parseScalar(from: &iterator) {
+            case .valid: continue
+            case .error: count += 1
+            case .emptyInput: return count
+            }
+        }
+    }
+
+    /// The 1-based number of the first line that is not valid UTF-8 (1 if none is found).
+    static func firstInvalidLine(_ bytes: [UInt8]) -> Int {
+        for (k, line) in bytes.split(separator: 0x0A, omittingEmptySubsequences: false).enumerated()
+        where String(validating: line, as: UTF8.self) == nil {
+            return k + 1
+        }
+        return 1
+    }
+}
+
+/// Writes files so a reader never sees half of one: a temp file in the same directory,
+/// fsync, then rename over the target.
+public enum AtomicFile {
+    public static func write(_ bytes: [UInt8], to path: String) throws(TextError) {
+        let temp = "\(path).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        let fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw .io(path: path, reason: "cannot create: \(String(cString: strerror(errno)))") }
+        var written = 0
+        while written < bytes.count {
+            let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + written, $0.count - written) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                let reason = String(cString: strerror(errno))
+                close(fd)
+                unlink(temp)
+                throw .io(path: path, reason: "write failed: \(reason)")
+            }
+            written += n
+        }
+        let synced = fsync(fd) == 0
+        close(fd)
+        guard synced, rename(temp, path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            unlink(temp)
+            throw .io(path: path, reason: "cannot finish writing: \(reason)")
+        }
+    }
+}

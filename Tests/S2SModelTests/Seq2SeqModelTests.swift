@@ -1,0 +1,170 @@
+import Foundation
+import Testing
+import S2SLayers
+import S2SModel
+import S2SNumerics
+
+/// Sources of lengths 4, 1, 3 (one of length 1), targets of 3, 0 and 2 tokens (one that is
+/// only `</s>`), so padding appears on both sides.
+func smallBatch() throws -> Seq2SeqBatch {
+    try Seq2SeqBatch(sources: [[5, 9, 7, 6], [8], [10, 4, 5]], targets: [[8, 12, 11], [], [12, 4]])
+}
+
+func smallModel(_ attention: AttentionKind, layers: Int = 2, dropout: Float = 0, smoothing: Float = 0) throws -> Seq2SeqModel {
+    let config = ModelConfig(sourceVocabulary: 11, targetVocabulary: 13, embedding: 4, hidden: 3, decoderHidden: 5,
+                             attentionSize: 6, layers: layers, attention: attention, dropout: dropout,
+                             labelSmoothing: smoothing)
+    let model = try Seq2SeqModel(config: config, seed: 7)
+    // Larger weights than the default init, so every path carries a visible gradient.
+    var rng = PCG32(seed: 8)
+    for p in model.parameters.all {
+        for i in 0..<p.count { p.value[i] = 0.6 * rng.uniform(-1, 1) }
+        if p.name.hasSuffix("emb.weight") { for j in 0..<4 { p.value[j] = 0 } }
+    }
+    model.parameters.bumpVersions()
+    return model
+}
+
+@Test(arguments: [(AttentionKind.bilinear, Float(0.2), Float(0.1)), (.additive, 0, 0.1), (.additive, 0.3, 0)])
+func modelGradientsMatchFiniteDifferences(attention: AttentionKind, dropout: Float, smoothing: Float) throws {
+    let model = try smallModel(attention, dropout: dropout, smoothing: smoothing)
+    let batch = try smallBatch()
+    // The same seed every call: the same dropout masks, so the loss is a smooth function of θ.
+    func loss() -> Double {
+        var rng = PCG32(seed: 21)
+        return (try? model.forwardBackward(batch, options: TrainingStepOptions(computeGradients: false), rng: &rng).meanLoss) ?? .nan
+    }
+    model.parameters.zeroGrad()
+    var rng = PCG32(seed: 21)
+    let r = try model.forwardBackward(batch, rng: &rng)
+    #expect(r.tokenCount == 4 + 1 + 3)
+    #expect(abs(r.meanLoss - loss()) <= 1e-6)
+    var check = GradientCheck()
+    check.samples = 8
+    var pick = PCG32(seed: 3)
+    for p in model.parameters.all {
+        let grad = p.grad.array
+        check.check(p.name, x: p.value.data, count: p.count, analytic: grad, rng: &pick, bump: { p.value.bumpVersion() }, loss: loss)
+        if p.name.hasSuffix("emb.weight") { #expect(grad.prefix(4).allSatisfy { $0 == 0 }, "\(p.name): padding row has a gradient") }
+    }
+}
+
+/// The training pass and the decoding API compute the same function: encoder outputs, h0 and
+/// teacher-forced logits agree.
+@Test(arguments: [AttentionKind.additive, .bilinear])
+func stepAPIMatchesTrainingPass(attention: AttentionKind) throws {
+    let model = try smallModel(attention)
+    let batch = try smallBatch()
+    var rng = PCG32(seed: 1)
+    let r = try model.forwardBackward(batch, options: TrainingStepOptions(training: false, computeGradients: false,
+                                                                         captureIntermediates: true), rng: &rng)
+    let inter = try #require(r.intermediates)
+    let source = try model.encode(source: batch.source, lengths: batch.sourceLengths, sourceLength: batch.sourceLength)
+    #expect(zip(source.encoderOutputs.array, inter.encoderOutputs.array).allSatisfy { abs($0 - $1) <= 1e-6 })
+    #expect(zip(source.initialHidden.array, inter.initialHidden.array).allSatisfy { abs($0 - $1) <= 1e-6 })
+    let B = batch.size, T = batch.targetLength, V = model.config.targetVocabulary, S = batch.sourceLength
+    var h = source.initialHidden, ctx = model.initialContext(rows: B)
+    for t in 0..<T {
+        let y = (0..<B).map { batch.targetInput[$0 * T + t] }
+        let s = model.step(previousTokens: y, hidden: h, context: ctx, source: source)
+        for b in 0..<B where batch.targetOutput[b * T + t] != ModelConfig.padId {
+            for v in 0..<V { #expect(abs(s.logits[b * V + v] - inter.logits[(b * T + t) * V + v]) <= 1e-5) }
+            for j in 0..<S { #expect(abs(s.attention[b * S + j] - inter.attention[(b * T + t) * S + j]) <= 1e-6) }
+        }
+        h = s.hidden
+        ctx = s.context
+    }
+}
+
+/// Scheduled sampling with gold probability 0 feeds the argmax of the previous step wherever
+/// the gold token is real: the loss equals stepping the decoder by hand that way.
+@Test func scheduledSamplingFeedsOwnArgmax() throws {
+    let model = try smallModel(.additive)
+    let batch = try smallBatch()
+    var rng = PCG32(seed: 2)
+    let r = try model.forwardBackward(batch, options: TrainingStepOptions(goldProbability: 0, computeGradients: false), rng: &rng)
+    let B = batch.size, T = batch.targetLength, V = model.config.targetVocabulary
+    #expect(r.ownPredictionsFed == (1..<T).reduce(0) { n, t in n + (0..<B).filter { batch.targetInput[$0 * T + t] != 0 }.count })
+    let source = try model.encode(source: batch.source, lengths: batch.sourceLengths, sourceLength: batch.sourceLength)
+    var h = source.initialHidden, ctx = model.initialContext(rows: B)
+    var y = (0..<B).map { batch.targetInput[$0 * T] }
+    var lossSum = 0.0, count = 0
+    for t in 0..<T {
+        let s = model.step(previousTokens: y, hidden: h, context: ctx, source: source)
+        for b in 0..<B {
+            let row = (0..<V).map { Double(s.logits[b * V + $0]) }
+            let target = Int(batch.targetOutput[b * T + t])
+            if target != 0 {
+                let m = row.max()!
+                lossSum += m + log(row.reduce(0) { $0 + exp($1 - m) }) - row[target]
+                count += 1
+            }
+            if t + 1 < T {
+                let gold = batch.targetInput[b * T + t + 1]
+                y[b] = gold == 0 ? 0 : Int32(row.indices.max { row[$0] < row[$1] }!)
+            }
+        }
+        h = s.hidden
+        ctx = s.context
+    }
+    #expect(count == r.tokenCount)
+    #expect(abs(lossSum / Double(count) - r.meanLoss) <= 1e-5)
+    // Teacher forcing gives a different loss (the model is random, its argmax is not the gold).
+    var rng2 = PCG32(seed: 2)
+    let tf = try model.forwardBackward(batch, options: TrainingStepOptions(computeGradients: false), rng: &rng2)
+    #expect(abs(tf.meanLoss - r.meanLoss) > 1e-4)
+    #expect(tf.ownPredictionsFed == 0)
+}
+
+@Test func parametersFollowTheReferenceStateDict() throws {
+    let model = try Seq2SeqModel(config: ModelConfig(sourceVocabulary: 8000, targetVocabulary: 8000, embedding: 256, hidden: 256))
+    #expect(model.parameters.names == [
+        "src_emb.weight", "tgt_emb.weight",
+        "enc.weight_ih_l0", "enc.weight_hh_l0", "enc.bias_ih_l0", "enc.bias_hh_l0",
+        "enc.weight_ih_l0_reverse", "enc.weight_hh_l0_reverse", "enc.bias_ih_l0_reverse", "enc.bias_hh_l0_reverse",
+        "bridge.weight", "bridge.bias", "att_k.weight", "att_q.weight", "att_q.bias", "att_v.weight",
+        "cell.weight_ih", "cell.weight_hh", "cell.bias_ih", "cell.bias_hh", "out.weight", "out.bias",
+    ])
+    // torch_seq2seq.py reports 14.5 M parameters for this size (RESULTS.md), 8.2 M in the output layer.
+    #expect(model.parameterCount == 14_465_088)
+    #expect(model.output.weight.count + model.output.bias!.count == 8_200_000)
+    #expect(model.parameters["cell.weight_ih"]!.shape == [768, 768])
+}
+
+@Test func badBatchesAndConfigsAreRejectedWithContext() throws {
+    let model = try smallModel(.additive)
+    let bad = try Seq2SeqBatch(sources: [[5, 11]], targets: [[3]])
+    var rng = PCG32(seed: 1)
+    do {
+        _ = try model.forwardBackward(bad, rng: &rng)
+        Issue.record("out-of-range source id accepted")
+    } catch {
+        #expect(error.description.contains("source id 11") && error.description.contains("position 1"))
+    }
+    #expect(throws: LayerError.self) { try Seq2SeqBatch(sources: [[5], []], targets: [[3], [4]]) }
+    #expect(throws: LayerError.self) {
+        try Seq2SeqBatch(size: 1, sourceLength: 2, targetLength: 1, source: [4, 5], sourceLengths: [3], targetInput: [2], targetOutput: [3])
+    }
+    #expect(throws: LayerError.self) { try Seq2SeqModel(config: ModelConfig(sourceVocabulary: 10, targetVocabulary: 10, hidden: 0)) }
+    let other = try Seq2SeqModel(config: ModelConfig(sourceVocabulary: 11, targetVocabulary: 13, embedding: 4, hidden: 4,
+                                                     decoderHidden: 5, attentionSize: 6))
+    let tensors = Dictionary(uniqueKeysWithValues: model.parameters.namedValues.map { ($0.name, $0.tensor) })
+    do {
+        try other.load(tensors)
+        Issue.record("load with mismatched hidden size accepted")
+    } catch {
+        #expect(error.description.contains("enc.weight_ih_l0") || error.description.contains("enc.weight_hh_l0"))
+        #expect(error.description.contains("[12, 4]") || error.description.contains("[16, 4]") || error.description.contains("missing"))
+    }
+}
+
+@Test func greedyDecodeStopsAndNeverEmitsSpecials() throws {
+    let model = try smallModel(.bilinear, layers: 1)
+    let source = try model.encode(sources: [[5, 9, 7], [8]])
+    let out = model.greedyDecode(source, maxLength: 6)
+    #expect(out.count == 2)
+    for seq in out {
+        #expect(seq.count <= 6)
+        #expect(!seq.contains(ModelConfig.padId) && !seq.contains(ModelConfig.bosId) && !seq.contains(ModelConfig.eosId))
+    }
+}

@@ -1,0 +1,41 @@
+import Foundation
+@testable import S2SText
+
+/// Paths of the committed fixtures and of the shared corpora (used only when present).
+enum Fixture {
+    static let directory: String = {
+        guard let url = Bundle.module.url(forResource: "Fixtures", withExtension: nil) else {
+            fatalError("test resource bundle has no Fixtures folder")
+        }
+        return url.path
+    }()
+
+    static func path(_ name: String) -> String { "\(directory)/\(name)" }
+
+    static func text(_ name: String) throws -> String {
+        String(decoding: try FileBytes.read(path(name)), as: UTF8.self)
+    }
+
+    /// `word count` lines (subword-nmt `--dict-input` format) → counts.
+    static func wordCounts(_ name: String) throws -> [ExactString: Int] {
+        var counts: [ExactString: Int] = [:]
+        for line in try text(name).split(separator: "\n") {
+            let parts = line.split(separator: " ")
+            counts[ExactString(String(parts[0]))] = Int(parts[1])!
+        }
+        return counts
+    }
+
+    /// The shared corpora folder, if this machine has it.
+    static let sharedCorpora = "/work/shared/corpora"
+
+    /// True when slow end-to-end tests were asked for.
+    static var slowTests: Bool { ProcessInfo.processInfo.environment["S2S_SLOW_TESTS"] == "1" }
+
+    /// A fresh temporary directory.
+    static func temporaryDirectory() throws -> String {
+        let path = NSTemporaryDirectory() + "s2s-text-tests-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }
+}
