@@ -39,14 +39,14 @@ public struct BeamSearch: Sendable {
     }
 
     /// Up to `nBest` hypotheses per source, best first, in input order.
-    public func decode<M: StepModel>(_ model: M, sources: [[Int32]]) -> [[Hypothesis]] {
+    public func decode<M: StepModel>(_ model: M, sources: [[Int32]]) throws -> [[Hypothesis]] {
         guard !sources.isEmpty else { return [] }
         let k = max(1, options.beamSize)
         var searches = sources.map {
             SentenceSearch(sourceLength: $0.count, maxLength: options.maxLength(sourceLength: $0.count),
                            live: [Beam(coverage: [Float](repeating: 0, count: $0.count))])
         }
-        var state = model.begin(sources: sources)
+        var state = try model.begin(sources: sources)
         var rowOwner = Array(sources.indices)    // row r belongs to sentence rowOwner[r] …
         var rowBeam = [Int](repeating: 0, count: sources.count)  // … and is its live beam rowBeam[r]
         var step = 0

@@ -10,10 +10,10 @@ public struct GreedySearch: Sendable {
     public init(options: DecodeOptions = DecodeOptions()) { self.options = options }
 
     /// One hypothesis per source, in input order.
-    public func decode<M: StepModel>(_ model: M, sources: [[Int32]]) -> [Hypothesis] {
+    public func decode<M: StepModel>(_ model: M, sources: [[Int32]]) throws -> [Hypothesis] {
         var results = sources.map { _ in Hypothesis(tokens: [], logProb: 0, score: 0, attention: [], finished: false) }
         guard !sources.isEmpty else { return results }
-        var state = model.begin(sources: sources)
+        var state = try model.begin(sources: sources)
         var active = Array(sources.indices)          // row r decodes sentence active[r]
         var previous = [Int32](repeating: SpecialTokens.bos, count: sources.count)
         var step = 0

@@ -8,11 +8,11 @@ public struct SamplingSearch: Sendable {
 
     public init(options: DecodeOptions = DecodeOptions()) { self.options = options }
 
-    public func decode<M: StepModel>(_ model: M, sources: [[Int32]]) -> [Hypothesis] {
+    public func decode<M: StepModel>(_ model: M, sources: [[Int32]]) throws -> [Hypothesis] {
         var results = sources.map { _ in Hypothesis(tokens: [], logProb: 0, score: 0, attention: [], finished: false) }
         guard !sources.isEmpty else { return results }
         var rng = PCG32(seed: options.seed)
-        var state = model.begin(sources: sources)
+        var state = try model.begin(sources: sources)
         var active = Array(sources.indices)
         var step = 0
         while !active.isEmpty {

@@ -12,7 +12,7 @@ public protocol StepModel {
     var targetVocabularySize: Int { get }
 
     /// Encodes the sources; the returned state has one row per sentence, in order.
-    func begin(sources: [[Int32]]) -> State
+    func begin(sources: [[Int32]]) throws -> State
 
     /// Advances every row by one token (`previous[r]` is the token row `r` emitted last).
     /// - Returns: logits `[rows, V]`, and attention `[rows, S]` where `S` is the longest source

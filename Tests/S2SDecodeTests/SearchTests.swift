@@ -15,31 +15,31 @@ private let lengthTable: [[Int32]: [(Int32, Float)]] = [
     [b]: [(c, 0.999)], [b, c]: [(d, 0.999)], [b, c, d]: [(eos, 0.999)],
 ]
 
-@Test func beamWidthOneEqualsGreedy() {
+@Test func beamWidthOneEqualsGreedy() throws {
     let model = ScriptedModel(vocabulary: 10, table: lengthTable, attention: [:], sourceLength: 3)
     var options = DecodeOptions()
     options.beamSize = 1
     let sources: [[Int32]] = [[4, 5, 6], [7, 8, 9]]
-    let greedy = GreedySearch(options: options).decode(model, sources: sources)
-    let beam = BeamSearch(options: options).decode(model, sources: sources)
+    let greedy = try GreedySearch(options: options).decode(model, sources: sources)
+    let beam = try BeamSearch(options: options).decode(model, sources: sources)
     #expect(greedy.map(\.tokens) == beam.map { $0[0].tokens })
     #expect(greedy[0].tokens == [a])
 }
 
-@Test func lengthPenaltyChangesRankingAsTheFormulaSays() {
+@Test func lengthPenaltyChangesRankingAsTheFormulaSays() throws {
     let model = ScriptedModel(vocabulary: 10, table: lengthTable, attention: [:], sourceLength: 3)
     var options = DecodeOptions()
     options.beamSize = 3
     options.nBest = 3
     options.alpha = 0
-    let plain = BeamSearch(options: options).decode(model, sources: [[4, 5, 6]])[0]
+    let plain = try BeamSearch(options: options).decode(model, sources: [[4, 5, 6]])[0]
     #expect(plain[0].tokens == [a])
     // α = 0: score = log p.  log(0.45) vs log(0.5 · 0.9)=log(0.45): equal within rounding, so check
     // the formula on the scores themselves rather than a tie.
     for h in plain { #expect(abs(h.score - h.logProb) < 1e-6) }
 
     options.alpha = 2
-    let normalized = BeamSearch(options: options).decode(model, sources: [[4, 5, 6]])[0]
+    let normalized = try BeamSearch(options: options).decode(model, sources: [[4, 5, 6]])[0]
     #expect(normalized[0].tokens == [b, c, d])
     let lp = { (n: Int) -> Float in powf((5 + Float(n)) / 6, 2) }
     for h in normalized where h.finished {
@@ -47,7 +47,7 @@ private let lengthTable: [[Int32]: [(Int32, Float)]] = [
     }
 }
 
-@Test func coveragePenaltyPrefersTheHypothesisThatCoversTheSource() {
+@Test func coveragePenaltyPrefersTheHypothesisThatCoversTheSource() throws {
     // Two equally likely two-token outputs: `a b` attends only to source word 0, `c d` spreads
     // its attention over all three source words.
     let table: [[Int32]: [(Int32, Float)]] = [
@@ -61,7 +61,7 @@ private let lengthTable: [[Int32]: [(Int32, Float)]] = [
     options.nBest = 2
     options.alpha = 0
     options.beta = 0.2
-    let hyps = BeamSearch(options: options).decode(model, sources: [[4, 5, 6]])[0]
+    let hyps = try BeamSearch(options: options).decode(model, sources: [[4, 5, 6]])[0]
     #expect(hyps[0].tokens == [c, d])
     // Coverage of `c d </s>` per source word: the first step's attention is the uniform default.
     let uniform = Float(1) / 3
@@ -70,12 +70,12 @@ private let lengthTable: [[Int32]: [(Int32, Float)]] = [
     #expect(abs(hyps[0].score - expected) < 1e-5)
 }
 
-@Test func nBestListsAreSortedAndDistinct() {
+@Test func nBestListsAreSortedAndDistinct() throws {
     let model = ScriptedModel(vocabulary: 10, table: lengthTable, attention: [:], sourceLength: 3)
     var options = DecodeOptions()
     options.beamSize = 4
     options.nBest = 4
-    let lists = BeamSearch(options: options).decode(model, sources: [[4, 5, 6], [4], [9, 9]])
+    let lists = try BeamSearch(options: options).decode(model, sources: [[4, 5, 6], [4], [9, 9]])
     for list in lists {
         #expect(list.count > 1)
         #expect(zip(list, list.dropFirst()).allSatisfy { $0.score >= $1.score })
@@ -83,7 +83,7 @@ private let lengthTable: [[Int32]: [(Int32, Float)]] = [
     }
 }
 
-@Test func lengthLimitCutsUnfinishedOutput() {
+@Test func lengthLimitCutsUnfinishedOutput() throws {
     // A model that never ends: `a a a …`.
     var table: [[Int32]: [(Int32, Float)]] = [:]
     var prefix: [Int32] = []
@@ -93,27 +93,27 @@ private let lengthTable: [[Int32]: [(Int32, Float)]] = [
     options.maxLengthRatio = 1
     options.maxLengthExtra = 2
     options.minLength = 3
-    let greedy = GreedySearch(options: options).decode(model, sources: [[4, 5]])
+    let greedy = try GreedySearch(options: options).decode(model, sources: [[4, 5]])
     #expect(greedy[0].tokens.count == 4)
     #expect(!greedy[0].finished)
 }
 
-@Test func samplingIsSeededAndRespectsTopK() {
+@Test func samplingIsSeededAndRespectsTopK() throws {
     let model = ScriptedModel(vocabulary: 10, table: lengthTable, attention: [:], sourceLength: 3)
     var options = DecodeOptions()
     options.seed = 11
     options.topK = 1
     let sources = [[Int32]](repeating: [4, 5, 6], count: 20)
-    let top1 = SamplingSearch(options: options).decode(model, sources: sources)
+    let top1 = try SamplingSearch(options: options).decode(model, sources: sources)
     #expect(top1.allSatisfy { $0.tokens == [a] })
     options.topK = 0
-    let first = SamplingSearch(options: options).decode(model, sources: sources).map(\.tokens)
-    let second = SamplingSearch(options: options).decode(model, sources: sources).map(\.tokens)
+    let first = try SamplingSearch(options: options).decode(model, sources: sources).map(\.tokens)
+    let second = try SamplingSearch(options: options).decode(model, sources: sources).map(\.tokens)
     #expect(first == second)
     #expect(Set(first).count > 1)
 }
 
-@Test func unknownWordsAreReplacedByTheMostAttendedSourceToken() {
+@Test func unknownWordsAreReplacedByTheMostAttendedSourceToken() throws {
     let h = Hypothesis(tokens: [1, 4], logProb: 0, score: 0, attention: [[0.1, 0.7, 0.2], [0.5, 0.3, 0.2]], finished: true)
     let out = UnknownWordReplacement.apply(output: ["<unk>", "Hund"], hypothesis: h, sourceTokens: ["the", "Zürich", "dog"])
     #expect(out == ["Zürich", "Hund"])
