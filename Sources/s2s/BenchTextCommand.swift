@@ -92,14 +92,14 @@ struct BenchTextCommand: ParsableCommand {
         var report = """
         bench text (one thread, \(lines.count) lines of \(input)), medians of \(runs) runs, load \(loadAverage()):
           BPE learning, \(codes.merges.count) joint merges over \(lang)+\(learnTgtLang) (\(both.count) token types): \(TextClock.format(learn)) s
-          s2s tokenize+BPE → pieces:  \(TextClock.format(median(piecesTimes))) s, \(pieceCount) pieces, \(rate(pieceCount, median(piecesTimes))) pieces/s
-          s2s line → ids (pipeline):  \(TextClock.format(median(encodeTimes))) s, \(idCount) ids, \(rate(idCount, median(encodeTimes))) ids/s
+          s2s tokenize+BPE → pieces:  \(TextClock.format(median(piecesTimes))) s \(spread(piecesTimes)), \(pieceCount) pieces, \(rate(pieceCount, median(piecesTimes))) pieces/s
+          s2s line → ids (pipeline):  \(TextClock.format(median(encodeTimes))) s \(spread(encodeTimes)), \(idCount) ids, \(rate(idCount, median(encodeTimes))) ids/s
 
         """
         if !peerTimes.isEmpty {
             let p = median(peerTimes)
             report += """
-              sacremoses + subword-nmt:   \(TextClock.format(p)) s, \(peerPieces) pieces, \(rate(peerPieces, p)) pieces/s
+              sacremoses + subword-nmt:   \(TextClock.format(p)) s \(spread(peerTimes)), \(peerPieces) pieces, \(rate(peerPieces, p)) pieces/s
               ratio (tokens/s, s2s pieces / peer): \(ratio(Double(pieceCount) / median(piecesTimes), Double(peerPieces) / p))x; \
             (same text, time): \(ratio(p, median(piecesTimes)))x; ids path: \(ratio(Double(idCount) / median(encodeTimes), Double(peerPieces) / p))x
 
@@ -144,6 +144,11 @@ struct BenchTextCommand: ParsableCommand {
         let s = xs.sorted()
         guard !s.isEmpty else { return .nan }
         return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
+    }
+
+    /// "(min–max)" of the runs.
+    private func spread(_ xs: [Double]) -> String {
+        "(\(TextClock.format(xs.min() ?? .nan))–\(TextClock.format(xs.max() ?? .nan)))"
     }
 
     private func rate(_ n: Int, _ seconds: Double) -> String {

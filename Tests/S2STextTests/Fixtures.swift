@@ -32,9 +32,16 @@ enum Fixture {
     /// True when slow end-to-end tests were asked for.
     static var slowTests: Bool { ProcessInfo.processInfo.environment["S2S_SLOW_TESTS"] == "1" }
 
-    /// A fresh temporary directory.
+    /// This test process's scratch folder, removed when the process exits.
+    static let scratch: String = {
+        let path = NSTemporaryDirectory() + "s2s-text-tests-\(getpid())"
+        atexit { try? FileManager.default.removeItem(atPath: Fixture.scratch) }
+        return path
+    }()
+
+    /// A fresh temporary directory inside `scratch`.
     static func temporaryDirectory() throws -> String {
-        let path = NSTemporaryDirectory() + "s2s-text-tests-\(UUID().uuidString)"
+        let path = "\(scratch)/\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         return path
     }
