@@ -1,4 +1,5 @@
 import ArgumentParser
+import S2SCorpus
 import S2SText
 #if canImport(Glibc)
 import Glibc
@@ -24,6 +25,7 @@ struct VocabBuildCommand: ParsableCommand {
 
           s2s vocab build --src train.en --tgt train.de --src-lang en --tgt-lang de --joint --out vocab/m30k
           s2s vocab build --tsv fra.txt --src-lang en --tgt-lang fr --merges 0 --max-size 20000 --out vocab/fr-words
+          s2s vocab build --db corpora/corpora.sqlite --corpus m30k --joint --out vocab/m30k
         """
     )
 
@@ -33,10 +35,14 @@ struct VocabBuildCommand: ParsableCommand {
     var tgt: String?
     @Option(help: "Tab-separated pairs (source<TAB>target) instead of --src/--tgt.")
     var tsv: String?
-    @Option(help: "Source language code (en, de, fr, cs, ja, …).")
-    var srcLang: String
-    @Option(help: "Target language code.")
-    var tgtLang: String
+    @Option(help: "A corpus database (with --corpus): build from the corpus' train split.")
+    var db: String?
+    @Option(help: "Name of the corpus in --db.")
+    var corpus: String?
+    @Option(help: "Source language code (en, de, fr, cs, ja, …); with --corpus, defaults to the corpus' own.")
+    var srcLang: String?
+    @Option(help: "Target language code; with --corpus, defaults to the corpus' own.")
+    var tgtLang: String?
     @Option(help: "BPE merges to learn (0: word-level vocabularies).")
     var merges: Int = 8000
     @Flag(help: "Learn one set of codes over both sides.")
@@ -60,12 +66,27 @@ struct VocabBuildCommand: ParsableCommand {
     var force = false
 
     func validate() throws {
-        if tsv == nil && (src == nil || tgt == nil) { throw ValidationError("give --src and --tgt, or --tsv") }
-        if tsv != nil && (src != nil || tgt != nil) { throw ValidationError("--tsv excludes --src/--tgt") }
+        let inputs = [tsv != nil, src != nil || tgt != nil, corpus != nil].filter { $0 }.count
+        if inputs != 1 { throw ValidationError("give one input: --src and --tgt, --tsv, or --db with --corpus") }
+        if (src == nil) != (tgt == nil) { throw ValidationError("--src and --tgt go together") }
+        if corpus == nil && (srcLang == nil || tgtLang == nil) { throw ValidationError("give --src-lang and --tgt-lang") }
+        if db != nil && corpus == nil { throw ValidationError("--db needs --corpus NAME") }
     }
 
     func run() throws {
         let start = TextClock.now()
+        var store: CorpusStore?
+        var srcLang = self.srcLang ?? "", tgtLang = self.tgtLang ?? ""
+        if let corpus {
+            let opened = try CorpusStore(path: db ?? CorpusStore.defaultPath, mode: .readOnly)
+            let info = try opened.corpus(named: corpus)
+            guard (info.pairsPerSplit[.train] ?? 0) > 0 else {
+                throw TextError.emptyInput(file: "\(opened.path): corpus '\(corpus)' train split")
+            }
+            srcLang = self.srcLang ?? info.sourceLanguage
+            tgtLang = self.tgtLang ?? info.targetLanguage
+            store = opened
+        }
         let options = VocabularyBuildOptions(
             source: try normalization.settings(language: srcLang), target: try normalization.settings(language: tgtLang),
             merges: merges, joint: joint, shared: shared, minCount: minCount, maxSize: maxSize, bpeMinFrequency: minFrequency,
@@ -73,8 +94,8 @@ struct VocabBuildCommand: ParsableCommand {
         try options.validate()
         if !force, access(out, F_OK) == 0 { throw TextError.io(path: out, reason: "already exists (use --force to replace it)") }
         let builder = try VocabularyBuilder(options: options)
-        let replaced = try readPairs(into: builder)
-        guard builder.pairs > 0 else { throw TextError.emptyInput(file: tsv ?? src ?? "") }
+        let replaced = try readPairs(into: builder, store: store)
+        guard builder.pairs > 0 else { throw TextError.emptyInput(file: tsv ?? src ?? corpus ?? "") }
         let read = TextClock.now()
         let built = builder.finish()
         let learned = TextClock.now()
@@ -102,8 +123,13 @@ struct VocabBuildCommand: ParsableCommand {
     }
 
     /// Streams the pairs into the builder; returns the number of replaced invalid sequences.
-    private func readPairs(into builder: VocabularyBuilder) throws -> Int {
+    /// From a corpus database only the train split is read: vocabularies must not see valid/test.
+    private func readPairs(into builder: VocabularyBuilder, store: CorpusStore?) throws -> Int {
         let add: (String, String) throws -> Void = { try builder.add(source: $0, target: $1) }
+        if let store, let corpus {
+            try store.forEachPair(corpus: corpus, split: .train) { try add($0.source, $0.target) }
+            return 0
+        }
         if let tsv { return try ParallelText.forEachPair(tsv: tsv, replaceInvalid: replaceInvalid, add).replaced }
         guard let src, let tgt else { return 0 }
         return try ParallelText.forEachPair(source: src, target: tgt, replaceInvalid: replaceInvalid, add).replaced
