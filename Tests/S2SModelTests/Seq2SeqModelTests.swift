@@ -168,3 +168,31 @@ func stepAPIMatchesTrainingPass(attention: AttentionKind) throws {
         #expect(!seq.contains(ModelConfig.padId) && !seq.contains(ModelConfig.bosId) && !seq.contains(ModelConfig.eosId))
     }
 }
+
+@Test func bf16TrainingStepStaysCloseToFP32() throws {
+    let batch = try smallBatch()
+    var losses: [Double] = []
+    var grads: [[Float]] = []
+    for precision in [Precision.fp32, .bf16] {
+        let model = try smallModel(.additive)
+        model.precision = Precision.resolve(precision).0
+        model.parameters.zeroGrad()
+        var rng = PCG32(seed: 4)
+        losses.append(try model.forwardBackward(batch, rng: &rng).meanLoss)
+        grads.append(model.parameters["out.weight"]!.grad.array)
+    }
+    // bf16 keeps 8 bits of mantissa in the products: agreement to about 1 %, not 1e-4.
+    #expect(abs(losses[0] - losses[1]) <= 0.01 * losses[0])
+    if Precision.resolve(.bf16).0 == .bf16 { #expect(losses[0] != losses[1], "bf16 GEMMs were not used") }
+    let scale = grads[0].map { abs($0) }.max()!
+    #expect(zip(grads[0], grads[1]).allSatisfy { abs($0 - $1) <= 0.03 * scale })
+}
+
+@Test func flopCountOfTheBenchmarkSizes() {
+    let small = ModelConfig(sourceVocabulary: 8000, targetVocabulary: 8000, embedding: 256, hidden: 256)
+    // 26.16 GFLOP forward (output layer 20.97), ×3 for a training step.
+    let f = Seq2SeqFlops.trainingStep(config: small, batch: 64, sourceLength: 20, targetLength: 20)
+    #expect(abs(f / 1e9 - 78.48) < 0.01)
+    let out = 2.0 * 64 * 20 * 1024 * 8000
+    #expect(Seq2SeqFlops.forward(config: small, batch: 64, sourceLength: 20, targetLength: 20) > out)
+}
