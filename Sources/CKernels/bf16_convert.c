@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define S2S_CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+#include "fastmath.h"
 
 S2S_CLONES
 static void convert_row(const float *restrict src, uint16_t *restrict dst, int64_t n) {

@@ -1,5 +1,6 @@
 // oneDNN matmul primitives behind a small C API (see dnnl_matmul.h).
 #include "dnnl_matmul.h"
+#include "threads.h"
 #include <oneapi/dnnl/dnnl.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -33,21 +34,27 @@ static dnnl_status_t thread_stream(dnnl_stream_t *out) {
     return dnnl_success;
 }
 
-// A rows x cols matrix stored row-major with leading dimension ld, or its transpose view.
-static dnnl_status_t plain_md(dnnl_memory_desc_t *md, int64_t rows, int64_t cols, int trans, int64_t ld, dnnl_data_type_t dt) {
-    dnnl_dims_t dims = {rows, cols};
-    dnnl_dims_t strides;
-    if (trans) { strides[0] = 1; strides[1] = ld; }   // stored [cols, rows]
-    else { strides[0] = ld; strides[1] = 1; }
-    return dnnl_memory_desc_init_by_strides(md, 2, dims, dt, strides);
+// A rows x cols matrix stored row-major with leading dimension ld, or its transpose view;
+// with batch > 0, `batch` such matrices `bstride` elements apart.
+static dnnl_status_t plain_md(dnnl_memory_desc_t *md, int64_t batch, int64_t bstride, int64_t rows, int64_t cols,
+                              int trans, int64_t ld, dnnl_data_type_t dt) {
+    dnnl_dims_t dims, strides;
+    int b = batch > 0 ? 1 : 0;
+    if (b) { dims[0] = batch; strides[0] = bstride; }
+    dims[b] = rows;
+    dims[b + 1] = cols;
+    if (trans) { strides[b] = 1; strides[b + 1] = ld; }   // stored [cols, rows]
+    else { strides[b] = ld; strides[b + 1] = 1; }
+    return dnnl_memory_desc_init_by_strides(md, 2 + b, dims, dt, strides);
 }
 
 #define CHECK(x) do { st = (x); if (st != dnnl_success) goto fail; } while (0)
 
-s2s_mm *s2s_mm_create(int dtype, int64_t m, int64_t n, int64_t k, int trans_a, int trans_b,
-                      int64_t lda, int64_t ldb, int64_t ldc, float alpha, float beta,
-                      int packed_b, int32_t *status) {
+static s2s_mm *create(int dtype, int64_t batch, int64_t m, int64_t n, int64_t k, int trans_a, int trans_b,
+                      int64_t lda, int64_t ldb, int64_t ldc, int64_t bsa, int64_t bsb, int64_t bsc,
+                      float alpha, float beta, int packed_b, int32_t *status) {
     pthread_once(&g_once, init_engine);
+    s2s_sync_threads();   // oneDNN fixes its work split at creation from the calling thread's count
     dnnl_status_t st = g_init_status;
     s2s_mm *mm = NULL;
     dnnl_primitive_attr_t attr = NULL;
@@ -59,15 +66,15 @@ s2s_mm *s2s_mm_create(int dtype, int64_t m, int64_t n, int64_t k, int trans_a, i
     pthread_mutex_init(&mm->lock, NULL);
     dnnl_data_type_t dt = dtype == S2S_MM_BF16 ? dnnl_bf16 : dnnl_f32;
     dnnl_memory_desc_t a_md, b_md, c_md;
-    CHECK(plain_md(&a_md, m, k, trans_a, lda, dt));
+    CHECK(plain_md(&a_md, batch, bsa, m, k, trans_a, lda, dt));
     if (packed_b) {
         dnnl_dims_t dims = {k, n};
         CHECK(dnnl_memory_desc_init_by_tag(&b_md, 2, dims, dt, dnnl_format_tag_any));
+        CHECK(plain_md(&mm->b_user, 0, 0, k, n, trans_b, ldb, dnnl_f32));
     } else {
-        CHECK(plain_md(&b_md, k, n, trans_b, ldb, dt));
+        CHECK(plain_md(&b_md, batch, bsb, k, n, trans_b, ldb, dt));
     }
-    CHECK(plain_md(&mm->b_user, k, n, trans_b, ldb, dnnl_f32));
-    CHECK(plain_md(&c_md, m, n, 0, ldc, dnnl_f32));
+    CHECK(plain_md(&c_md, batch, bsc, m, n, 0, ldc, dnnl_f32));
     dnnl_matmul_desc_t desc;
     CHECK(dnnl_matmul_desc_init(&desc, &a_md, &b_md, NULL, &c_md));
     CHECK(dnnl_primitive_attr_create(&attr));
@@ -109,6 +116,21 @@ fail:
     return NULL;
 }
 
+s2s_mm *s2s_mm_create(int dtype, int64_t m, int64_t n, int64_t k, int trans_a, int trans_b,
+                      int64_t lda, int64_t ldb, int64_t ldc, float alpha, float beta,
+                      int packed_b, int32_t *status) {
+    return create(dtype, 0, m, n, k, trans_a, trans_b, lda, ldb, ldc, 0, 0, 0, alpha, beta, packed_b, status);
+}
+
+s2s_mm *s2s_mm_create_batched(int dtype, int64_t batch, int64_t m, int64_t n, int64_t k,
+                              int trans_a, int trans_b, int64_t lda, int64_t ldb, int64_t ldc,
+                              int64_t batch_stride_a, int64_t batch_stride_b, int64_t batch_stride_c,
+                              float alpha, float beta, int32_t *status) {
+    if (batch < 1) { *status = dnnl_invalid_arguments; return NULL; }
+    return create(dtype, batch, m, n, k, trans_a, trans_b, lda, ldb, ldc,
+                  batch_stride_a, batch_stride_b, batch_stride_c, alpha, beta, 0, status);
+}
+
 void s2s_mm_destroy(s2s_mm *mm) {
     if (!mm) return;
     if (mm->prim) dnnl_primitive_destroy(mm->prim);
@@ -148,6 +170,7 @@ int32_t s2s_mm_pack_b(s2s_mm *mm, const float *b, int64_t ldb, void *packed) {
     // packing (execution never reads the user layout), so rebuild the strides here.
     if (user.format_desc.blocking.strides[0] == 1) user.format_desc.blocking.strides[1] = ldb;
     else user.format_desc.blocking.strides[0] = ldb;
+    s2s_sync_threads();
     CHECK(thread_stream(&stream));
     CHECK(dnnl_reorder_primitive_desc_create(&pd, &user, g_engine, &mm->b_packed, g_engine, NULL));
     CHECK(dnnl_primitive_create(&reorder, pd));
@@ -167,6 +190,7 @@ fail:
 int32_t s2s_mm_execute(s2s_mm *mm, const void *a, const void *b, float *c) {
     dnnl_status_t st;
     dnnl_stream_t stream;
+    s2s_sync_threads();
     pthread_mutex_lock(&mm->lock);
     CHECK(thread_stream(&stream));
     CHECK(dnnl_memory_set_data_handle(mm->a_mem, (void *)a));
@@ -178,5 +202,26 @@ int32_t s2s_mm_execute(s2s_mm *mm, const void *a, const void *b, float *c) {
     CHECK(dnnl_stream_wait(stream));
 fail:
     pthread_mutex_unlock(&mm->lock);
+    return (int32_t)st;
+}
+
+int32_t s2s_mm_bind(s2s_mm *mm, const void *a, const void *b, float *c) {
+    dnnl_status_t st;
+    CHECK(dnnl_memory_set_data_handle(mm->a_mem, (void *)a));
+    CHECK(dnnl_memory_set_data_handle(mm->b_mem, (void *)b));
+    CHECK(dnnl_memory_set_data_handle(mm->c_mem, c));
+fail:
+    return (int32_t)st;
+}
+
+int32_t s2s_mm_execute_bound(s2s_mm *mm) {
+    dnnl_status_t st;
+    dnnl_stream_t stream;
+    CHECK(thread_stream(&stream));
+    dnnl_exec_arg_t args[4] = {{DNNL_ARG_SRC, mm->a_mem}, {DNNL_ARG_WEIGHTS, mm->b_mem},
+                               {DNNL_ARG_DST, mm->c_mem}, {DNNL_ARG_SCRATCHPAD, mm->scratch_mem}};
+    CHECK(dnnl_primitive_execute(mm->prim, stream, mm->scratch_mem ? 4 : 3, args));
+    CHECK(dnnl_stream_wait(stream));
+fail:
     return (int32_t)st;
 }

@@ -12,7 +12,9 @@
 #include <stdint.h>
 #include <string.h>
 
+#ifndef S2S_CLONES   // overridable to build one ISA only when checking each clone's results
 #define S2S_CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+#endif
 #define S2S_INLINE static inline __attribute__((always_inline))
 
 S2S_INLINE float s2s_bits_to_float(uint32_t u) { float f; memcpy(&f, &u, 4); return f; }

@@ -130,6 +130,22 @@ void s2s_log_softmax_rows(float *m, int64_t rows, int64_t cols, int64_t ld) {
     s2s_parallel_for(rows, PAR_MIN_ELEMS / cols + 1, log_softmax_range, &c);
 }
 
+S2S_CLONES
+void s2s_softmax_backward_rows(const float *y, int64_t ldy, const float *dy, int64_t lddy,
+                               float *dx, int64_t lddx, int64_t rows, int64_t cols) {
+    for (int64_t r = 0; r < rows; r++) {
+        const float *yr = y + r * ldy, *dyr = dy + r * lddy;
+        float *dxr = dx + r * lddx;
+        float acc[LANES] = {0};
+        int64_t j = 0;
+        for (; j + LANES <= cols; j += LANES)
+            for (int l = 0; l < LANES; l++) acc[l] += yr[j + l] * dyr[j + l];
+        float dot = lanes_sum(acc);
+        for (; j < cols; j++) dot += yr[j] * dyr[j];
+        for (j = 0; j < cols; j++) dxr[j] = yr[j] * (dyr[j] - dot);
+    }
+}
+
 // MARK: cross-entropy
 
 typedef struct {

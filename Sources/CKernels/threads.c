@@ -1,5 +1,9 @@
 #include "threads.h"
 #include "parallel.h"
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <unistd.h>
 
 // oneDNN is built on the GNU OpenMP runtime; these come from libgomp.
 extern void omp_set_num_threads(int);
@@ -9,8 +13,42 @@ extern int omp_get_num_threads(void);
 extern int omp_in_parallel(void);
 extern void GOMP_parallel(void (*fn)(void *), void *data, unsigned num_threads, unsigned flags);
 
-void s2s_set_num_threads(int32_t n) { omp_set_num_threads(n); }
-int32_t s2s_get_max_threads(void) { return omp_get_max_threads(); }
+static atomic_int g_threads;   // 0 until set or defaulted
+static pthread_once_t g_default_once = PTHREAD_ONCE_INIT;
+
+static void apply_default(void) {
+    int n = 0;
+    const char *env = getenv("OMP_NUM_THREADS");
+    if (env) n = atoi(env);
+    if (n < 1) {
+        long cores = sysconf(_SC_NPROCESSORS_ONLN);
+        n = cores >= 2 ? 2 : 1;
+    }
+    int expected = 0;
+    atomic_compare_exchange_strong(&g_threads, &expected, n);   // an explicit set wins
+}
+
+static int process_threads(void) {
+    int n = atomic_load_explicit(&g_threads, memory_order_relaxed);
+    if (n == 0) {
+        pthread_once(&g_default_once, apply_default);
+        n = atomic_load(&g_threads);
+    }
+    return n;
+}
+
+void s2s_set_num_threads(int32_t n) {
+    if (n < 1) n = 1;
+    atomic_store(&g_threads, n);
+    omp_set_num_threads(n);
+}
+
+int32_t s2s_get_max_threads(void) { return process_threads(); }
+
+void s2s_sync_threads(void) {
+    int n = process_threads();
+    if (omp_get_max_threads() != n) omp_set_num_threads(n);
+}
 
 typedef struct {
     s2s_range_fn fn;
@@ -23,8 +61,8 @@ static void run_part(void *data) {
     job_t *job = data;
     int t = omp_get_thread_num();
     int parts = omp_get_num_threads();
-    // The runtime may hand out fewer threads than asked; every range is still covered because
-    // each thread takes a contiguous block of an even split over the threads actually running.
+    // The runtime may hand out fewer threads than asked; the ranges are an even split over the
+    // threads actually running, so all of [0, n) is still covered.
     if (parts > job->parts) parts = job->parts;
     if (t >= parts) return;
     int64_t begin = job->n * t / parts, end = job->n * (t + 1) / parts;
@@ -32,7 +70,7 @@ static void run_part(void *data) {
 }
 
 int s2s_parallel_for(int64_t n, int64_t min_per_thread, s2s_range_fn fn, void *ctx) {
-    int threads = omp_in_parallel() ? 1 : omp_get_max_threads();
+    int threads = omp_in_parallel() ? 1 : process_threads();
     if (threads > S2S_MAX_THREADS) threads = S2S_MAX_THREADS;
     int64_t useful = min_per_thread > 0 ? n / min_per_thread : n;
     if (useful < threads) threads = (int)(useful < 1 ? 1 : useful);

@@ -7,6 +7,15 @@ extension Kernels {
         s2s_softmax_rows(m.base, Int64(m.rows), Int64(m.cols), Int64(m.stride), validColumns)
     }
 
+    /// Softmax backward from its output: `dx[r, j] = y[r, j]·(dy[r, j] − Σ_k y[r, k]·dy[r, k])`.
+    /// Masked positions (y = 0) get 0. `y`, `dy`, `dx` [R, C]; `dx` may be `dy`.
+    public static func softmaxBackwardRows(output y: Matrix, gradOutput dy: Matrix, into dx: Matrix) {
+        precondition(y.rows == dy.rows && y.cols == dy.cols && dx.rows == y.rows && dx.cols == y.cols,
+                     "softmaxBackwardRows: y \(y.rows)x\(y.cols), dy \(dy.rows)x\(dy.cols), dx \(dx.rows)x\(dx.cols)")
+        s2s_softmax_backward_rows(y.base, Int64(y.stride), dy.base, Int64(dy.stride), dx.base, Int64(dx.stride),
+                                  Int64(y.rows), Int64(y.cols))
+    }
+
     /// Row log-softmax in place. `m` [R, C]
     public static func logSoftmaxRows(_ m: Matrix) {
         s2s_log_softmax_rows(m.base, Int64(m.rows), Int64(m.cols), Int64(m.stride))

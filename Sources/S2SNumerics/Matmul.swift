@@ -104,7 +104,12 @@ public enum Matmul {
 
     @inline(__always)
     static func execute(_ prim: MatmulPrimitive, _ a: UnsafeRawPointer, _ b: UnsafeRawPointer, _ c: Matrix) {
-        let status = s2s_mm_execute(prim.handle, a, b, c.base)
+        execute(prim, a, b, c.base)
+    }
+
+    @inline(__always)
+    static func execute(_ prim: MatmulPrimitive, _ a: UnsafeRawPointer, _ b: UnsafeRawPointer, _ c: UnsafeMutablePointer<Float>) {
+        let status = s2s_mm_execute(prim.handle, a, b, c)
         precondition(status == 0, "gemm: oneDNN matmul failed with status \(status)")
     }
 

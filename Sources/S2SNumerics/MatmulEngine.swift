@@ -18,6 +18,9 @@ struct PrimitiveKey: Hashable, Sendable {
     var alphaBits, betaBits: UInt32
     var packedB: Bool
     var threads: Int
+    /// Batched products only (0 = a single product).
+    var batch = 0
+    var batchStrideA = 0, batchStrideB = 0, batchStrideC = 0
 }
 
 /// One created primitive (or the memory that creating it failed, so we ask only once).
@@ -27,10 +30,18 @@ final class MatmulPrimitive: @unchecked Sendable {
 
     init(_ key: PrimitiveKey) {
         var status: Int32 = 0
-        handle = s2s_mm_create(
-            key.type.rawValue, Int64(key.m), Int64(key.n), Int64(key.k),
-            key.transA ? 1 : 0, key.transB ? 1 : 0, Int64(key.lda), Int64(key.ldb), Int64(key.ldc),
-            Float(bitPattern: key.alphaBits), Float(bitPattern: key.betaBits), key.packedB ? 1 : 0, &status)
+        if key.batch > 0 {
+            handle = s2s_mm_create_batched(
+                key.type.rawValue, Int64(key.batch), Int64(key.m), Int64(key.n), Int64(key.k),
+                key.transA ? 1 : 0, key.transB ? 1 : 0, Int64(key.lda), Int64(key.ldb), Int64(key.ldc),
+                Int64(key.batchStrideA), Int64(key.batchStrideB), Int64(key.batchStrideC),
+                Float(bitPattern: key.alphaBits), Float(bitPattern: key.betaBits), &status)
+        } else {
+            handle = s2s_mm_create(
+                key.type.rawValue, Int64(key.m), Int64(key.n), Int64(key.k),
+                key.transA ? 1 : 0, key.transB ? 1 : 0, Int64(key.lda), Int64(key.ldb), Int64(key.ldc),
+                Float(bitPattern: key.alphaBits), Float(bitPattern: key.betaBits), key.packedB ? 1 : 0, &status)
+        }
         self.status = status
     }
 
@@ -48,14 +59,10 @@ enum MatmulEngine {
     private static let capacity = 512
 
     /// Whether oneDNN can run bf16 matmuls on this CPU (decided once, on first use).
-    static let bf16Available: Bool = {
-        EngineThreads.applyDefault()
-        return CPUISA.effective.supportsBF16
-    }()
+    static let bf16Available: Bool = CPUISA.effective.supportsBF16
 
     static func primitive(_ key: PrimitiveKey) -> MatmulPrimitive {
         if let p = cache.withLock({ $0[key] }) { return p }
-        EngineThreads.applyDefault()
         let created = MatmulPrimitive(key)
         return cache.withLock { table in
             if let p = table[key] { return p }

@@ -1,4 +1,7 @@
 import ArgumentParser
+#if canImport(Glibc)
+import Glibc
+#endif
 import S2SNumerics
 
 /// `s2s bench gemm`: GFLOP/s of the GEMM engine at the model's shapes (fp32 and bf16, wrapper
@@ -31,9 +34,9 @@ struct BenchGemmCommand: ParsableCommand {
         #endif
         let (bf16, notice) = Precision.resolve(.bf16)
         if let notice { print(notice) }
-        print("engine: oneDNN matmul primitives; CPU ISA \(CPUISA.effective.name); median of \(runs) rounds")
+        print("engine: oneDNN matmul primitives; CPU ISA \(CPUISA.effective.name); median of \(runs) rounds; " + loadAverage())
         print("")
-        print("GEMM GFLOP/s (wrapper = Matmul.gemm, direct = cached primitive through the C helper)")
+        print("GEMM GFLOP/s (wrapper = Matmul.gemm; direct = the oneDNN primitive executed with operands bound once)")
         print(pad("M x N x K op", 20) + pad("thr", 4) + pad("prec", 6) + lpad("wrapper", 9) + lpad("direct", 9)
               + lpad("overhead", 10) + "  implementation / role")
         for t in threads {
@@ -51,7 +54,25 @@ struct BenchGemmCommand: ParsableCommand {
                 }
             }
         }
-        if gemmOnly { return }
+        print("")
+        print("Attention context, 64 sentences of [1,30]·[30,1024] from a time-major [30,64,1024] buffer (GFLOP/s)")
+        for t in threads {
+            EngineThreads.set(t)
+            for precision in [Precision.fp32, bf16] {
+                let r = GemmBenchmark.runAttentionContext(batch: 64, sourceLength: 30, width: 1024, precision: precision, runs: runs)
+                print("  \(t) thread(s) \(precision.rawValue): one batchedGemm " + fixed(r.batched, 1) + ", 64 gemm calls " + fixed(r.loop, 1))
+            }
+        }
+        EngineThreads.set(1)
+        let tiny = GemmBenchmark.run(GemmBenchmark.Shape(m: 4, n: 16, k: 16, transA: false, transB: true, weight: true, role: "tiny"),
+                                     precision: .fp32, runs: runs)
+        let flops = 2.0 * 4 * 16 * 16
+        print("per-call cost at 4x16x16 (1 thread): wrapper " + fixed(flops / tiny.wrapperGFlops, 0) + " ns, direct "
+              + fixed(flops / tiny.directGFlops, 0) + " ns")
+        if gemmOnly {
+            print(loadAverage())
+            return
+        }
 
         for t in threads {
             EngineThreads.set(t)
@@ -70,6 +91,14 @@ struct BenchGemmCommand: ParsableCommand {
         // the layers stage, which adds its throughput table (elements/s) here.
         print("")
         print("LSTM/GRU gate kernels: not built yet")
+        print("")
+        print(loadAverage())
+    }
+
+    private func loadAverage() -> String {
+        var loads = [Double](repeating: 0, count: 3)
+        guard getloadavg(&loads, 3) == 3 else { return "load average: unknown" }
+        return "load average: " + loads.map { fixed($0, 2) }.joined(separator: " ")
     }
 
     /// `x` with `decimals` digits after the point (no Foundation in the CLI's hot path).

@@ -115,8 +115,8 @@ func gemmWithPackedWeightMatchesReference(transA: Bool, transB: Bool) {
     }
 }
 
-/// Same M, N, K with two different M values shares nothing wrong: each primitive reads the
-/// packed layout it asked for, even when a weight is used at several batch sizes.
+/// One weight used at several batch sizes: primitives for different M may want different
+/// packed layouts, and each must read the copy made for its layout.
 @Test func packedWeightServesSeveralBatchSizes() {
     var rng = PCG32(seed: 10)
     let w = randomTensor([96, 40], &rng)

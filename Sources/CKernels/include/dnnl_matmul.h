@@ -20,6 +20,13 @@ enum { S2S_MM_F32 = 0, S2S_MM_BF16 = 1 };
 s2s_mm *s2s_mm_create(int dtype, int64_t m, int64_t n, int64_t k, int trans_a, int trans_b,
                       int64_t lda, int64_t ldb, int64_t ldc, float alpha, float beta,
                       int packed_b, int32_t *status);
+/// A batched product: `batch` independent products, operand i of batch b starting
+/// batch_stride_X elements after that of batch b − 1 (any strides, e.g. one sentence of a
+/// time-major [T, B, D] buffer). B is never packed.
+s2s_mm *s2s_mm_create_batched(int dtype, int64_t batch, int64_t m, int64_t n, int64_t k,
+                              int trans_a, int trans_b, int64_t lda, int64_t ldb, int64_t ldc,
+                              int64_t batch_stride_a, int64_t batch_stride_b, int64_t batch_stride_c,
+                              float alpha, float beta, int32_t *status);
 void s2s_mm_destroy(s2s_mm *mm);
 
 /// Name of the implementation oneDNN chose (e.g. "brg:avx512_core_bf16").
@@ -36,6 +43,11 @@ int32_t s2s_mm_pack_b(s2s_mm *mm, const float *b, int64_t ldb, void *packed);
 /// Runs the product. a, b point at the primitive's element type (b at the packed copy if
 /// packed); c is fp32 with ldc.
 int32_t s2s_mm_execute(s2s_mm *mm, const void *a, const void *b, float *c);
+
+/// For benchmarks: binds the operands once (s2s_mm_bind), then s2s_mm_execute_bound is a bare
+/// dnnl_primitive_execute + stream wait, the engine called directly.
+int32_t s2s_mm_bind(s2s_mm *mm, const void *a, const void *b, float *c);
+int32_t s2s_mm_execute_bound(s2s_mm *mm);
 
 /// fp32 → bf16 (round to nearest even; NaN stays NaN) of a rows × cols block with row
 /// strides ld_src (floats) and ld_dst (uint16 elements).

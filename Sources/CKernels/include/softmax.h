@@ -9,6 +9,11 @@
 /// [0, cols]) and writes 0 to the rest; a row with no valid column becomes all zeros.
 void s2s_softmax_rows(float *m, int64_t rows, int64_t cols, int64_t ld, const int32_t *valid);
 
+/// Softmax backward from its output y: dx[r, j] = y[r, j]·(dy[r, j] − Σ_k y[r, k]·dy[r, k]).
+/// Masked positions (y = 0) get 0. dx may alias dy.
+void s2s_softmax_backward_rows(const float *y, int64_t ldy, const float *dy, int64_t lddy,
+                               float *dx, int64_t lddx, int64_t rows, int64_t cols);
+
 /// Log-softmax in place.
 void s2s_log_softmax_rows(float *m, int64_t rows, int64_t cols, int64_t ld);
 
