@@ -4,7 +4,9 @@
 #include <stdint.h>
 #include <string.h>
 
+#ifndef S2S_CLONES   // overridable (as in fastmath.h) to build and check one ISA at a time
 #define S2S_CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+#endif
 // The buffers a kernel reads and writes never overlap (the contracts in rnn_cells.h), so inner
 // loops carry `vectorize(assume_safety)`: without it clang guards each loop with a dozen runtime
 // overlap checks and, as measured, ends up in the scalar loop.
