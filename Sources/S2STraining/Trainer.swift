@@ -185,14 +185,25 @@ public final class Trainer {
                 try checkWritable(directory)
             } else {
                 // Create it now (the parent may be missing or read-only: find out before training).
-                do {
-                    try fm.createDirectory(atPath: directory, withIntermediateDirectories: true)
-                } catch {
-                    throw .output(path: directory, reason: "cannot create: \(error.localizedDescription)")
-                }
+                try makeDirectories(directory)
                 try checkWritable(directory)
             }
             return nil
+        }
+    }
+
+    /// `mkdir -p` with the system's reason on failure ("Not a directory", "Permission denied").
+    static func makeDirectories(_ directory: String) throws(TrainingError) {
+        var path = directory.hasPrefix("/") ? "" : "."
+        for part in directory.split(separator: "/") {
+            path += "/" + part
+            if mkdir(path, 0o755) != 0 && errno != EEXIST {
+                throw .output(path: directory, reason: "cannot create \(path): \(String(cString: strerror(errno)))")
+            }
+        }
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw .output(path: directory, reason: "cannot create: a file of that name is in the way")
         }
     }
 

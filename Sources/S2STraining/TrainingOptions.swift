@@ -125,6 +125,13 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
         threads = 0
     }
 
+    /// `s2s train`'s defaults: E = H = Hd = A = 256, one encoder layer, additive attention,
+    /// dropout 0.2, label smoothing 0.1 (vocabulary sizes are placeholders the trainer fills in).
+    public static var defaults: TrainingOptions {
+        TrainingOptions(model: ModelConfig(sourceVocabulary: 5, targetVocabulary: 5, embedding: 256, hidden: 256,
+                                           layers: 1, attention: .additive, dropout: 0.2, labelSmoothing: 0.1))
+    }
+
     /// Rejects settings that cannot be trained with, naming the option.
     public func validate() throws(TrainingError) {
         do {
