@@ -36,12 +36,22 @@ public final class Seq2SeqDecoder: @unchecked Sendable {
     /// `cell.weight_ih` with its column blocks as `[ctx | e]` (the model stores `[e | ctx]`).
     private var inputWeight: Tensor
     private var inputWeightVersion: UInt64 = .max
+    private let gruInput: DecodingWeight      // [3Hd, 2H + E], permuted copy
+    private let gruHidden: DecodingWeight     // cell.weight_hh [3Hd, Hd]
+    private let attentionQuery: DecodingWeight?  // att_q [A, Hd] + bias (additive attention)
+    private let output: DecodingWeight        // out [V, F] + bias
 
     public init(model: Seq2SeqModel) {
         self.model = model
         let c = model.config
         E = c.embedding; Hd = c.decoderHidden; D = c.encoderOutput; V = c.targetVocabulary; F = c.outputInput
         inputWeight = Tensor(shape: [3 * Hd, D + E])
+        gruInput = DecodingWeight(inputWeight)
+        gruHidden = DecodingWeight(model.cell.weightHH.value)
+        attentionQuery = (model.attention as? AdditiveAttention).map {
+            DecodingWeight($0.query.weight.value, bias: $0.query.bias?.value)
+        }
+        output = DecodingWeight(model.output.weight.value, bias: model.output.bias?.value)
     }
 
     /// Logits of the last step [rows, V] (valid until the next `step` or `begin`).
@@ -111,14 +121,16 @@ public final class Seq2SeqDecoder: @unchecked Sendable {
         model.targetEmbedding.forward(ids: previous.baseAddress!, count: R, into: e)
         // gi = [ctx_{t−1} | e_t] · [W_ic | W_ie]ᵀ; then gh and the gates write h_t over f's h block.
         let giM = Matrix(gi.data, rows: R, cols: 3 * Hd), ghM = Matrix(gh.data, rows: R, cols: 3 * Hd)
-        Matmul.gemm(f.columns(Hd, D + E), weight: inputWeight, transB: true, into: giM, precision: precision)
-        model.cell.activate(gi: giM, gh: ghM, hPrev: hp, h: h, precision: precision)
+        gruInput.multiply(f.columns(Hd, D + E), into: giM, precision: precision)
+        gruHidden.multiply(hp, into: ghM, precision: precision)
+        RNNCellKernels.gruForward(gi: giM, gh: ghM, bih: model.cell.biasIH.value.data, bhh: model.cell.biasHH.value.data,
+                                  hPrev: hp, h: h)
         // Attention with query h_t writes ctx_t over ctx_{t−1} (already consumed by gi).
         let a = Matrix(alpha.data, rows: R, cols: source.sourceLength)
         let memory = source.memory
-        if let additive = model.attention as? AdditiveAttention {
+        if let additive = model.attention as? AdditiveAttention, let attentionQuery {
             let q = Matrix(query.data, rows: R, cols: additive.attentionSize)
-            additive.query.forward(h, into: q, precision: precision, packed: true)
+            attentionQuery.multiply(h, into: q, precision: precision)
             RNNCellKernels.additiveAttentionForward(
                 keys: memory.keys, enc: memory.encoder, sourceLength: memory.sourceLength, lengths: memory.lengths,
                 srcRow: sourceRowBuffer.pointer, q: q, v: additive.score.value.data, alpha: a, ctx: ctx, tanhSave: nil)
@@ -126,7 +138,7 @@ public final class Seq2SeqDecoder: @unchecked Sendable {
             model.attention.attend(query: h, memory: memory, sourceRows: sourceRowBuffer.pointer, alpha: a,
                                    context: ctx, precision: precision)
         }
-        model.output.forward(f, into: Matrix(logitBuffer.data, rows: R, cols: V), precision: precision, packed: true)
+        output.multiply(f, into: Matrix(logitBuffer.data, rows: R, cols: V), precision: precision)
         MatrixOps.copy(h, to: hp)
     }
 
