@@ -46,7 +46,7 @@ public enum TranslationFormat: String, Sendable, CaseIterable {
 
     /// A translation never contains a line break (it would break the line count), nor a tab in
     /// n-best text output.
-    static func oneLine(_ s: String) -> String {
+    public static func oneLine(_ s: String) -> String {
         guard s.contains(where: { $0.isNewline || $0 == "\t" }) else { return s }
         return String(s.map { $0.isNewline || $0 == "\t" ? " " : $0 })
     }
