@@ -18,6 +18,9 @@ public struct DecodeOptions: Sendable, Equatable {
     public var temperature: Float = 1
     public var topK: Int = 0
     public var seed: UInt64 = 1
+    /// Keep each output token's attention row in the hypotheses (unknown-word replacement,
+    /// heatmaps, JSON output). Off saves a copy per token; the search is the same.
+    public var recordAttention = true
 
     public init() {}
 

@@ -5,6 +5,8 @@ import S2SNumerics
 ///
 /// Greedy decoding, beam search and sampling are written against this protocol, so they do not
 /// know how the model computes a step; the seq2seq model conforms through an adapter.
+/// A step's results are views into the model's own buffers: they stay valid until the next
+/// `advance` or `reorder`, and nothing is allocated per step.
 public protocol StepModel {
     associatedtype State
 
@@ -14,13 +16,32 @@ public protocol StepModel {
     /// Encodes the sources; the returned state has one row per sentence, in order.
     func begin(sources: [[Int32]]) throws -> State
 
-    /// Advances every row by one token (`previous[r]` is the token row `r` emitted last).
-    /// - Returns: logits `[rows, V]`, and attention `[rows, S]` where `S` is the longest source
-    ///   of the batch and the columns past a row's own source length are zero.
-    func advance(_ state: inout State, previous: [Int32]) -> (logits: Tensor, attention: Tensor)
+    /// Makes room for up to `rows` rows (beam search asks for K · sentences before it reorders).
+    func reserve(_ state: inout State, rows: Int)
 
-    /// Rebuilds the rows: new row `r` is old row `rows[r]` (rows may repeat or disappear).
-    func reorder(_ state: inout State, rows: [Int])
+    /// Advances every row by one token (`previous[r]` is the token row `r` emitted last).
+    func advance(_ state: inout State, previous: [Int32]) -> StepOutput
+
+    /// Rebuilds the rows: new row `r` continues old row `rows[r]` (rows may repeat or disappear).
+    func reorder(_ state: inout State, rows: [Int32])
+}
+
+extension StepModel {
+    public func reserve(_ state: inout State, rows: Int) {}
+}
+
+/// One step's results for R rows.
+public struct StepOutput {
+    /// [R, V] unnormalized scores of the next token.
+    public let logits: Matrix
+    /// [R, S] attention weights, S the longest source of the batch; the columns past a row's
+    /// own source length are zero.
+    public let attention: Matrix
+
+    public init(logits: Matrix, attention: Matrix) {
+        self.logits = logits
+        self.attention = attention
+    }
 }
 
 /// The special token ids shared by every vocabulary (see the text pipeline).

@@ -4,13 +4,15 @@ public enum UnknownWordReplacement {
     /// - Parameters:
     ///   - output: output tokens as strings (one per hypothesis token)
     ///   - hypothesis: the hypothesis whose `attention` rows align with `output`
-    ///   - sourceTokens: the source tokens as strings (columns of the attention rows)
-    ///   - unknown: the string the vocabulary uses for the unknown token
+    ///   - sourceTokens: the source tokens as strings, one per attention column; columns beyond
+    ///     them (the framing's `</s>`) are never copied
+    ///   - unknown: the string the output uses for the unknown token
     public static func apply(output: [String], hypothesis: Hypothesis, sourceTokens: [String], unknown: String = "<unk>") -> [String] {
         var result = output
         for (t, token) in output.enumerated() where token == unknown && t < hypothesis.attention.count {
             let row = hypothesis.attention[t]
-            guard let best = row.indices.max(by: { row[$0] < row[$1] }), best < sourceTokens.count else { continue }
+            let n = min(row.count, sourceTokens.count)
+            guard n > 0, let best = (0..<n).max(by: { row[$0] < row[$1] }) else { continue }
             result[t] = sourceTokens[best]
         }
         return result

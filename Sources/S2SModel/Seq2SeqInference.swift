@@ -111,7 +111,7 @@ extension Seq2SeqModel {
         } else {
             precondition(R == source.sentences, "step: \(R) rows for \(source.sentences) sentences and no sourceRows")
         }
-        let ws = Workspace()
+        let ws = inferenceWorkspace
         let x = ws.matrix("x", rows: R, cols: E + D)
         previousTokens.withUnsafeBufferPointer { targetEmbedding.forward(ids: $0.baseAddress!, count: R, into: x.columns(0, E)) }
         MatrixOps.copy(context.matrix, to: x.columns(E, D))

@@ -26,6 +26,7 @@ public final class Seq2SeqModel: @unchecked Sendable {
     public let profile = Seq2SeqProfile()
 
     let trainWorkspace = Workspace()
+    let inferenceWorkspace = Workspace()
     let trainIndices = TrainingIndices()
     private var contextWeightCopy: Tensor?
     private var contextWeightVersion: UInt64 = 0

@@ -148,27 +148,36 @@ extension Seq2SeqModel {
 
         profile.lap("decoder forward")
 
-        // Output layer + loss over the positions that carry loss, all steps at once.
+        // Output layer + loss over the positions that carry loss, all steps at once. Padded
+        // positions are left out, but the projected row count is a multiple of 64 (zero rows,
+        // ignored targets) so batches of varying length reuse a few GEMM shapes.
         let pad = ModelConfig.padId
-        let rowOf = ix.compactRows.reserve(T * B), ctg = ix.compactTargets.reserve(T * B)
         var n = 0
-        for i in 0..<T * B where tgt[i] != pad {
-            rowOf[n] = Int32(i)
-            ctg[n] = tgt[i]
-            n += 1
+        for i in 0..<T * B where tgt[i] != pad { n += 1 }
+        let m = min(T * B, (n + Self.outputRowQuantum - 1) / Self.outputRowQuantum * Self.outputRowQuantum)
+        let full = m == T * B
+        let rowOf = ix.compactRows.reserve(m), ctg = ix.compactTargets.reserve(m)
+        if full {
+            for i in 0..<m { rowOf[i] = Int32(i); ctg[i] = tgt[i] }
+        } else {
+            var k = 0
+            for i in 0..<T * B where tgt[i] != pad { rowOf[k] = Int32(i); ctg[k] = tgt[i]; k += 1 }
+            for i in n..<m { rowOf[i] = -1; ctg[i] = pad }
         }
-        let compact = n < T * B
-        let fc = compact ? ws.matrix("Fc", rows: n, cols: Dout) : F
-        if compact { for i in 0..<n { fc.row(i).update(from: F.row(Int(rowOf[i])), count: Dout) } }
-        let logits = ws.matrix("logits", rows: n, cols: config.targetVocabulary)
+        let fc = full ? F : ws.matrix("Fc", rows: m, cols: Dout)
+        if !full {
+            for i in 0..<n { fc.row(i).update(from: F.row(Int(rowOf[i])), count: Dout) }
+            MatrixOps.zero(fc.rows(n, m - n))
+        }
+        let logits = ws.matrix("logits", rows: m, cols: config.targetVocabulary)
         output.forward(fc, into: logits, precision: prec)
         profile.lap("output forward")
         let captured = options.captureIntermediates
-            ? capture(batch: batch, encBM: encBM, h0: h0, alpha: alpha, logits: logits, rowOf: rowOf, count: n) : nil
+            ? capture(batch: batch, encBM: encBM, h0: h0, alpha: alpha, logits: logits, rowOf: rowOf, count: m) : nil
         let ce = SoftmaxCrossEntropy(ignoreIndex: pad, labelSmoothing: config.labelSmoothing)
         // A separate gradient buffer: the cross-entropy kernel vectorizes only when its output
         // does not alias the logits (4x faster at [1280, 8000]).
-        let dLogits = options.computeGradients ? ws.matrix("dLogits", rows: n, cols: config.targetVocabulary) : nil
+        let dLogits = options.computeGradients ? ws.matrix("dLogits", rows: m, cols: config.targetVocabulary) : nil
         let (lossSum, count) = n > 0
             ? ce.evaluate(logits: logits, targets: ctg, gradient: dLogits, normalizer: options.gradientNormalizer ?? n)
             : (0, 0)
@@ -177,15 +186,15 @@ extension Seq2SeqModel {
         guard options.computeGradients, n > 0 else { return result }
 
         // Backward: output layer, then the decoder loop in reverse.
-        let dfc = ws.matrix("dFc", rows: n, cols: Dout)
+        let dfc = ws.matrix("dFc", rows: m, cols: Dout)
         output.backward(x: fc, dy: dLogits!, dx: dfc, precision: prec)
         profile.lap("output backward")
         let dF: Matrix
-        if compact {
+        if full {
+            dF = dfc
+        } else {
             dF = ws.matrix("dF", rows: T * B, cols: Dout, zeroed: true)
             for i in 0..<n { dF.row(Int(rowOf[i])).update(from: dfc.row(i), count: Dout) }
-        } else {
-            dF = dfc
         }
         if let featMask { MatrixOps.multiply(dF, by: featMask) }
         let dE = ws.matrix("dE", rows: T * B, cols: E)
@@ -289,6 +298,9 @@ extension Seq2SeqModel {
         return n
     }
 
+    /// Rows of the output layer's GEMM come in multiples of this (see forwardBackward).
+    static let outputRowQuantum = 64
+
     /// Batch-major copies of the pass's activations (logits NaN where not projected).
     private func capture(batch: Seq2SeqBatch, encBM: Matrix, h0: Matrix, alpha: Matrix, logits: Matrix,
                          rowOf: UnsafePointer<Int32>, count n: Int) -> Seq2SeqIntermediates {
@@ -300,7 +312,7 @@ extension Seq2SeqModel {
         let att = Tensor(shape: [B, T, S])
         MatrixOps.swapLeadingAxes(alpha, outer: T, inner: B, into: att.matrix)
         let lg = Tensor(shape: [B, T, V], repeating: .nan)
-        for i in 0..<n {
+        for i in 0..<n where rowOf[i] >= 0 {
             let r = Int(rowOf[i]), t = r / B, b = r % B
             (lg.data + (b * T + t) * V).update(from: logits.row(i), count: V)
         }

@@ -7,6 +7,10 @@ import S2SNumerics
 /// `s2s bench train`: the training-step benchmark of `torch_seq2seq.py bench-train`, same flags,
 /// same workload (random tokens, every sentence full length, scheduled sampling with k = 1000,
 /// Adam, clipping at 1.0), one JSON line with the reference's keys.
+///
+/// With `--train-src/--train-tgt/--valid-src/--valid-tgt` it trains on real text instead
+/// (whitespace tokens as the reference's `train-text`) for `--warmup + --steps` steps and adds the
+/// validation loss: the check that bf16 GEMMs train as well as fp32 (equal steps, equal seeds).
 struct BenchTrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
@@ -32,6 +36,12 @@ struct BenchTrainCommand: ParsableCommand {
     @Option var seed: UInt64 = 1
     @Flag(help: "Print milliseconds per phase of a step (mean over timed steps) to stderr.") var profile = false
     @Flag(name: .customLong("cpu-time"), help: "Profile in process CPU time instead of wall time.") var cpuTime = false
+    @Option(name: .customLong("train-src"), help: "Train on this text (one sentence per line) instead of random tokens.")
+    var trainSrc: String?
+    @Option(name: .customLong("train-tgt")) var trainTgt: String?
+    @Option(name: .customLong("valid-src"), help: "Validation text for the loss reported after training.")
+    var validSrc: String?
+    @Option(name: .customLong("valid-tgt")) var validTgt: String?
 
     func validate() throws {
         for (name, v) in [("--src-vocab", srcVocab), ("--tgt-vocab", tgtVocab), ("--emb", emb), ("--hidden", hidden),
@@ -42,19 +52,33 @@ struct BenchTrainCommand: ParsableCommand {
         if srcVocab <= 4 || tgtVocab <= 4 { throw ValidationError("vocabularies need more than the 4 special tokens") }
         if threads < 0 || warmup < 0 || decHidden < 0 || attDim < 0 { throw ValidationError("negative size or count") }
         guard Precision(rawValue: precision) != nil else { throw ValidationError("--precision must be fp32 or bf16, got \(precision)") }
+        let text = [trainSrc, trainTgt, validSrc, validTgt]
+        if text.contains(where: { $0 != nil }) && text.contains(where: { $0 == nil }) {
+            throw ValidationError("--train-src, --train-tgt, --valid-src and --valid-tgt go together")
+        }
     }
 
     func run() throws {
         if threads > 0 { EngineThreads.set(threads) }
         let (prec, notice) = Precision.resolve(Precision(rawValue: precision)!)
         if let notice { FileHandle.standardError.write(Data((notice + "\n").utf8)) }
-        let config = ModelConfig(sourceVocabulary: srcVocab, targetVocabulary: tgtVocab, embedding: emb, hidden: hidden,
+        var rng = PCG32(seed: seed &+ 1)
+        let corpus: TextCorpus?
+        do {
+            corpus = try trainSrc.map { try TextCorpus(trainSource: $0, trainTarget: trainTgt!, validSource: validSrc!, validTarget: validTgt!) }
+        } catch {
+            FileHandle.standardError.write(Data("s2s bench train: \(error)\n".utf8))
+            throw ExitCode(2)
+        }
+        let config = ModelConfig(sourceVocabulary: corpus?.sourceVocabulary.count ?? srcVocab,
+                                 targetVocabulary: corpus?.targetVocabulary.count ?? tgtVocab, embedding: emb, hidden: hidden,
                                  decoderHidden: decHidden, attentionSize: attDim, layers: layers)
         let model = try Seq2SeqModel(config: config, seed: seed)
         model.precision = prec
         let optimizer = Adam()
-        var rng = PCG32(seed: seed &+ 1)
-        let batches = try (0..<(warmup + steps)).map { _ in try randomBatch(&rng) }
+        let batches = try corpus.map { try $0.trainingBatches(count: warmup + steps, size: batch, rng: &rng) }
+            ?? (0..<(warmup + steps)).map { _ in try randomBatch(&rng) }
+        var timedTokens = 0
         model.profile.enabled = profile
         model.profile.cpuTime = cpuTime
         var times: [Double] = []
@@ -71,7 +95,10 @@ struct BenchTrainCommand: ParsableCommand {
             model.profile.lap("adam")
             if i < warmup { model.profile.reset() }
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-            if i >= warmup { times.append(seconds) }
+            if i >= warmup {
+                times.append(seconds)
+                timedTokens += b.targetTokenCount
+            }
             lastLoss = r.meanLoss
         }
         if profile {
@@ -85,6 +112,19 @@ struct BenchTrainCommand: ParsableCommand {
         let median = sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
         let mean = times.reduce(0, +) / Double(times.count)
         let flops = Seq2SeqFlops.trainingStep(config: config, batch: batch, sourceLength: srcLen, targetLength: tgtLen)
+        if let corpus {
+            let valid = try corpus.validationLoss(model, batchSize: batch)
+            let text: [(String, String)] = [
+                ("mode", "\"bench-train-text\""), ("precision", "\"\(prec.rawValue)\""),
+                ("ms_per_step", fmt(median * 1e3)), ("tgt_tokens_per_s", fmt(Double(timedTokens) / times.reduce(0, +))),
+                ("valid_loss", fmt(valid, digits: 4)), ("last_loss", fmt(lastLoss, digits: 4)),
+                ("steps", "\(warmup + steps)"), ("peak_rss_mb", fmt(peakRSSMegabytes())), ("threads", "\(EngineThreads.current)"),
+                ("src_vocab", "\(config.sourceVocabulary)"), ("tgt_vocab", "\(config.targetVocabulary)"),
+                ("train_pairs", "\(corpus.train.count)"), ("valid_pairs", "\(corpus.valid.count)"),
+            ]
+            print("{" + text.map { "\"\($0.0)\": \($0.1)" }.joined(separator: ", ") + "}")
+            return
+        }
         let result: [(String, String)] = [
             ("mode", "\"bench-train\""), ("precision", "\"\(prec.rawValue)\""),
             ("ms_per_step", fmt(median * 1e3)), ("tgt_tokens_per_s", fmt(Double(batch * tgtLen) / median)),
@@ -122,4 +162,81 @@ func peakRSSMegabytes() -> Double {
     var usage = rusage()
     getrusage(RUSAGE_SELF.rawValue, &usage)
     return Double(usage.ru_maxrss) / 1024
+}
+
+/// Whitespace-tokenized parallel text for `bench train --train-src ...`, prepared as the
+/// reference's `train-text` does: vocabularies from the training side (count ≥ 2, specials first,
+/// then by frequency), pairs longer than 50 tokens dropped, `</s>` appended to sources.
+struct TextCorpus {
+    let sourceVocabulary: [String: Int32]
+    let targetVocabulary: [String: Int32]
+    let train: [(source: [Int32], target: [Int32])]
+    let valid: [(source: [Int32], target: [Int32])]
+
+    init(trainSource: String, trainTarget: String, validSource: String, validTarget: String) throws {
+        let (ts, tt) = (try Self.read(trainSource), try Self.read(trainTarget))
+        let (vs, vt) = (try Self.read(validSource), try Self.read(validTarget))
+        guard ts.count == tt.count else { throw ValidationError("\(trainSource) has \(ts.count) lines, \(trainTarget) \(tt.count)") }
+        guard vs.count == vt.count else { throw ValidationError("\(validSource) has \(vs.count) lines, \(validTarget) \(vt.count)") }
+        let keep = { (s: [String], t: [String]) in !s.isEmpty && !t.isEmpty && s.count <= 50 && t.count <= 50 }
+        let pairs = zip(ts, tt).filter(keep)
+        sourceVocabulary = Self.vocabulary(pairs.map(\.0))
+        targetVocabulary = Self.vocabulary(pairs.map(\.1))
+        let (sv, tv) = (sourceVocabulary, targetVocabulary)
+        let ids = { (words: [String], v: [String: Int32]) in words.map { v[$0] ?? ModelConfig.unkId } }
+        train = pairs.map { (ids($0.0, sv) + [ModelConfig.eosId], ids($0.1, tv)) }
+        valid = zip(vs, vt).filter(keep).map { (ids($0.0, sv) + [ModelConfig.eosId], ids($0.1, tv)) }
+    }
+
+    private static func read(_ path: String) throws -> [[String]] {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { throw ValidationError("\(path): cannot read UTF-8 text") }
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { $0.split(whereSeparator: \.isWhitespace).map(String.init) }
+        if lines.last?.isEmpty == true { lines.removeLast() }
+        return lines
+    }
+
+    private static func vocabulary(_ sentences: [[String]]) -> [String: Int32] {
+        var counts: [String: Int] = [:]
+        for s in sentences { for w in s { counts[w, default: 0] += 1 } }
+        let specials = ["<pad>", "<unk>", "<s>", "</s>"]
+        let words = counts.filter { $0.value >= 2 && !specials.contains($0.key) }
+            .sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
+        var v: [String: Int32] = [:]
+        for (i, w) in (specials + words.map(\.key)).enumerated() { v[w] = Int32(i) }
+        return v
+    }
+
+    /// `count` batches: epochs of shuffled pairs, sorted by source length within chunks of
+    /// 100 batches, batch order shuffled (as the reference).
+    func trainingBatches(count: Int, size: Int, rng: inout PCG32) throws -> [Seq2SeqBatch] {
+        var out: [Seq2SeqBatch] = []
+        while out.count < count {
+            var order = Array(train.indices)
+            for i in stride(from: order.count - 1, to: 0, by: -1) { order.swapAt(i, Int(rng.nextUInt32() % UInt32(i + 1))) }
+            var epoch: [Seq2SeqBatch] = []
+            for chunk in stride(from: 0, to: order.count, by: 100 * size) {
+                let sorted = order[chunk..<min(chunk + 100 * size, order.count)].sorted { train[$0].source.count < train[$1].source.count }
+                for b in stride(from: 0, to: sorted.count, by: size) {
+                    let idx = sorted[b..<min(b + size, sorted.count)]
+                    epoch.append(try Seq2SeqBatch(sources: idx.map { train[$0].source }, targets: idx.map { train[$0].target }))
+                }
+            }
+            for i in stride(from: epoch.count - 1, to: 0, by: -1) { epoch.swapAt(i, Int(rng.nextUInt32() % UInt32(i + 1))) }
+            out += epoch.prefix(count - out.count)
+        }
+        return out
+    }
+
+    /// Mean loss per target token over the validation pairs (teacher forcing, no dropout).
+    func validationLoss(_ model: Seq2SeqModel, batchSize: Int) throws -> Double {
+        let sorted = valid.sorted { $0.source.count < $1.source.count }
+        var sum = 0.0, tokens = 0
+        for b in stride(from: 0, to: sorted.count, by: batchSize) {
+            let part = sorted[b..<min(b + batchSize, sorted.count)]
+            let r = try model.evaluationLoss(Seq2SeqBatch(sources: part.map(\.source), targets: part.map(\.target)))
+            sum += r.lossSum
+            tokens += r.tokenCount
+        }
+        return sum / Double(max(tokens, 1))
+    }
 }

@@ -1,13 +1,14 @@
 import ArgumentParser
 import Foundation
+import S2SCorpus
+import S2SDecode
 import S2SEval
 
 /// `s2s evaluate`: BLEU and chrF of a translation file against a reference file, printed
 /// exactly as `sacrebleu REF -i HYP -m bleu chrf [-f text|json] [-w W]` prints them.
 ///
-/// A second mode — decode a corpus split with a trained model, then score it
-/// (`--model --db --corpus --split`) — belongs to the decoding stage; its options are declared
-/// here so the interface is settled, and using them fails with "not built yet" until then.
+/// A second mode decodes a corpus split with a trained model, then scores it the same way
+/// (`--model --db --corpus --split`, with the search options of `s2s translate`).
 struct EvaluateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "evaluate",
@@ -40,18 +41,20 @@ struct EvaluateCommand: ParsableCommand {
     @Flag(name: .long, help: "One score per line instead of a corpus score (one metric only; BLEU uses effective order as sacrebleu -sl does).")
     var sentenceLevel = false
 
-    // MARK: Decoding a corpus split (the decoding stage)
-    @Option(name: .long, help: ArgumentHelp("Model directory to translate the split with (decoding stage; not built yet).", valueName: "dir"))
-    var model: String?
+    // MARK: Decoding a corpus split
+    @OptionGroup(title: "Decoding a corpus split (with --model)") var decoding: DecodingArguments
 
-    @Option(name: .long, help: ArgumentHelp("Corpus database (with --model).", valueName: "file"))
+    @Option(name: .long, help: ArgumentHelp("Corpus database (with --model; default corpora/corpora.sqlite).", valueName: "file"))
     var db: String?
 
     @Option(name: .long, help: ArgumentHelp("Corpus name in the database (with --model).", valueName: "name"))
     var corpus: String?
 
-    @Option(name: .long, help: ArgumentHelp("Split to translate and score, e.g. test (with --model).", valueName: "name"))
+    @Option(name: .long, help: ArgumentHelp("Split to translate and score: train, valid or test (with --model).", valueName: "name"))
     var split: String?
+
+    @Option(name: .customLong("save-hyp"), help: ArgumentHelp("Also write the translations to this file (with --model).", valueName: "file"))
+    var saveHyp: String?
 
     func validate() throws {
         guard (0...10).contains(width) else { throw ValidationError("--width must be 0...10, got \(width)") }
@@ -60,8 +63,16 @@ struct EvaluateCommand: ParsableCommand {
             if hyp != nil || ref != nil {
                 throw ValidationError("use either --hyp/--ref or --model/--db/--corpus/--split, not both")
             }
+            guard decoding.model != nil, corpus != nil, split != nil else {
+                throw ValidationError("decoding a split needs --model DIR, --corpus NAME and --split NAME (and --db FILE unless corpora/corpora.sqlite)")
+            }
+            guard let s = split, Split(rawValue: s) != nil else {
+                throw ValidationError("--split must be train, valid or test, got \(split ?? "")")
+            }
+            if sentenceLevel { throw ValidationError("--sentence-level scores files; use --hyp/--ref") }
             return
         }
+        if saveHyp != nil { throw ValidationError("--save-hyp goes with --model/--corpus/--split") }
         guard hyp != nil, ref != nil else {
             throw ValidationError("give --hyp FILE and --ref FILE (or --model with --db/--corpus/--split)")
         }
@@ -71,7 +82,7 @@ struct EvaluateCommand: ParsableCommand {
     }
 
     func run() throws {
-        if usesDecodingMode { try runDecodingMode() }
+        if usesDecodingMode { return try runDecodingMode() }
         guard let hyp, let ref else { return }  // validate() guarantees both
         let hyps = try TextLines.read(path: hyp)
         let refs = try TextLines.read(path: ref)
@@ -119,14 +130,33 @@ struct EvaluateCommand: ParsableCommand {
         print(out, terminator: "")
     }
 
-    private var usesDecodingMode: Bool { model != nil || db != nil || corpus != nil || split != nil }
+    private var usesDecodingMode: Bool {
+        decoding.model != nil || db != nil || corpus != nil || split != nil || saveHyp != nil
+    }
 
-    /// Hook for the decoding stage: translate `--split` of `--corpus` from `--db` with `--model`
-    /// (greedy or beam, detokenized), then score the output against the split's targets with
-    /// `corpusResults`. Until the decoder lands this says so instead of pretending.
+    /// Translates `--split` of `--corpus` from `--db` with `--model` (detokenized, as
+    /// `s2s translate` would), then scores the output against the split's targets exactly as
+    /// the --hyp/--ref mode does.
     private func runDecodingMode() throws {
-        throw EvaluateError("--model/--db/--corpus/--split: decoding a corpus split is not built yet; "
-            + "translate with your own tool and score with --hyp FILE --ref FILE")
+        guard let corpus, let splitName = split, let split = Split(rawValue: splitName) else { return }
+        let path = db ?? CorpusStore.defaultPath
+        var sources: [String] = [], references: [String] = []
+        do {
+            let store = try CorpusStore(path: path, mode: .readOnly)
+            try store.forEachPair(corpus: corpus, split: split) { pair in
+                sources.append(pair.source)
+                references.append(pair.target)
+            }
+        } catch {
+            throw EvaluateError("\(path): \(error)")
+        }
+        guard !sources.isEmpty else { throw EvaluateError("\(path): corpus '\(corpus)' has no \(splitName) pairs") }
+        let translator = try decoding.makeTranslator(command: "evaluate")
+        let results = translator.translate(sources.enumerated().map { Translator.Line(text: $1, number: $0 + 1) })
+        for r in results { for w in r.warnings { standardError("warning: \(w)") } }
+        let hyps = results.map { TranslationFormat.oneLine($0.text) }
+        if let saveHyp { try writeAtomically(hyps.map { $0 + "\n" }.joined(), to: saveHyp, command: "evaluate") }
+        print(SacreBLEUReport.render(try corpusResults(try parsedMetrics(), hyps, references), format: format, width: width))
     }
 
     private func parsedMetrics() throws -> [MetricName] {

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import S2SNumerics
 @testable import S2SDecode
 
@@ -6,7 +9,11 @@ import S2SNumerics
 /// Unlisted prefixes put almost all mass on `</s>`.
 struct ScriptedModel: StepModel {
     struct Row { var sentence: Int; var prefix: [Int32] }
-    typealias State = [Row]
+    struct State {
+        var rows: [Row]
+        var logits = Tensor(shape: [1])
+        var attention = Tensor(shape: [1])
+    }
 
     let vocabulary: Int
     /// prefix → [(token, probability)]
@@ -17,26 +24,24 @@ struct ScriptedModel: StepModel {
 
     var targetVocabularySize: Int { vocabulary }
 
-    func begin(sources: [[Int32]]) -> State { sources.indices.map { Row(sentence: $0, prefix: []) } }
+    func begin(sources: [[Int32]]) -> State { State(rows: sources.indices.map { Row(sentence: $0, prefix: []) }) }
 
-    func advance(_ state: inout State, previous: [Int32]) -> (logits: Tensor, attention: Tensor) {
-        let logits = Tensor(shape: [state.count, vocabulary], repeating: -30)
-        let attn = Tensor(shape: [state.count, sourceLength])
-        for (r, row) in state.enumerated() {
+    func advance(_ state: inout State, previous: [Int32]) -> StepOutput {
+        let logits = Tensor(shape: [state.rows.count, vocabulary], repeating: -30)
+        let attn = Tensor(shape: [state.rows.count, sourceLength])
+        for (r, row) in state.rows.enumerated() {
             // The first step is fed `<s>`, which is no part of the output prefix.
             let prefix = previous[r] == SpecialTokens.bos ? row.prefix : row.prefix + [previous[r]]
-            state[r].prefix = prefix
+            state.rows[r].prefix = prefix
             let dist = table[prefix] ?? [(SpecialTokens.eos, 1)]
             for (token, p) in dist { logits.matrix[r, Int(token)] = logf(p) }
             let a = attention[prefix] ?? [Float](repeating: 1 / Float(sourceLength), count: sourceLength)
             for j in 0..<sourceLength { attn.matrix[r, j] = a[j] }
         }
-        return (logits, attn)
+        state.logits = logits
+        state.attention = attn
+        return StepOutput(logits: logits.matrix, attention: attn.matrix)
     }
 
-    func reorder(_ state: inout State, rows: [Int]) { state = rows.map { state[$0] } }
+    func reorder(_ state: inout State, rows: [Int32]) { state.rows = rows.map { state.rows[Int($0)] } }
 }
-
-#if canImport(Glibc)
-import Glibc
-#endif

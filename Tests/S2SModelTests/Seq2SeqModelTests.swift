@@ -168,3 +168,77 @@ func stepAPIMatchesTrainingPass(attention: AttentionKind) throws {
         #expect(!seq.contains(ModelConfig.padId) && !seq.contains(ModelConfig.bosId) && !seq.contains(ModelConfig.eosId))
     }
 }
+
+@Test func bf16TrainingStepStaysCloseToFP32() throws {
+    let batch = try smallBatch()
+    var losses: [Double] = []
+    var grads: [[Float]] = []
+    for precision in [Precision.fp32, .bf16] {
+        let model = try smallModel(.additive)
+        model.precision = Precision.resolve(precision).0
+        model.parameters.zeroGrad()
+        var rng = PCG32(seed: 4)
+        losses.append(try model.forwardBackward(batch, rng: &rng).meanLoss)
+        grads.append(model.parameters["out.weight"]!.grad.array)
+    }
+    // bf16 keeps 8 bits of mantissa in the products: agreement to about 1 %, not 1e-4.
+    #expect(abs(losses[0] - losses[1]) <= 0.01 * losses[0])
+    if Precision.resolve(.bf16).0 == .bf16 { #expect(losses[0] != losses[1], "bf16 GEMMs were not used") }
+    let scale = grads[0].map { abs($0) }.max()!
+    #expect(zip(grads[0], grads[1]).allSatisfy { abs($0 - $1) <= 0.03 * scale })
+}
+
+@Test func flopCountOfTheBenchmarkSizes() {
+    let small = ModelConfig(sourceVocabulary: 8000, targetVocabulary: 8000, embedding: 256, hidden: 256)
+    // 26.16 GFLOP forward (output layer 20.97), ×3 for a training step.
+    let f = Seq2SeqFlops.trainingStep(config: small, batch: 64, sourceLength: 20, targetLength: 20)
+    #expect(abs(f / 1e9 - 78.48) < 0.01)
+    let out = 2.0 * 64 * 20 * 1024 * 8000
+    #expect(Seq2SeqFlops.forward(config: small, batch: 64, sourceLength: 20, targetLength: 20) > out)
+}
+
+/// A batch whose padded positions outnumber a 64-row quantum: the output layer projects only
+/// the real rows (plus zero rows up to a multiple of 64), and loss and gradients still match the
+/// step API and finite differences.
+@Test func compactedOutputRowsKeepLossAndGradients() throws {
+    var rng = PCG32(seed: 31)
+    let lengths = (0..<24).map { $0 % 6 == 0 ? 8 : 1 + Int(rng.nextUInt32() % 4) }
+    let sources = lengths.map { n in (0..<n).map { _ in Int32(4 + rng.nextUInt32() % 7) } }
+    let targets = lengths.indices.map { i in (0..<(i == 0 ? 10 : i % 3)).map { _ in Int32(4 + rng.nextUInt32() % 9) } }
+    let batch = try Seq2SeqBatch(sources: sources, targets: targets)
+    let real = batch.targetTokenCount
+    #expect((real + 63) / 64 * 64 < batch.size * batch.targetLength, "the test must exercise the compacted path")
+    let model = try smallModel(.additive, layers: 1)
+    func loss() -> Double {
+        var r = PCG32(seed: 1)
+        return (try? model.forwardBackward(batch, options: TrainingStepOptions(computeGradients: false), rng: &r).meanLoss) ?? .nan
+    }
+    model.parameters.zeroGrad()
+    var r = PCG32(seed: 1)
+    let result = try model.forwardBackward(batch, options: TrainingStepOptions(captureIntermediates: true), rng: &r)
+    #expect(result.tokenCount == real)
+    // Logits of real positions equal the step API's; padded positions were never projected.
+    let source = try model.encode(source: batch.source, lengths: batch.sourceLengths, sourceLength: batch.sourceLength)
+    let B = batch.size, T = batch.targetLength, V = model.config.targetVocabulary
+    var h = source.initialHidden, ctx = model.initialContext(rows: B)
+    let logits = try #require(result.intermediates).logits
+    for t in 0..<T {
+        let s = model.step(previousTokens: (0..<B).map { batch.targetInput[$0 * T + t] }, hidden: h, context: ctx, source: source)
+        for b in 0..<B {
+            let isReal = batch.targetOutput[b * T + t] != ModelConfig.padId
+            for v in 0..<V {
+                let x = logits[(b * T + t) * V + v]
+                #expect(isReal ? abs(x - s.logits[b * V + v]) <= 1e-5 : x.isNaN)
+            }
+        }
+        h = s.hidden
+        ctx = s.context
+    }
+    var check = GradientCheck()
+    check.samples = 6
+    var pick = PCG32(seed: 2)
+    for name in ["out.weight", "out.bias", "cell.weight_ih", "att_q.weight", "enc.weight_hh_l0_reverse", "tgt_emb.weight"] {
+        let p = try #require(model.parameters[name])
+        check.check(p, rng: &pick, loss: loss)
+    }
+}

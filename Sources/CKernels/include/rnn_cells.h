@@ -2,8 +2,9 @@
 #define S2S_RNN_CELLS_H
 #include <stdint.h>
 
-// Fused recurrent-cell kernels: the elementwise part of one time step of an LSTM or GRU, and of
-// one additive / bilinear attention step, forward and backward, batched over rows.
+// Fused recurrent-cell kernels (rnn_cells.c, attention_cells.c): the elementwise part of one time
+// step of an LSTM or GRU, and of one additive / bilinear attention step, forward and backward,
+// batched over rows (split over the engine's OpenMP threads when there is enough work).
 //
 // Conventions: every matrix is row-major with an explicit leading dimension (ld*, in floats), so
 // callers can pass one time step of a [T, B, X] buffer or one direction's half of a [T, B, 2H]

@@ -1,0 +1,151 @@
+// Small-M products y = x · Wᵀ for the decoder's step at batch 1 and beam sizes (see the header).
+//
+// The AVX-512 tile keeps NR weight rows × MR x rows of 16-lane accumulators in registers; NR
+// and MR are compile-time constants at every call of the always-inline tile, so the arrays
+// below become registers. Weight rows stream from memory once; the x rows (a few KB) stay in L1.
+#include "decode_gemv.h"
+#include "parallel.h"
+#include <immintrin.h>
+#include <string.h>
+
+#define AVX512 __attribute__((target("avx512f,avx512bw,avx512vl,avx512dq,fma")))
+#define TILE_INLINE static inline __attribute__((always_inline)) AVX512
+
+typedef struct {
+    int64_t M, N, K;
+    const float *x; int64_t ldx;
+    const void *w; int64_t ldw;
+    int bf16;
+    const float *bias;
+    float *y; int64_t ldy;
+} gemv_ctx;
+
+TILE_INLINE __m512 load_w(const void *w, int bf16, int64_t row, int64_t ld, int64_t k, __mmask16 mask) {
+    if (bf16) {
+        const uint16_t *p = (const uint16_t *)w + row * ld + k;
+        __m256i h = _mm256_maskz_loadu_epi16(mask, p);
+        return _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_cvtepu16_epi32(h), 16));
+    }
+    return _mm512_maskz_loadu_ps(mask, (const float *)w + row * ld + k);
+}
+
+/// NR weight rows [n, n+NR) against MR x rows [m, m+MR): one function per (NR, MR), so the
+/// accumulator arrays have constant sizes and live in registers.
+#define DEFINE_TILE(NR, MR, BF) \
+TILE_INLINE void tile_##NR##_##MR##_##BF(const gemv_ctx *c, int64_t n, int64_t m) { \
+    __m512 acc[NR][MR]; \
+    for (int r = 0; r < NR; r++) \
+        for (int i = 0; i < MR; i++) acc[r][i] = _mm512_setzero_ps(); \
+    const int64_t K = c->K; \
+    int64_t k = 0; \
+    for (; k + 16 <= K; k += 16) { \
+        __m512 wv[NR]; \
+        for (int r = 0; r < NR; r++) wv[r] = load_w(c->w, BF, n + r, c->ldw, k, 0xFFFF); \
+        for (int i = 0; i < MR; i++) { \
+            __m512 xv = _mm512_loadu_ps(c->x + (m + i) * c->ldx + k); \
+            for (int r = 0; r < NR; r++) acc[r][i] = _mm512_fmadd_ps(wv[r], xv, acc[r][i]); \
+        } \
+    } \
+    if (k < K) { \
+        __mmask16 mask = (__mmask16)((1u << (K - k)) - 1); \
+        __m512 wv[NR]; \
+        for (int r = 0; r < NR; r++) wv[r] = load_w(c->w, BF, n + r, c->ldw, k, mask); \
+        for (int i = 0; i < MR; i++) { \
+            __m512 xv = _mm512_maskz_loadu_ps(mask, c->x + (m + i) * c->ldx + k); \
+            for (int r = 0; r < NR; r++) acc[r][i] = _mm512_fmadd_ps(wv[r], xv, acc[r][i]); \
+        } \
+    } \
+    for (int r = 0; r < NR; r++) { \
+        float b = c->bias ? c->bias[n + r] : 0.0f; \
+        for (int i = 0; i < MR; i++) c->y[(m + i) * c->ldy + n + r] = _mm512_reduce_add_ps(acc[r][i]) + b; \
+    } \
+}
+
+DEFINE_TILE(4, 1, 0) DEFINE_TILE(4, 2, 0) DEFINE_TILE(4, 3, 0) DEFINE_TILE(4, 4, 0)
+DEFINE_TILE(1, 1, 0) DEFINE_TILE(1, 2, 0) DEFINE_TILE(1, 3, 0) DEFINE_TILE(1, 4, 0)
+DEFINE_TILE(4, 1, 1) DEFINE_TILE(4, 2, 1) DEFINE_TILE(4, 3, 1) DEFINE_TILE(4, 4, 1)
+DEFINE_TILE(1, 1, 1) DEFINE_TILE(1, 2, 1) DEFINE_TILE(1, 3, 1) DEFINE_TILE(1, 4, 1)
+
+/// All x rows against NR weight rows at n, in x blocks of at most 4 rows (the weight rows stay
+/// in L1 between blocks, so memory sees them once).
+#define ROWS4(NR, BF) \
+    for (int64_t m = 0; m < c->M; m += 4) { \
+        switch (c->M - m < 4 ? c->M - m : 4) { \
+        case 1: tile_##NR##_1_##BF(c, n, m); break; \
+        case 2: tile_##NR##_2_##BF(c, n, m); break; \
+        case 3: tile_##NR##_3_##BF(c, n, m); break; \
+        default: tile_##NR##_4_##BF(c, n, m); break; \
+        } \
+    }
+#define DEFINE_RANGE(BF) \
+AVX512 static void range_avx512_##BF(void *p, int64_t b, int64_t e, int t) { \
+    (void)t; \
+    const gemv_ctx *c = p; \
+    int64_t n = b * 4, end = e * 4 < c->N ? e * 4 : c->N; \
+    for (; n + 4 <= end; n += 4) { ROWS4(4, BF) } \
+    for (; n < end; n++) { ROWS4(1, BF) } \
+}
+DEFINE_RANGE(0)
+DEFINE_RANGE(1)
+
+static void range_plain(void *p, int64_t b, int64_t e, int t) {
+    (void)t;
+    const gemv_ctx *c = p;
+    int64_t end = e * 4 < c->N ? e * 4 : c->N;
+    for (int64_t n = b * 4; n < end; n++) {
+        for (int64_t m = 0; m < c->M; m++) {
+            const float *x = c->x + m * c->ldx;
+            float s = 0;
+            if (c->bf16) {
+                const uint16_t *w = (const uint16_t *)c->w + n * c->ldw;
+                for (int64_t k = 0; k < c->K; k++) {
+                    uint32_t u = (uint32_t)w[k] << 16;
+                    float f;
+                    memcpy(&f, &u, 4);
+                    s += f * x[k];
+                }
+            } else {
+                const float *w = (const float *)c->w + n * c->ldw;
+                for (int64_t k = 0; k < c->K; k++) s += w[k] * x[k];
+            }
+            c->y[m * c->ldy + n] = s + (c->bias ? c->bias[n] : 0.0f);
+        }
+    }
+}
+
+static int have_avx512(void) {
+    static int cached = -1;
+    if (cached < 0) {
+        __builtin_cpu_init();
+        cached = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw")
+              && __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512dq");
+    }
+    return cached;
+}
+
+static void run(gemv_ctx *c) {
+    if (c->M <= 0 || c->N <= 0) return;
+    if (c->K <= 0) {
+        for (int64_t m = 0; m < c->M; m++)
+            for (int64_t n = 0; n < c->N; n++) c->y[m * c->ldy + n] = c->bias ? c->bias[n] : 0.0f;
+        return;
+    }
+    int64_t blocks = (c->N + 3) / 4;
+    // A thread is worth waking for about 256 KB of weight.
+    int64_t bytes_per_block = 4 * c->K * (c->bf16 ? 2 : 4);
+    int64_t min_blocks = (262144 + bytes_per_block - 1) / bytes_per_block;
+    s2s_range_fn fn = !have_avx512() ? range_plain : (c->bf16 ? range_avx512_1 : range_avx512_0);
+    s2s_parallel_for(blocks, min_blocks, fn, c);
+}
+
+void s2s_gemv_rows_f32(int64_t M, int64_t N, int64_t K, const float *x, int64_t ldx,
+                       const float *w, int64_t ldw, const float *bias, float *y, int64_t ldy) {
+    gemv_ctx c = {M, N, K, x, ldx, w, ldw, 0, bias, y, ldy};
+    run(&c);
+}
+
+void s2s_gemv_rows_bf16(int64_t M, int64_t N, int64_t K, const float *x, int64_t ldx,
+                        const uint16_t *w, int64_t ldw, const float *bias, float *y, int64_t ldy) {
+    gemv_ctx c = {M, N, K, x, ldx, w, ldw, 1, bias, y, ldy};
+    run(&c);
+}

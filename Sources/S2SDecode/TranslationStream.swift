@@ -1,0 +1,51 @@
+/// Drives a `Translator` over a stream of lines: one output line per input line, in order.
+///
+/// Streaming (a terminal, or `--unbuffered`): each line is translated and written (and the
+/// output flushed) as soon as it has been read, so an interactive user or a pipeline partner
+/// sees every answer at once. Batched: up to `window` lines are read, translated together
+/// (the translator sorts them by length into batches) and written back in input order, then
+/// the next window; memory stays bounded on any input size.
+public struct TranslationStream {
+    public var translator: Translator
+    public var format: TranslationFormat
+    public var streaming: Bool
+    /// Lines per window in batched mode.
+    public var window: Int
+
+    public init(translator: Translator, format: TranslationFormat, streaming: Bool, window: Int) {
+        self.translator = translator
+        self.format = format
+        self.streaming = streaming
+        self.window = max(1, window)
+    }
+
+    /// Reads `input` to its end. `write` receives each output line without its newline
+    /// (`flush` true when it must reach the reader now); `warn` receives warnings.
+    /// Returns the number of lines translated.
+    @discardableResult
+    public func run(input: LineInput, write: (String, _ flush: Bool) -> Void, warn: (String) -> Void) throws(InputError) -> Int {
+        var count = 0
+        var pending: [Translator.Line] = []
+        let nBest = translator.settings.options.nBest
+        func flushPending(_ flush: Bool) {
+            guard !pending.isEmpty else { return }
+            let results = translator.translate(pending)
+            for (line, result) in zip(pending, results) {
+                for w in result.warnings { warn(w) }
+                write(format.render(result, number: line.number, nBest: nBest), flush)
+            }
+            count += pending.count
+            pending.removeAll(keepingCapacity: true)
+        }
+        while let line = try input.next() {
+            pending.append(line)
+            if streaming {
+                flushPending(true)
+            } else if pending.count >= window {
+                flushPending(false)
+            }
+        }
+        flushPending(true)
+        return count
+    }
+}

@@ -1,0 +1,68 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import CKernels
+import S2SNumerics
+
+/// One weight `W` [N, K] (PyTorch layout) as the decoder multiplies it at every step:
+/// `y = x · Wᵀ (+ b)`.
+///
+/// At a few rows (batch 1, a beam of one sentence) the product is bound by reading W, and a
+/// blocked GEMM spends its time packing: the rows go through `s2s_gemv_rows_*`, which streams W
+/// once for all rows (in bf16, from a bf16 copy: half the bytes). At more rows the GEMM engine
+/// (oneDNN, packed weights) is faster. The bf16 copy is made once per weight version.
+final class DecodingWeight: @unchecked Sendable {
+    /// Largest row count that takes the streaming kernel (measured crossover on Zen 5; see
+    /// BenchDecodeCommand). `S2S_DECODE_GEMV_ROWS` overrides it for experiments.
+    nonisolated(unsafe) static var streamingRowLimit: Int = {
+        if let v = getenv("S2S_DECODE_GEMV_ROWS").flatMap({ Int(String(cString: $0)) }) { return v }
+        return 8
+    }()
+
+    let weight: Tensor
+    let bias: Tensor?
+    private var bf16: UnsafeMutablePointer<UInt16>?
+    private var bf16Version: UInt64 = .max
+
+    init(_ weight: Tensor, bias: Tensor? = nil) {
+        precondition(weight.shape.count == 2, "DecodingWeight: weight \(weight.shape) is not a matrix")
+        self.weight = weight
+        self.bias = bias
+    }
+
+    deinit { bf16?.deallocate() }
+
+    var outputs: Int { weight.shape[0] }
+    var inputs: Int { weight.shape[1] }
+
+    /// `y = x · Wᵀ (+ bias)`. x [R, K], y [R, N] (any row strides).
+    func multiply(_ x: Matrix, into y: Matrix, precision: Precision) {
+        precondition(x.cols == inputs && y.cols == outputs && x.rows == y.rows,
+                     "DecodingWeight: x \(x.rows)x\(x.cols), W \(weight.shape), y \(y.rows)x\(y.cols)")
+        let R = x.rows
+        guard R > 0 else { return }
+        let biasPointer = bias.map { UnsafePointer($0.data) }
+        if R <= Self.streamingRowLimit {
+            if precision == .bf16 {
+                s2s_gemv_rows_bf16(Int64(R), Int64(outputs), Int64(inputs), x.base, Int64(x.stride),
+                                   bf16Copy(), Int64(inputs), biasPointer, y.base, Int64(y.stride))
+            } else {
+                s2s_gemv_rows_f32(Int64(R), Int64(outputs), Int64(inputs), x.base, Int64(x.stride),
+                                  weight.data, Int64(inputs), biasPointer, y.base, Int64(y.stride))
+            }
+            return
+        }
+        Matmul.gemm(x, weight: weight, transB: true, into: y, precision: precision)
+        if let bias { Kernels.addRowVector(y, bias.data) }
+    }
+
+    /// The bf16 copy of the current weight version.
+    private func bf16Copy() -> UnsafeMutablePointer<UInt16> {
+        if let p = bf16, bf16Version == weight.version { return p }
+        let p = bf16 ?? .allocate(capacity: weight.count)
+        s2s_f32_to_bf16(weight.data, Int64(inputs), p, Int64(inputs), Int64(outputs), Int64(inputs))
+        bf16 = p
+        bf16Version = weight.version
+        return p
+    }
+}

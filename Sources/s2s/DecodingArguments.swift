@@ -1,0 +1,120 @@
+import ArgumentParser
+import Foundation
+import S2SDecode
+import S2SModel
+import S2SNumerics
+import S2SText
+
+/// The model and search options shared by `s2s translate`, `s2s evaluate --model` and
+/// `s2s attention`.
+struct DecodingArguments: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("Model directory (as written by s2s train).", valueName: "dir"))
+    var model: String?
+
+    @Option(name: .long, help: "Beam size (1 = greedy-equivalent beam).") var beam = 5
+    @Option(name: .long, help: "GNMT length-penalty exponent α: score = logP / ((5+|Y|)/6)^α.") var alpha: Float = 0.6
+    @Option(name: .long, help: "GNMT coverage-penalty weight β.") var beta: Float = 0
+    @Option(name: .customLong("n-best"), help: "Hypotheses per sentence (≤ --beam).") var nBest = 1
+    @Flag(name: .long, help: "Greedy search instead of beam search.") var greedy = false
+    @Flag(name: .long, help: "Sample from the model instead of searching.") var sample = false
+    @Option(name: .long, help: "Sampling temperature.") var temperature: Float = 1
+    @Option(name: .customLong("top-k"), help: "Sampling: draw from the k most probable tokens (0 = all).") var topK = 0
+    @Option(name: .long, help: "Sampling seed.") var seed: UInt64 = 1
+    @Flag(name: .customLong("replace-unk"), help: "Replace <unk> outputs by the most attended source word.")
+    var replaceUnk = false
+    @Option(name: .customLong("max-len-ratio"), help: "Longest output = ratio · source length + --max-len-extra.")
+    var maxLenRatio: Float = 1.5
+    @Option(name: .customLong("max-len-extra"), help: "Added to ratio · source length.") var maxLenExtra = 5
+    @Option(name: .customLong("max-len"), help: "Absolute cap on output tokens.") var maxLen = 250
+    @Option(name: .customLong("min-len"), help: "No </s> before this many output tokens.") var minLen = 0
+    @Option(name: .customLong("max-source-len"),
+            help: "Longest source in tokens; longer lines are cut with a warning (default: twice the trained length, else 250).")
+    var maxSourceLen: Int?
+    @Option(name: .customLong("batch-size"), help: "Sentences per decoder batch.") var batchSize = 32
+    @Option(name: .long, help: "fp32 or bf16 matrix products.") var precision = "fp32"
+    @Option(name: .long, help: "Engine threads (0 = default).") var threads = 0
+
+    func validate() throws {
+        if beam < 1 { throw ValidationError("--beam must be at least 1, got \(beam)") }
+        if nBest < 1 { throw ValidationError("--n-best must be at least 1, got \(nBest)") }
+        if greedy && sample { throw ValidationError("--greedy and --sample exclude each other") }
+        if nBest > 1 && (greedy || sample) { throw ValidationError("--n-best needs beam search (not --greedy/--sample)") }
+        if nBest > beam { throw ValidationError("--n-best \(nBest) exceeds --beam \(beam)") }
+        if !(temperature > 0) { throw ValidationError("--temperature must be positive, got \(temperature)") }
+        if topK < 0 { throw ValidationError("--top-k must be 0 or positive, got \(topK)") }
+        if !(maxLenRatio >= 0) || maxLenExtra < 0 || maxLen < 1 || minLen < 0 {
+            throw ValidationError("length limits must be non-negative (and --max-len at least 1)")
+        }
+        if let m = maxSourceLen, m < 2 { throw ValidationError("--max-source-len must be at least 2, got \(m)") }
+        if batchSize < 1 { throw ValidationError("--batch-size must be at least 1, got \(batchSize)") }
+        if threads < 0 { throw ValidationError("--threads must be 0 or positive, got \(threads)") }
+        guard Precision(rawValue: precision) != nil else { throw ValidationError("--precision must be fp32 or bf16, got \(precision)") }
+    }
+
+    /// Where the model is: `--model`, else `models/default` under the current directory.
+    var modelPath: String { model ?? "models/default" }
+
+    /// Loads the model (every check before any output) and builds the translator.
+    func makeTranslator(command: String, keepAttention: Bool = false) throws -> Translator {
+        if threads > 0 { EngineThreads.set(threads) }
+        let path = modelPath
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            let cwd = FileManager.default.currentDirectoryPath
+            if model == nil {
+                throw CommandFailure(command, "no model given and none at models/default (in \(cwd)); "
+                                     + "pass --model models/NAME (a directory written by s2s train)")
+            }
+            throw CommandFailure(command, "no model at \(path) (in \(cwd))")
+        }
+        let loaded: (model: Seq2SeqModel, pipelines: TextPipelinePairAlias, info: ModelInfo)
+        do {
+            loaded = try ModelBundle.load(directory: path)
+        } catch {
+            throw CommandFailure(command, error.description)
+        }
+        let (prec, notice) = Precision.resolve(Precision(rawValue: precision)!)
+        if let notice { standardError("warning: \(notice)") }
+        loaded.model.precision = prec
+        var settings = Translator.Settings()
+        settings.strategy = sample ? .sample : greedy ? .greedy : .beam
+        settings.options.beamSize = beam
+        settings.options.alpha = alpha
+        settings.options.beta = beta
+        settings.options.nBest = nBest
+        settings.options.temperature = temperature
+        settings.options.topK = topK
+        settings.options.seed = seed
+        settings.options.maxLengthRatio = maxLenRatio
+        settings.options.maxLengthExtra = maxLenExtra
+        settings.options.maxLengthCap = maxLen
+        settings.options.minLength = minLen
+        settings.batchSize = batchSize
+        settings.replaceUnknown = replaceUnk
+        settings.keepAttention = keepAttention
+        settings.maxSourceTokens = maxSourceLen ?? Self.defaultSourceCap(loaded.info)
+        return Translator(model: loaded.model, pipelines: loaded.pipelines, settings: settings)
+    }
+
+    /// Twice the longest sequence the model was trained on when its header says (`max_length`),
+    /// else 250 tokens.
+    static func defaultSourceCap(_ info: ModelInfo) -> Int {
+        for key in ["max_length", "max_source_length"] {
+            if let v = info.header[key].flatMap({ Int($0) }), v > 0 { return max(2 * v, 16) }
+        }
+        return 250
+    }
+}
+
+typealias TextPipelinePairAlias = S2SText.TextPipelinePair
+
+/// A one-line failure of a subcommand (ArgumentParser prints it as "Error: …" and exits 1).
+struct CommandFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ command: String, _ message: String) { description = "s2s \(command): " + message }
+}
+
+/// Writes one line to standard error.
+func standardError(_ line: String) {
+    FileHandle.standardError.write(Data((line + "\n").utf8))
+}

@@ -1,0 +1,104 @@
+import Foundation
+import Testing
+
+/// End-to-end checks of `s2s translate` as a user runs it: the built binary in a child process,
+/// a real model directory, bytes on stdin.
+private let binary = repositoryRoot.appendingPathComponent(".build/debug/s2s").path
+
+private struct Run {
+    var status: Int32
+    var stdout: String
+    var stderr: String
+}
+
+private func run(_ arguments: [String], stdin: [UInt8], directory: String? = nil) throws -> Run {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: binary)
+    process.arguments = arguments
+    if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
+    var environment = ProcessInfo.processInfo.environment
+    environment["OMP_NUM_THREADS"] = "1"
+    process.environment = environment
+    let input = Pipe(), output = Pipe(), errors = Pipe()
+    process.standardInput = input
+    process.standardOutput = output
+    process.standardError = errors
+    try process.run()
+    // Feed stdin from another thread so a full output pipe cannot deadlock us.
+    let writer = Thread {
+        input.fileHandleForWriting.write(Data(stdin))
+        try? input.fileHandleForWriting.close()
+    }
+    writer.start()
+    let out = output.fileHandleForReading.readDataToEndOfFile()
+    let err = errors.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return Run(status: process.terminationStatus, stdout: String(decoding: out, as: UTF8.self),
+               stderr: String(decoding: err, as: UTF8.self))
+}
+
+private func outputLines(_ s: String) -> [Substring] {
+    var lines = s.split(separator: "\n", omittingEmptySubsequences: false)
+    if lines.last == "" { lines.removeLast() }
+    return lines
+}
+
+@Suite(.enabled(if: FileManager.default.isExecutableFile(atPath: binary), "needs the built s2s binary (swift build)"))
+struct TranslateCommandTests {
+    @Test(arguments: [["--unbuffered"], ["--batch-size", "2", "--window", "3"], ["--greedy", "--format", "jsonl"]])
+    func lineCountIsPreservedForEmptyBlankLongAndInvalidLines(_ extra: [String]) throws {
+        let scratch = try Scratch()
+        let bundle = try makeModelBundle(in: scratch.path)
+        var input: [UInt8] = []
+        let lines: [[UInt8]] = [
+            Array("A man rides a bike.".utf8), [], Array("   ".utf8),
+            Array(String(repeating: "The dogs are playing in the snow. ", count: 300).utf8),
+            [0x41, 0x20, 0xFF, 0xFE, 0x20, 0x64, 0x6F, 0x67],          // "A ?? dog" with invalid bytes
+            Array("\t".utf8), Array("Two children.\r".utf8), Array("no newline at the end".utf8),
+        ]
+        for (i, l) in lines.enumerated() {
+            input += l
+            if i < lines.count - 1 { input.append(10) }
+        }
+        let r = try run(["translate", "--model", bundle, "--beam", "2", "--max-len", "6"] + extra, stdin: input)
+        #expect(r.status == 0, "\(r.stderr)")
+        let out = outputLines(r.stdout)
+        #expect(out.count == lines.count)
+        if extra.contains("jsonl") {
+            for (i, line) in out.enumerated() {
+                let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+                #expect(object?["line"] as? Int == i + 1)
+            }
+            #expect((try JSONSerialization.jsonObject(with: Data(out[1].utf8)) as? [String: Any])?["translation"] as? String == "")
+        } else {
+            #expect(out[1] == "" && out[2] == "" && out[5] == "")
+            #expect(out[0] != "" && out[6] != "" && out[7] != "")
+        }
+        #expect(r.stderr.contains("line 5: invalid UTF-8"))
+        #expect(r.stderr.contains("line 4:"))  // capped
+    }
+
+    @Test func corruptOrForeignModelFileIsOneClearErrorBeforeAnyOutput() throws {
+        let scratch = try Scratch()
+        let bundle = try makeModelBundle(in: scratch.path)
+        let file = bundle + "/model.safetensors"
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: file))
+        for damaged in [bytes.prefix(bytes.count / 2), Data("not a model at all".utf8), bytes.prefix(5)] {
+            try damaged.write(to: URL(fileURLWithPath: file))
+            let r = try run(["translate", "--model", bundle], stdin: Array("A dog.\n".utf8))
+            #expect(r.status != 0)
+            #expect(r.stdout.isEmpty)
+            let errorLines = r.stderr.split(separator: "\n")
+            #expect(errorLines.count == 1, "\(r.stderr)")
+            #expect(r.stderr.contains("model.safetensors"))
+        }
+    }
+
+    @Test func missingDefaultModelSaysWhereItLooked() throws {
+        let scratch = try Scratch()
+        let r = try run(["translate"], stdin: Array("A dog.\n".utf8), directory: scratch.path)
+        #expect(r.status != 0)
+        #expect(r.stdout.isEmpty)
+        #expect(r.stderr.contains("models/default"))
+    }
+}

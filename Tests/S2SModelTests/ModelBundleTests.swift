@@ -1,0 +1,150 @@
+import Foundation
+import Testing
+import S2SNumerics
+import S2SText
+@testable import S2SModel
+
+/// A scratch directory per test, removed afterwards.
+private final class Scratch {
+    let path: String
+    init() throws {
+        path = FileManager.default.temporaryDirectory.appendingPathComponent("s2s-bundle-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    }
+    deinit { try? FileManager.default.removeItem(atPath: path) }
+}
+
+/// Builds a real BPE vocabulary directory from the first lines of the bundled Multi30k.
+private func buildVocabulary(at directory: String, lines: Int = 150, merges: Int = 200, lowercase: Bool = false) throws {
+    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    let corpus = root.appendingPathComponent("corpora/multi30k")
+    let en = try String(contentsOf: corpus.appendingPathComponent("train.en"), encoding: .utf8).split(separator: "\n").prefix(lines)
+    let de = try String(contentsOf: corpus.appendingPathComponent("train.de"), encoding: .utf8).split(separator: "\n").prefix(lines)
+    let options = VocabularyBuildOptions(source: TokenizerSettings(language: "en", lowercase: lowercase),
+                                         target: TokenizerSettings(language: "de", lowercase: lowercase),
+                                         merges: merges, joint: true)
+    let builder = try VocabularyBuilder(options: options)
+    try builder.add(pairs: zip(en.map(String.init), de.map(String.init)).map { ($0, $1) })
+    try builder.finish().write(to: directory)
+}
+
+private func smallModel(_ pipelines: TextPipelinePair, seed: UInt64 = 3) throws -> Seq2SeqModel {
+    let config = ModelConfig(sourceVocabulary: pipelines.source.vocabulary.count,
+                             targetVocabulary: pipelines.target.vocabulary.count,
+                             embedding: 8, hidden: 6, decoderHidden: 5, attentionSize: 4, layers: 2, dropout: 0.1)
+    return try Seq2SeqModel(config: config, seed: seed)
+}
+
+private func bits(_ model: Seq2SeqModel) -> [String: [UInt32]] {
+    Dictionary(uniqueKeysWithValues: model.parameters.all.map { ($0.name, $0.value.array.map(\.bitPattern)) })
+}
+
+@Suite struct ModelBundleTests {
+    @Test func saveThenLoadGivesTheSameModelAndVocabulary() throws {
+        let scratch = try Scratch()
+        let vocab = scratch.path + "/vocab/en-de"
+        try buildVocabulary(at: vocab)
+        let pipelines = try TextPipelinePair(directory: vocab)
+        let model = try smallModel(pipelines)
+        let dir = scratch.path + "/models/m1"
+        try ModelBundle.save(model: model, pipelines: pipelines, directory: dir,
+                             metadata: ModelBundleMetadata(step: 1234, epoch: 3, validBLEU: 17.25, validLoss: 2.5,
+                                                           extra: ["note": "hello", "format": "ignored"]))
+        #expect(Set(try FileManager.default.contentsOfDirectory(atPath: dir)) == ["model.safetensors", "vocab"])
+
+        // Loading must not depend on the original vocabulary directory.
+        try FileManager.default.removeItem(atPath: vocab)
+        let (loaded, loadedPipelines, info) = try ModelBundle.load(directory: dir)
+        #expect(bits(loaded) == bits(model))
+        #expect(loaded.config == model.config)
+        #expect(loadedPipelines.cacheKey == pipelines.cacheKey)
+        #expect(info.kind == .model && info.formatVersion == 1 && info.storage == "F32")
+        #expect(info.metadata.step == 1234 && info.metadata.epoch == 3)
+        #expect(info.metadata.validBLEU == 17.25 && info.metadata.validLoss == 2.5)
+        #expect(info.metadata.extra["note"] == "hello")
+        #expect(info.header["format"] == "s2s-model")
+        #expect(info.sourceVocabularyHash == pipelines.config.source.vocabularyHash)
+        #expect(info.directory == dir)
+
+        // The same through the file path, and a second save keeps the identical vocabulary copy.
+        let (again, _, info2) = try ModelBundle.load(directory: dir + "/model.safetensors")
+        #expect(bits(again) == bits(model) && info2.path == dir + "/model.safetensors")
+        try ModelBundle.save(model: model, pipelines: loadedPipelines, directory: dir)
+        #expect(try ModelBundle.load(directory: dir).pipelines.cacheKey == pipelines.cacheKey)
+    }
+
+    @Test func halfPrecisionStorageRoundsEachWeightOnce() throws {
+        let scratch = try Scratch()
+        try buildVocabulary(at: scratch.path + "/v")
+        let pipelines = try TextPipelinePair(directory: scratch.path + "/v")
+        let model = try smallModel(pipelines)
+        try ModelBundle.save(model: model, pipelines: pipelines, directory: scratch.path + "/m", storage: .f16)
+        let (loaded, _, info) = try ModelBundle.load(directory: scratch.path + "/m")
+        #expect(info.storage == "F16")
+        for p in model.parameters.all {
+            let expected = p.value.array.map { Float(Float16($0)) }
+            #expect(loaded.parameters[p.name]!.value.array == expected)
+        }
+    }
+
+    @Test func aDifferentVocabularyIsRefused() throws {
+        let scratch = try Scratch()
+        try buildVocabulary(at: scratch.path + "/v1")
+        try buildVocabulary(at: scratch.path + "/v2", lowercase: true)
+        let pipelines = try TextPipelinePair(directory: scratch.path + "/v1")
+        try ModelBundle.save(model: try smallModel(pipelines), pipelines: pipelines, directory: scratch.path + "/m")
+        #expect { _ = try ModelBundle.load(directory: scratch.path + "/m", vocabulary: scratch.path + "/v2") } throws: { error in
+            guard case .vocabularyMismatch = error as? ModelBundleError else { return false }
+            return "\(error)".contains("mismatch")
+        }
+        // A vocabulary copy edited after saving is caught by the pipeline's own hashes.
+        let copy = scratch.path + "/m/vocab/source.vocab"
+        var text = try String(contentsOfFile: copy, encoding: .utf8)
+        text = text.replacingOccurrences(of: "\t", with: "\t1", options: [], range: text.range(of: "\t"))
+        try text.write(toFile: copy, atomically: true, encoding: .utf8)
+        #expect(throws: ModelBundleError.self) { _ = try ModelBundle.load(directory: scratch.path + "/m") }
+    }
+
+    @Test func corruptForeignAndMissingFilesGiveOneClearError() throws {
+        let scratch = try Scratch()
+        try buildVocabulary(at: scratch.path + "/v")
+        let pipelines = try TextPipelinePair(directory: scratch.path + "/v")
+        let dir = scratch.path + "/m"
+        try ModelBundle.save(model: try smallModel(pipelines), pipelines: pipelines, directory: dir)
+        let path = dir + "/model.safetensors"
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+
+        // Truncated.
+        try bytes.prefix(bytes.count - 10).write(to: URL(fileURLWithPath: path))
+        #expect { _ = try ModelBundle.load(directory: dir) } throws: { error in
+            guard case .file = error as? ModelBundleError else { return false }
+            return "\(error)".contains(path)
+        }
+        // Another program's safetensors file.
+        var foreign = SafeTensorsFile(metadata: ["pt": "1"])
+        foreign.set("weight", Tensor(shape: [2, 2]))
+        try foreign.write(to: path)
+        #expect { _ = try ModelBundle.load(directory: dir) } throws: { error in
+            guard case .notAModel = error as? ModelBundleError else { return false }
+            return true
+        }
+        // Not a file at all; no model in the directory.
+        #expect(throws: ModelBundleError.self) { _ = try ModelBundle.load(directory: scratch.path + "/nothing") }
+        try FileManager.default.removeItem(atPath: path)
+        #expect { _ = try ModelBundle.load(directory: dir) } throws: { error in
+            "\(error)".contains("no model.safetensors")
+        }
+    }
+
+    @Test func nonFiniteParametersAreNeverWritten() throws {
+        let scratch = try Scratch()
+        try buildVocabulary(at: scratch.path + "/v")
+        let pipelines = try TextPipelinePair(directory: scratch.path + "/v")
+        let model = try smallModel(pipelines)
+        model.parameters["out.bias"]!.value.data[2] = .nan
+        #expect(throws: ModelBundleError.nonFinite(tensor: "out.bias")) {
+            try ModelBundle.save(model: model, pipelines: pipelines, directory: scratch.path + "/m")
+        }
+        #expect(!FileManager.default.fileExists(atPath: scratch.path + "/m/model.safetensors"))
+    }
+}
