@@ -17,6 +17,7 @@ struct S2S: ParsableCommand {
             EvaluateCommand.self,
             AttentionCommand.self,
             PlotCommand.self,
+            ModelCommand.self,
             BenchCommand.self,
             CheckFixtureCommand.self,
         ]

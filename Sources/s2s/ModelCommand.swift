@@ -1,0 +1,54 @@
+import ArgumentParser
+import Foundation
+import S2SModel
+
+/// Model files: inspect one, or repack it (e.g. fp16 storage for shipping, as marian-conv does).
+struct ModelCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "model",
+        abstract: "Inspect a model directory or repack it (fp16/bf16 storage, training state dropped).",
+        subcommands: [ModelInfoCommand.self, ModelPackCommand.self]
+    )
+}
+
+struct ModelInfoCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "info", abstract: "Print a model's configuration and header.")
+
+    @Argument(help: "A model directory or a .safetensors file inside one.")
+    var model: String
+
+    func run() throws {
+        let (_, info) = try ModelBundle.read(model)
+        let c = info.config
+        print("file         \(info.path) (\(info.kind.rawValue), \(info.storage), format v\(info.formatVersion))")
+        print("model        emb \(c.embedding), hidden \(c.hidden)×2, dec-hidden \(c.decoderHidden), layers \(c.layers), attention \(c.attention), vocab \(c.sourceVocabulary)/\(c.targetVocabulary)")
+        print("trained      step \(info.metadata.step)" + (info.metadata.validBLEU.map { String(format: ", valid BLEU %.2f", $0) } ?? "")
+              + (info.metadata.validLoss.map { String(format: ", valid loss %.4f", $0) } ?? ""))
+        print("vocabulary   source \(info.sourceVocabularyHash.prefix(16))…, target \(info.targetVocabularyHash.prefix(16))…")
+    }
+}
+
+struct ModelPackCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "pack",
+        abstract: "Write a model (or a checkpoint's parameters) as a self-contained model directory.",
+        discussion: "  s2s model pack models/m30k --storage f16 --out models/default"
+    )
+
+    @Argument(help: "A model directory or a .safetensors file inside one.")
+    var model: String
+    @Option(help: "Parameter storage: f32, f16 or bf16 (values are fp32 in memory either way).")
+    var storage: String = "f16"
+    @Option(help: "Output model directory.")
+    var out: String
+
+    func run() throws {
+        guard let floatStorage = SafeTensorsFile.FloatStorage(rawValue: storage) else {
+            throw ValidationError("--storage must be f32, f16 or bf16, got '\(storage)'")
+        }
+        let (seq2seq, pipelines, info) = try ModelBundle.load(directory: model)
+        try ModelBundle.save(model: seq2seq, pipelines: pipelines, directory: out, metadata: info.metadata, storage: floatStorage)
+        let (_, packed) = try ModelBundle.read(out)
+        FileHandle.standardError.write(Data("packed \(info.path) → \(packed.path) (\(packed.storage))\n".utf8))
+    }
+}
