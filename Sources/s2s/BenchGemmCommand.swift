@@ -86,11 +86,18 @@ struct BenchGemmCommand: ParsableCommand {
             }
         }
 
-        // MARK: LSTM/GRU gate kernels
-        // The fused gate kernels (CKernels/rnn_cells.c, S2SNumerics/RNNCellKernels.swift) belong to
-        // the layers stage, which adds its throughput table (elements/s) here.
-        print("")
-        print("LSTM/GRU gate kernels: not built yet")
+        // MARK: LSTM/GRU gate kernels: one time step's elementwise work at batch 64.
+        for t in threads {
+            EngineThreads.set(t)
+            print("")
+            print("Fused LSTM/GRU gate kernels, \(t) thread(s), batch 64 (median per call)")
+            print(pad("kernel", 40) + lpad("Melem/s", 12) + lpad("µs/call", 10))
+            for hidden in [256, 512] {
+                for r in GateKernelBenchmark.run(rows: 64, hidden: hidden, runs: runs) {
+                    print(pad(r.name, 40) + lpad(fixed(r.elementsPerSecond / 1e6, 0), 12) + lpad(fixed(r.seconds * 1e6, 1), 10))
+                }
+            }
+        }
         print("")
         print(loadAverage())
     }
