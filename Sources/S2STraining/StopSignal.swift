@@ -22,6 +22,9 @@ public enum StopSignal {
     /// Whether a stop was requested.
     public static var requested: Bool { flag != 0 }
 
+    /// Raises the flag without a signal (a caller that wants the same graceful stop).
+    public static func request() { flag = 1 }
+
     /// Clears the flag (tests).
     public static func reset() { flag = 0 }
 }

@@ -1,10 +1,179 @@
 import ArgumentParser
+import Foundation
+import S2SCorpus
+import S2SLayers
+import S2SModel
+import S2SNumerics
+import S2STraining
 
+/// `s2s train`: trains a translator on a corpus of the store and writes `--out` (a model
+/// directory: model.safetensors + vocab/ + latest.safetensors + metrics.jsonl).
 struct TrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
-        abstract: "Train an attention encoder-decoder translator."
+        abstract: "Train an attention encoder-decoder translator.",
+        discussion: """
+        Trains on the train split of --corpus, validates on its valid split every --valid-every \
+        updates (loss, perplexity, greedy BLEU), keeps the best model (--best-metric) in \
+        OUT/model.safetensors and a resumable checkpoint in OUT/latest.safetensors, and appends \
+        to OUT/metrics.jsonl (render it with `s2s plot`). Ctrl-C finishes the current update, \
+        writes the checkpoint and exits; continue with the same command plus --resume (bit-identical).
+
+          s2s train --corpus m30k --vocab vocab/m30k --out models/m30k --max-time 60
+          s2s train --corpus m30k --vocab vocab/m30k --out models/m30k-ss --ss-schedule inverse-sigmoid --ss-k 1500
+          s2s train --corpus m30k --vocab vocab/m30k --out models/m30k --resume --max-time 30
+
+        Options shown "(default …)" take their value from the checkpoint on --resume; giving one \
+        that differs is refused, except --max-steps, --max-time, --max-epochs, --log-every, --threads.
+        """
     )
 
-    func run() throws { throw NotBuiltYet(command: "train") }
+    // Data and output.
+    @Option(help: "Corpus database.") var db = CorpusStore.defaultPath
+    @Option(help: "Corpus name in the database (its train split trains, its valid split validates).") var corpus: String
+    @Option(help: "Vocabulary directory written by `s2s vocab build`.") var vocab: String
+    @Option(help: "Model directory to write, e.g. models/NAME.") var out: String
+    @Flag(help: "Continue the run in --out from its latest checkpoint.") var resume = false
+    @Flag(help: "Start over in an --out that already holds a run (its files are replaced).") var overwrite = false
+
+    // Model.
+    @Option(help: "Embedding size (default 256).") var emb: Int?
+    @Option(help: "Encoder LSTM size per direction (default 256).") var hidden: Int?
+    @Option(help: "Decoder GRU size (default: --hidden; 0 = --hidden).") var decHidden: Int?
+    @Option(help: "Additive attention size (default: decoder size; 0 = decoder size).") var attDim: Int?
+    @Option(help: "Encoder BiLSTM layers (default 1).") var layers: Int?
+    @Option(help: "additive (Bahdanau) or general (Luong bilinear) (default additive).") var attention: String?
+    @Option(help: "Dropout on embeddings, between encoder layers and before the output layer (default 0.2).") var dropout: Float?
+    @Option(help: "Label smoothing of the training loss (default 0.1).") var labelSmoothing: Float?
+    @Flag(name: .customLong("orthogonal-init"), help: "Orthogonal initialization of the recurrent matrices.") var orthogonalInit = false
+    @Option(help: "GEMM arithmetic: fp32 or bf16 (default fp32).") var precision: String?
+    @Option(help: "Seed of initialization, batch order, dropout and sampling (default 1).") var seed: UInt64?
+
+    // Batches and optimization.
+    @Option(help: "Padded target tokens per batch (default 2000).") var batchTokens: Int?
+    @Option(help: "Leave out training pairs longer than this many subword ids (default 100).") var maxLength: Int?
+    @Option(help: "adam or sgd (default adam).") var optimizer: String?
+    @Option(help: "Learning rate (default 0.001).") var lr: Float?
+    @Option(help: "SGD momentum (default 0).") var momentum: Float?
+    @Option(help: "L2 weight decay (default 0).") var weightDecay: Double?
+    @Option(help: "Clip the global gradient norm to this (0 = off; default 1).") var clip: Float?
+    @Option(help: "plateau, constant or inverse-sqrt (default plateau).") var lrSchedule: String?
+    @Option(help: "Plateau: multiply the rate by this when validation loss stalls (default 0.5).") var lrDecay: Float?
+    @Option(help: "Plateau: validations without improvement before a decay (default 2).") var lrPatience: Int?
+    @Option(help: "Plateau: never below this rate (default 1e-5).") var minLr: Float?
+    @Option(help: "inverse-sqrt: warm-up updates (default 4000).") var warmup: Int?
+
+    // Scheduled sampling.
+    @Option(help: "Scheduled sampling: none, linear, exponential or inverse-sigmoid (default none = teacher forcing).") var ssSchedule: String?
+    @Option(help: "Schedule parameter k: linear ε=max(min, k−c·i) (default 1), exponential ε=k^i (default 0.9999), inverse-sigmoid ε=k/(k+exp(i/k)) (default 1000).") var ssK: Double?
+    @Option(help: "Linear schedule slope c (default 1e-4).") var ssC: Double?
+    @Option(help: "Linear schedule floor ε_min (default 0.5).") var ssMin: Double?
+    @Flag(help: "Feed a token sampled from the model's softmax instead of its argmax.") var ssSample = false
+
+    // Validation, stopping, budget.
+    @Option(help: "Validate and checkpoint every this many updates (0 = at the end only; default 1000).") var validEvery: Int?
+    @Option(help: "Validate on at most this many pairs (0 = all; default 0).") var validMaxSentences: Int?
+    @Option(help: "Beam size for validation BLEU (1 = greedy; default 1).") var validBeam: Int?
+    @Option(help: "bleu or loss: which validation figure picks the best model (default bleu).") var bestMetric: String?
+    @Option(help: "Stop after this many validations without a new best (0 = never; default 8).") var patience: Int?
+    @Option(help: "Non-finite steps in a row before rolling back to the checkpoint (default 5).") var nanTolerance: Int?
+    @Option(help: "Storage of model.safetensors: f32, f16 or bf16 (default f32).") var modelStorage: String?
+    @Option(help: "Stop after this many updates in total (0 = no limit; default 0).") var maxSteps: Int?
+    @Option(help: "Stop after this many minutes of this run (0 = no limit; default 0).") var maxTime: Double?
+    @Option(help: "Stop after this many epochs (0 = no limit; default 0).") var maxEpochs: Int?
+    @Option(help: "Progress line and metrics record every this many updates (default 100).") var logEvery: Int?
+    @Option(help: "Engine threads (0 = default, 2 or OMP_NUM_THREADS).") var threads: Int?
+
+    func validate() throws {
+        if resume && overwrite { throw ValidationError("--resume and --overwrite contradict each other") }
+        if let attention, !["additive", "general"].contains(attention) {
+            throw ValidationError("--attention must be additive or general, got '\(attention)'")
+        }
+        if let precision, Precision(rawValue: precision) == nil { throw ValidationError("--precision must be fp32 or bf16, got '\(precision)'") }
+        if let optimizer, TrainingOptions.OptimizerKind(rawValue: optimizer) == nil {
+            throw ValidationError("--optimizer must be adam or sgd, got '\(optimizer)'")
+        }
+        if let lrSchedule, TrainingOptions.ScheduleKind(rawValue: lrSchedule) == nil {
+            throw ValidationError("--lr-schedule must be plateau, constant or inverse-sqrt, got '\(lrSchedule)'")
+        }
+        if let bestMetric, TrainingOptions.BestMetric(rawValue: bestMetric) == nil {
+            throw ValidationError("--best-metric must be bleu or loss, got '\(bestMetric)'")
+        }
+    }
+
+    func run() throws {
+        let saved = resume ? try Trainer.savedOptions(outputDirectory: out) : nil
+        var options = try overrides(saved: saved).resolve(saved: saved)
+        let (resolved, notice) = Precision.resolve(Precision(rawValue: options.precision) ?? .fp32)
+        if let notice { FileHandle.standardError.write(Data((notice + "\n").utf8)) }
+        if saved == nil { options.precision = resolved.rawValue }
+
+        let printer = ProgressPrinter(outputDirectory: out)
+        StopSignal.install()
+        let trainer = try Trainer(data: TrainingData(database: db, corpus: corpus, vocabulary: vocab), options: options,
+                                  outputDirectory: out, start: resume ? .resume : .fresh(overwrite: overwrite),
+                                  events: printer.handle)
+        let summary = try trainer.run()
+
+        let reason = summary.reason.rawValue.prefix(1).uppercased() + summary.reason.rawValue.dropFirst()
+        var lines = ["\(reason) after \(summary.step) updates (epoch \(summary.epoch)), "
+            + String(format: "%.1f min, ", summary.seconds / 60) + "\(ProgressPrinter.rate(summary.targetTokensPerSecond)) target tok/s, "
+            + String(format: "peak RSS %.0f MB", peakRSSMegabytes())]
+        if let best = summary.best {
+            lines.append(String(format: "best: step %d, BLEU %.2f, loss %.3f", best.step, best.bleu, best.loss)
+                + " → \(trainer.modelPath)")
+        }
+        if summary.skippedSteps > 0 {
+            lines.append("\(summary.skippedSteps) non-finite steps skipped, \(summary.rollbacks) rollbacks")
+        }
+        lines.append("checkpoint: \(summary.checkpointPath) (continue with the same command and --resume)")
+        for line in lines { printer.say(line) }
+        if summary.reason == .interrupted { throw ExitCode(130) }
+    }
+
+    /// The options given on the command line (nil where not given).
+    private func overrides(saved: TrainingOptions?) -> TrainingOverrides {
+        var o = TrainingOverrides()
+        o.embedding = emb
+        o.hidden = hidden
+        o.decoderHidden = decHidden
+        o.attentionSize = attDim
+        o.layers = layers
+        o.attention = attention.map { $0 == "general" ? .bilinear : .additive }
+        o.dropout = dropout
+        o.labelSmoothing = labelSmoothing
+        o.orthogonal = orthogonalInit ? true : nil
+        o.precision = precision
+        o.seed = seed
+        o.batchTokens = batchTokens
+        o.maxLength = maxLength
+        o.optimizer = optimizer.flatMap(TrainingOptions.OptimizerKind.init(rawValue:))
+        o.learningRate = lr
+        o.momentum = momentum
+        o.weightDecay = weightDecay
+        o.clip = clip
+        o.schedule = lrSchedule.flatMap(TrainingOptions.ScheduleKind.init(rawValue:))
+        o.decayFactor = lrDecay
+        o.decayPatience = lrPatience
+        o.minimumLearningRate = minLr
+        o.warmupSteps = warmup
+        o.samplingSchedule = ssSchedule
+        o.samplingK = ssK
+        o.samplingC = ssC
+        o.samplingMinimum = ssMin
+        o.sampleFed = ssSample ? true : nil
+        o.validEvery = validEvery
+        o.validMaxSentences = validMaxSentences
+        o.validBeam = validBeam
+        o.bestMetric = bestMetric.flatMap(TrainingOptions.BestMetric.init(rawValue:))
+        o.patience = patience
+        o.nanTolerance = nanTolerance
+        o.modelStorage = modelStorage
+        o.maxSteps = maxSteps
+        o.maxMinutes = maxTime
+        o.maxEpochs = maxEpochs
+        o.logEvery = logEvery
+        o.threads = threads
+        return o
+    }
 }

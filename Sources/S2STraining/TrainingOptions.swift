@@ -1,0 +1,233 @@
+import Foundation
+import S2SLayers
+import S2SModel
+import S2SNumerics
+
+/// Every setting of a training run that decides what the run computes, resolved (no "default"
+/// placeholders left). Stored in the checkpoint's header as JSON, so `--resume` continues with
+/// exactly the configuration the run started with and `s2s train` can print it.
+///
+/// Settings that only decide how long to train or how often to report (`maxSteps`, `maxMinutes`,
+/// `maxEpochs`, `logEvery`, `threads`) may change on resume (`TrainingOptions.budgetKeys`);
+/// anything else that differs from the checkpoint is refused.
+public struct TrainingOptions: Codable, Equatable, Sendable {
+    /// Which parameter update.
+    public enum OptimizerKind: String, Codable, Sendable, CaseIterable { case adam, sgd }
+    /// How the learning rate moves.
+    public enum ScheduleKind: String, Codable, Sendable, CaseIterable {
+        case plateau, constant
+        case inverseSqrt = "inverse-sqrt"
+    }
+    /// Which validation figure picks the best model (and drives early stopping).
+    public enum BestMetric: String, Codable, Sendable, CaseIterable { case bleu, loss }
+
+    /// Architecture, dropout and label smoothing (vocabulary sizes come from the pipelines).
+    public var model: ModelConfig
+    /// GEMM arithmetic: "fp32" or "bf16" (as resolved for this CPU; a string because
+    /// `Precision` is not Codable).
+    public var precision: String
+    /// Seeds parameter initialization (`seed`), batch order (`seed + 1`) and dropout/sampling
+    /// (`seed + 2`).
+    public var seed: UInt64
+
+    // Batches.
+    /// Padded target tokens per batch.
+    public var batchTokens: Int
+    /// Training pairs longer than this many pipeline ids on either side are left out.
+    public var maxLength: Int
+
+    // Optimizer and learning rate.
+    public var optimizer: OptimizerKind
+    public var learningRate: Float
+    public var beta1: Double
+    public var beta2: Double
+    public var weightDecay: Double
+    /// SGD momentum.
+    public var momentum: Float
+    /// Global gradient-norm clipping threshold (0 = off).
+    public var clip: Float
+    public var schedule: ScheduleKind
+    /// Plateau: factor, validations without improvement tolerated, floor.
+    public var decayFactor: Float
+    public var decayPatience: Int
+    public var minimumLearningRate: Float
+    /// inverse-sqrt: warm-up steps.
+    public var warmupSteps: Int
+
+    // Scheduled sampling.
+    public var scheduledSampling: ScheduledSampling
+    public var feedChoice: FeedChoice
+
+    // Validation and stopping.
+    /// Validate (and checkpoint) every this many updates (0 = only at the end).
+    public var validEvery: Int
+    /// Use at most this many validation pairs (0 = all).
+    public var validMaxSentences: Int
+    /// Beam size for validation BLEU (1 = greedy).
+    public var validBeam: Int
+    public var bestMetric: BestMetric
+    /// Stop after this many validations without a new best (0 = never).
+    public var patience: Int
+    /// Consecutive non-finite steps tolerated before rolling back to the last checkpoint.
+    public var nanTolerance: Int
+    /// Storage of the best model's parameters.
+    public var modelStorage: String
+
+    // Budget and reporting (may change on resume).
+    /// Stop after this many updates in total (0 = no limit).
+    public var maxSteps: Int
+    /// Stop after this many minutes of this invocation (0 = no limit).
+    public var maxMinutes: Double
+    /// Stop after this many epochs (0 = no limit).
+    public var maxEpochs: Int
+    /// A metrics line (and a plain progress line) every this many updates.
+    public var logEvery: Int
+    /// Engine threads (0 = the engine's default).
+    public var threads: Int
+
+    /// The settings that may differ on `--resume` (they change neither the arithmetic nor the
+    /// order of batches).
+    public static let budgetKeys: Set<String> = ["max-steps", "max-time", "max-epochs", "log-every", "threads"]
+
+    /// Defaults: the reference's model size, Adam 1e-3, clip 1, plateau decay, greedy-BLEU
+    /// validation every 1000 updates.
+    public init(model: ModelConfig) {
+        self.model = model
+        precision = Precision.fp32.rawValue
+        seed = 1
+        batchTokens = 2000
+        maxLength = 100
+        optimizer = .adam
+        learningRate = 1e-3
+        beta1 = 0.9
+        beta2 = 0.999
+        weightDecay = 0
+        momentum = 0
+        clip = 1
+        schedule = .plateau
+        decayFactor = 0.5
+        decayPatience = 2
+        minimumLearningRate = 1e-5
+        warmupSteps = 4000
+        scheduledSampling = .none
+        feedChoice = .argmax
+        validEvery = 1000
+        validMaxSentences = 0
+        validBeam = 1
+        bestMetric = .bleu
+        patience = 8
+        nanTolerance = 5
+        modelStorage = "f32"
+        maxSteps = 0
+        maxMinutes = 0
+        maxEpochs = 0
+        logEvery = 100
+        threads = 0
+    }
+
+    /// `s2s train`'s defaults: E = H = Hd = A = 256, one encoder layer, additive attention,
+    /// dropout 0.2, label smoothing 0.1 (vocabulary sizes are placeholders the trainer fills in).
+    public static var defaults: TrainingOptions {
+        TrainingOptions(model: ModelConfig(sourceVocabulary: 5, targetVocabulary: 5, embedding: 256, hidden: 256,
+                                           layers: 1, attention: .additive, dropout: 0.2, labelSmoothing: 0.1))
+    }
+
+    /// Rejects settings that cannot be trained with, naming the option.
+    public func validate() throws(TrainingError) {
+        do {
+            try model.validate()
+        } catch {
+            throw .invalidOption(error.description)
+        }
+        func check(_ ok: Bool, _ message: @autoclosure () -> String) throws(TrainingError) {
+            if !ok { throw .invalidOption(message()) }
+        }
+        try check(Precision(rawValue: precision) != nil, "--precision must be fp32 or bf16, got \(precision)")
+        try check(batchTokens > 0, "--batch-tokens must be positive, got \(batchTokens)")
+        try check(maxLength > 0, "--max-length must be positive, got \(maxLength)")
+        try check(learningRate > 0 && learningRate.isFinite, "--lr must be positive, got \(learningRate)")
+        try check(clip >= 0 && clip.isFinite, "--clip must be ≥ 0, got \(clip)")
+        try check(decayFactor > 0 && decayFactor <= 1, "--lr-decay must be in (0, 1], got \(decayFactor)")
+        try check(decayPatience >= 0, "--lr-patience must be ≥ 0, got \(decayPatience)")
+        try check(minimumLearningRate >= 0, "--min-lr must be ≥ 0, got \(minimumLearningRate)")
+        try check(warmupSteps > 0, "--warmup must be positive, got \(warmupSteps)")
+        try check((0..<1).contains(beta1) && (0..<1).contains(beta2), "Adam betas must be in [0, 1)")
+        try check(momentum >= 0 && momentum < 1, "--momentum must be in [0, 1), got \(momentum)")
+        try check(weightDecay >= 0, "--weight-decay must be ≥ 0, got \(weightDecay)")
+        try check(validEvery >= 0, "--valid-every must be ≥ 0, got \(validEvery)")
+        try check(validMaxSentences >= 0, "--valid-max-sentences must be ≥ 0, got \(validMaxSentences)")
+        try check(validBeam >= 1, "--valid-beam must be ≥ 1, got \(validBeam)")
+        try check(patience >= 0, "--patience must be ≥ 0, got \(patience)")
+        try check(nanTolerance >= 1, "--nan-tolerance must be ≥ 1, got \(nanTolerance)")
+        try check(["f32", "f16", "bf16"].contains(modelStorage), "--model-storage must be f32, f16 or bf16, got \(modelStorage)")
+        try check(maxSteps >= 0, "--max-steps must be ≥ 0, got \(maxSteps)")
+        try check(maxMinutes >= 0 && maxMinutes.isFinite, "--max-time must be ≥ 0 minutes, got \(maxMinutes)")
+        try check(maxEpochs >= 0, "--max-epochs must be ≥ 0, got \(maxEpochs)")
+        try check(logEvery >= 1, "--log-every must be ≥ 1, got \(logEvery)")
+        try check(threads >= 0, "--threads must be ≥ 0, got \(threads)")
+        switch scheduledSampling {
+        case .none: break
+        case let .linear(k, c, minimum):
+            try check((0...1).contains(k) && c >= 0 && (0...1).contains(minimum), "--ss-schedule linear needs 0 ≤ k ≤ 1, c ≥ 0, 0 ≤ min ≤ 1")
+        case let .exponential(k):
+            try check(k > 0 && k < 1, "--ss-schedule exponential needs 0 < k < 1, got \(k)")
+        case let .inverseSigmoid(k):
+            try check(k >= 1, "--ss-schedule inverse-sigmoid needs k ≥ 1, got \(k)")
+        }
+    }
+
+    /// The learning-rate schedule these settings describe.
+    public var learningRateSchedule: LearningRateSchedule {
+        switch schedule {
+        case .constant:
+            return .constant(learningRate)
+        case .plateau:
+            return .decayOnPlateau(initial: learningRate, factor: decayFactor, patience: decayPatience,
+                                   minimum: minimumLearningRate, threshold: 1e-4)
+        case .inverseSqrt:
+            return .warmupInverseSqrt(peak: learningRate, warmupSteps: warmupSteps)
+        }
+    }
+
+    /// A fresh optimizer of the configured kind.
+    public func makeOptimizer() -> any Optimizer {
+        switch optimizer {
+        case .adam: return Adam(beta1: beta1, beta2: beta2, weightDecay: weightDecay)
+        case .sgd: return SGD(momentum: momentum, weightDecay: Float(weightDecay))
+        }
+    }
+
+    /// The configuration as pretty JSON with sorted keys (printed at start, stored in checkpoints).
+    public var json: String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return (try? encoder.encode(self)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+    }
+
+    /// Parses `json` (a checkpoint's `training_config`).
+    public static func decode(_ json: String) throws -> TrainingOptions {
+        try JSONDecoder().decode(TrainingOptions.self, from: Data(json.utf8))
+    }
+
+    /// The resolved configuration, one `name value` per line, for the start of a run.
+    public var summaryLines: [String] {
+        let m = model
+        let att = m.attention == .additive ? "additive(A=\(m.attentionSize))" : "general"
+        let opt = optimizer == .adam ? "adam(β1=\(beta1), β2=\(beta2), wd=\(weightDecay))" : "sgd(momentum=\(momentum), wd=\(weightDecay))"
+        let sched: String
+        switch schedule {
+        case .constant: sched = "constant"
+        case .plateau: sched = "plateau(factor=\(decayFactor), patience=\(decayPatience), min=\(minimumLearningRate))"
+        case .inverseSqrt: sched = "inverse-sqrt(warmup=\(warmupSteps))"
+        }
+        return [
+            "model        emb \(m.embedding), hidden \(m.hidden)×2, dec-hidden \(m.decoderHidden), layers \(m.layers), attention \(att), vocab \(m.sourceVocabulary)/\(m.targetVocabulary)",
+            "regularize   dropout \(m.dropout), label-smoothing \(m.labelSmoothing)",
+            "optimizer    \(opt), lr \(learningRate), schedule \(sched), clip \(clip == 0 ? "off" : "\(clip)")",
+            "batches      \(batchTokens) target tokens, max length \(maxLength), seed \(seed), precision \(precision), threads \(threads == 0 ? "default" : "\(threads)")",
+            "sampling     \(scheduledSampling.description), feed \(feedChoice.rawValue)",
+            "validation   every \(validEvery == 0 ? "end only" : "\(validEvery) steps"), \(validMaxSentences == 0 ? "all" : "\(validMaxSentences)") sentences, \(validBeam == 1 ? "greedy" : "beam \(validBeam)") BLEU, best by \(bestMetric.rawValue), patience \(patience == 0 ? "off" : "\(patience)")",
+            "budget       max-steps \(maxSteps == 0 ? "none" : "\(maxSteps)"), max-time \(maxMinutes == 0 ? "none" : "\(maxMinutes) min"), max-epochs \(maxEpochs == 0 ? "none" : "\(maxEpochs)"), log every \(logEvery)",
+        ]
+    }
+}
