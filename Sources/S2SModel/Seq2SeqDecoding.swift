@@ -32,7 +32,6 @@ public final class Seq2SeqDecoder: @unchecked Sendable {
     private var logitBuffer = Tensor(shape: [0]) // [cap, V]
     private let sourceRowBuffer = IndexBuffer()
     private let sourceRowSpare = IndexBuffer()
-    private let tokenBuffer = IndexBuffer()
     /// `cell.weight_ih` with its column blocks as `[ctx | e]` (the model stores `[e | ctx]`).
     private var inputWeight: Tensor
     private var inputWeightVersion: UInt64 = .max
@@ -86,7 +85,7 @@ public final class Seq2SeqDecoder: @unchecked Sendable {
             gi = Tensor(shape: [n, 3 * Hd]); gh = Tensor(shape: [n, 3 * Hd])
             query = Tensor(shape: [n, max(model.attention.keySize, 1)])
             logitBuffer = Tensor(shape: [n, V])
-            sourceRowBuffer.reserve(n); sourceRowSpare.reserve(n); tokenBuffer.reserve(n)
+            sourceRowBuffer.reserve(n); sourceRowSpare.reserve(n)
             if keep > 0 {
                 feat.data.update(from: oldFeat.data, count: keep * F)
                 hPrev.data.update(from: oldH.data, count: keep * Hd)
