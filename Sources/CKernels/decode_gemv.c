@@ -62,12 +62,14 @@ TILE_INLINE void tile_##NR##_##MR##_##BF(const gemv_ctx *c, int64_t n, int64_t m
 }
 
 DEFINE_TILE(4, 1, 0) DEFINE_TILE(4, 2, 0) DEFINE_TILE(4, 3, 0) DEFINE_TILE(4, 4, 0)
-DEFINE_TILE(1, 1, 0) DEFINE_TILE(1, 2, 0) DEFINE_TILE(1, 3, 0) DEFINE_TILE(1, 4, 0)
+DEFINE_TILE(2, 1, 0) DEFINE_TILE(2, 2, 0) DEFINE_TILE(2, 3, 0) DEFINE_TILE(2, 4, 0) DEFINE_TILE(2, 5, 0) DEFINE_TILE(2, 6, 0) DEFINE_TILE(2, 7, 0) DEFINE_TILE(2, 8, 0)
+DEFINE_TILE(1, 1, 0) DEFINE_TILE(1, 2, 0) DEFINE_TILE(1, 3, 0) DEFINE_TILE(1, 4, 0) DEFINE_TILE(1, 5, 0) DEFINE_TILE(1, 6, 0) DEFINE_TILE(1, 7, 0) DEFINE_TILE(1, 8, 0)
 DEFINE_TILE(4, 1, 1) DEFINE_TILE(4, 2, 1) DEFINE_TILE(4, 3, 1) DEFINE_TILE(4, 4, 1)
-DEFINE_TILE(1, 1, 1) DEFINE_TILE(1, 2, 1) DEFINE_TILE(1, 3, 1) DEFINE_TILE(1, 4, 1)
+DEFINE_TILE(2, 1, 1) DEFINE_TILE(2, 2, 1) DEFINE_TILE(2, 3, 1) DEFINE_TILE(2, 4, 1) DEFINE_TILE(2, 5, 1) DEFINE_TILE(2, 6, 1) DEFINE_TILE(2, 7, 1) DEFINE_TILE(2, 8, 1)
+DEFINE_TILE(1, 1, 1) DEFINE_TILE(1, 2, 1) DEFINE_TILE(1, 3, 1) DEFINE_TILE(1, 4, 1) DEFINE_TILE(1, 5, 1) DEFINE_TILE(1, 6, 1) DEFINE_TILE(1, 7, 1) DEFINE_TILE(1, 8, 1)
 
-/// All x rows against NR weight rows at n, in x blocks of at most 4 rows (the weight rows stay
-/// in L1 between blocks, so memory sees them once).
+/// All x rows against NR weight rows at n, in x blocks of at most 4 or 8 rows (the weight rows
+/// stay in L1 between blocks, so memory sees them once).
 #define ROWS4(NR, BF) \
     for (int64_t m = 0; m < c->M; m += 4) { \
         switch (c->M - m < 4 ? c->M - m : 4) { \
@@ -77,13 +79,31 @@ DEFINE_TILE(1, 1, 1) DEFINE_TILE(1, 2, 1) DEFINE_TILE(1, 3, 1) DEFINE_TILE(1, 4,
         default: tile_##NR##_4_##BF(c, n, m); break; \
         } \
     }
+#define ROWS8(NR, BF) \
+    for (int64_t m = 0; m < c->M; m += 8) { \
+        switch (c->M - m < 8 ? c->M - m : 8) { \
+        case 1: tile_##NR##_1_##BF(c, n, m); break; \
+        case 2: tile_##NR##_2_##BF(c, n, m); break; \
+        case 3: tile_##NR##_3_##BF(c, n, m); break; \
+        case 4: tile_##NR##_4_##BF(c, n, m); break; \
+        case 5: tile_##NR##_5_##BF(c, n, m); break; \
+        case 6: tile_##NR##_6_##BF(c, n, m); break; \
+        case 7: tile_##NR##_7_##BF(c, n, m); break; \
+        default: tile_##NR##_8_##BF(c, n, m); break; \
+        } \
+    }
+
 #define DEFINE_RANGE(BF) \
 AVX512 static void range_avx512_##BF(void *p, int64_t b, int64_t e, int t) { \
     (void)t; \
     const gemv_ctx *c = p; \
     int64_t n = b * 4, end = e * 4 < c->N ? e * 4 : c->N; \
-    for (; n + 4 <= end; n += 4) { ROWS4(4, BF) } \
-    for (; n < end; n++) { ROWS4(1, BF) } \
+    if (c->M <= 4 || c->M > 8) { \
+        for (; n + 4 <= end; n += 4) { ROWS4(4, BF) } \
+    } else { \
+        for (; n + 2 <= end; n += 2) { ROWS8(2, BF) } \
+    } \
+    for (; n < end; n++) { ROWS8(1, BF) } \
 }
 DEFINE_RANGE(0)
 DEFINE_RANGE(1)

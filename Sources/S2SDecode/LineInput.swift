@@ -12,6 +12,7 @@ public final class LineInput {
     private let fd: Int32
     private var buffer: [UInt8] = []
     private var start = 0
+    private var scanned = 0   // bytes from `start` already known to hold no newline
     private var eof = false
     private var chunk = [UInt8](repeating: 0, count: 1 << 16)
     public private(set) var linesRead = 0
@@ -21,28 +22,27 @@ public final class LineInput {
     /// The next line, or nil at the end of input. Throws on a read error.
     public func next() throws(InputError) -> Translator.Line? {
         while true {
-            if let nl = buffer[start...].firstIndex(of: UInt8(ascii: "\n")) {
+            if let nl = buffer[(start + scanned)...].firstIndex(of: UInt8(ascii: "\n")) {
                 let line = makeLine(buffer[start..<nl])
                 start = nl + 1
+                scanned = 0
                 if start > 1 << 16 && start * 2 > buffer.count {
                     buffer.removeFirst(start)
                     start = 0
                 }
                 return line
             }
+            scanned = buffer.count - start
             if eof {
                 guard start < buffer.count else { return nil }
                 let line = makeLine(buffer[start...])
                 start = buffer.count
+                scanned = 0
                 return line
             }
             try fill()
         }
     }
-
-    /// Whether a complete line is already buffered (streaming mode translates what is there
-    /// without waiting for more input).
-    public var hasBufferedLine: Bool { buffer[start...].contains(UInt8(ascii: "\n")) }
 
     private func fill() throws(InputError) {
         let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }

@@ -32,7 +32,6 @@ public final class Seq2SeqDecoder: @unchecked Sendable {
     private var logitBuffer = Tensor(shape: [0]) // [cap, V]
     private let sourceRowBuffer = IndexBuffer()
     private let sourceRowSpare = IndexBuffer()
-    private let tokenBuffer = IndexBuffer()
     /// `cell.weight_ih` with its column blocks as `[ctx | e]` (the model stores `[e | ctx]`).
     private var inputWeight: Tensor
     private var inputWeightVersion: UInt64 = .max
@@ -86,7 +85,7 @@ public final class Seq2SeqDecoder: @unchecked Sendable {
             gi = Tensor(shape: [n, 3 * Hd]); gh = Tensor(shape: [n, 3 * Hd])
             query = Tensor(shape: [n, max(model.attention.keySize, 1)])
             logitBuffer = Tensor(shape: [n, V])
-            sourceRowBuffer.reserve(n); sourceRowSpare.reserve(n); tokenBuffer.reserve(n)
+            sourceRowBuffer.reserve(n); sourceRowSpare.reserve(n)
             if keep > 0 {
                 feat.data.update(from: oldFeat.data, count: keep * F)
                 hPrev.data.update(from: oldH.data, count: keep * Hd)
@@ -121,8 +120,8 @@ public final class Seq2SeqDecoder: @unchecked Sendable {
         model.targetEmbedding.forward(ids: previous.baseAddress!, count: R, into: e)
         // gi = [ctx_{t−1} | e_t] · [W_ic | W_ie]ᵀ; then gh and the gates write h_t over f's h block.
         let giM = Matrix(gi.data, rows: R, cols: 3 * Hd), ghM = Matrix(gh.data, rows: R, cols: 3 * Hd)
-        gruInput.multiply(f.columns(Hd, D + E), into: giM, precision: precision)
-        gruHidden.multiply(hp, into: ghM, precision: precision)
+        gruInput.multiply(f.columns(Hd, D + E), into: giM, precision: precision, rowsAvailable: capacity)
+        gruHidden.multiply(hp, into: ghM, precision: precision, rowsAvailable: capacity)
         RNNCellKernels.gruForward(gi: giM, gh: ghM, bih: model.cell.biasIH.value.data, bhh: model.cell.biasHH.value.data,
                                   hPrev: hp, h: h)
         // Attention with query h_t writes ctx_t over ctx_{t−1} (already consumed by gi).
@@ -130,7 +129,7 @@ public final class Seq2SeqDecoder: @unchecked Sendable {
         let memory = source.memory
         if let additive = model.attention as? AdditiveAttention, let attentionQuery {
             let q = Matrix(query.data, rows: R, cols: additive.attentionSize)
-            attentionQuery.multiply(h, into: q, precision: precision)
+            attentionQuery.multiply(h, into: q, precision: precision, rowsAvailable: capacity)
             RNNCellKernels.additiveAttentionForward(
                 keys: memory.keys, enc: memory.encoder, sourceLength: memory.sourceLength, lengths: memory.lengths,
                 srcRow: sourceRowBuffer.pointer, q: q, v: additive.score.value.data, alpha: a, ctx: ctx, tanhSave: nil)
@@ -138,7 +137,7 @@ public final class Seq2SeqDecoder: @unchecked Sendable {
             model.attention.attend(query: h, memory: memory, sourceRows: sourceRowBuffer.pointer, alpha: a,
                                    context: ctx, precision: precision)
         }
-        output.multiply(f, into: Matrix(logitBuffer.data, rows: R, cols: V), precision: precision)
+        output.multiply(f, into: Matrix(logitBuffer.data, rows: R, cols: V), precision: precision, rowsAvailable: capacity)
         MatrixOps.copy(h, to: hp)
     }
 

@@ -36,7 +36,12 @@ final class DecodingWeight: @unchecked Sendable {
     var inputs: Int { weight.shape[1] }
 
     /// `y = x · Wᵀ (+ bias)`. x [R, K], y [R, N] (any row strides).
-    func multiply(_ x: Matrix, into y: Matrix, precision: Precision) {
+    ///
+    /// `rowsAvailable` (≥ R) says how many rows the buffers behind x and y hold: the GEMM path
+    /// then runs on R rounded up to a multiple of 8 (the extra rows are scratch), so a search
+    /// whose row count shrinks step by step meets a few GEMM shapes instead of one per count
+    /// (each new shape costs a oneDNN primitive, and the engine's cache is bounded).
+    func multiply(_ x: Matrix, into y: Matrix, precision: Precision, rowsAvailable: Int = 0) {
         precondition(x.cols == inputs && y.cols == outputs && x.rows == y.rows,
                      "DecodingWeight: x \(x.rows)x\(x.cols), W \(weight.shape), y \(y.rows)x\(y.cols)")
         let R = x.rows
@@ -52,7 +57,10 @@ final class DecodingWeight: @unchecked Sendable {
             }
             return
         }
-        Matmul.gemm(x, weight: weight, transB: true, into: y, precision: precision)
+        let padded = max(R, min(rowsAvailable, (R + 7) / 8 * 8))
+        let xp = Matrix(x.base, rows: padded, cols: x.cols, stride: x.stride)
+        let yp = Matrix(y.base, rows: padded, cols: y.cols, stride: y.stride)
+        Matmul.gemm(xp, weight: weight, transB: true, into: yp, precision: precision)
         if let bias { Kernels.addRowVector(y, bias.data) }
     }
 

@@ -94,6 +94,55 @@ struct TranslateCommandTests {
         }
     }
 
+    @Test func unbufferedAnswersEachLineBeforeTheNextArrives() throws {
+        let scratch = try Scratch()
+        let bundle = try makeModelBundle(in: scratch.path)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = ["translate", "--model", bundle, "--unbuffered", "--beam", "2", "--max-len", "4"]
+        let input = Pipe(), output = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        defer { if process.isRunning { process.terminate() } }
+        var received = Data()
+        // Stdin stays open: an answer can only come from per-line flushing.
+        for (i, line) in ["A dog runs.", "", "Two men talk."].enumerated() {
+            input.fileHandleForWriting.write(Data((line + "\n").utf8))
+            let deadline = Date().addingTimeInterval(30)
+            while received.filter({ $0 == 10 }).count < i + 1 && Date() < deadline {
+                received.append(output.fileHandleForReading.availableData)
+            }
+            #expect(received.filter { $0 == 10 }.count == i + 1, "no answer to line \(i + 1) while stdin is open")
+        }
+        try input.fileHandleForWriting.close()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+    }
+
+    @Test func evaluateTranslatesASplitAndScoresItLikeHypRef() throws {
+        let scratch = try Scratch()
+        let bundle = try makeModelBundle(in: scratch.path)
+        let corpus = repositoryRoot.appendingPathComponent("corpora/multi30k")
+        let src = scratch.path + "/v.en", tgt = scratch.path + "/v.de", db = scratch.path + "/c.sqlite"
+        for (from, to) in [("val.en", src), ("val.de", tgt)] {
+            let lines = try String(contentsOf: corpus.appendingPathComponent(from), encoding: .utf8).split(separator: "\n").prefix(12)
+            try (lines.joined(separator: "\n") + "\n").write(toFile: to, atomically: true, encoding: .utf8)
+        }
+        let imported = try run(["corpus", "import", "t", "--db", db, "--src", src, "--tgt", tgt, "--src-lang", "en",
+                                "--tgt-lang", "de", "--split", "test"], stdin: [])
+        #expect(imported.status == 0, "\(imported.stderr)")
+        let hyp = scratch.path + "/hyp.de"
+        let decoded = try run(["evaluate", "--model", bundle, "--db", db, "--corpus", "t", "--split", "test", "--beam", "2",
+                               "--max-len", "8", "--save-hyp", hyp], stdin: [])
+        #expect(decoded.status == 0, "\(decoded.stderr)")
+        #expect(decoded.stdout.contains("BLEU|nrefs:1|case:mixed|eff:no|tok:13a|smooth:exp|version:2.6.0 = "))
+        let scored = try run(["evaluate", "--hyp", hyp, "--ref", tgt], stdin: [])
+        #expect(scored.stdout == decoded.stdout)
+        #expect(try String(contentsOfFile: hyp, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false).count == 13)
+    }
+
     @Test func missingDefaultModelSaysWhereItLooked() throws {
         let scratch = try Scratch()
         let r = try run(["translate"], stdin: Array("A dog.\n".utf8), directory: scratch.path)
