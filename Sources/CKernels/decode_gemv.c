@@ -4,8 +4,10 @@
 // and MR are compile-time constants at every call of the always-inline tile, so the arrays
 // below become registers. Weight rows stream from memory once; the x rows (a few KB) stay in L1.
 #include "decode_gemv.h"
+#include "dnnl_matmul.h"
 #include "parallel.h"
 #include <immintrin.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define AVX512 __attribute__((target("avx512f,avx512bw,avx512vl,avx512dq,fma")))
@@ -18,6 +20,7 @@ typedef struct {
     int bf16;
     const float *bias;
     float *y; int64_t ldy;
+    const uint16_t *xb; int64_t ldxb;   // x rounded to bf16, rows zero-padded to a multiple of 32
 } gemv_ctx;
 
 TILE_INLINE __m512 load_w(const void *w, int bf16, int64_t row, int64_t ld, int64_t k, __mmask16 mask) {
@@ -27,6 +30,14 @@ TILE_INLINE __m512 load_w(const void *w, int bf16, int64_t row, int64_t ld, int6
         return _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_cvtepu16_epi32(h), 16));
     }
     return _mm512_maskz_loadu_ps(mask, (const float *)w + row * ld + k);
+}
+
+#ifndef PF_ROWS
+#define PF_ROWS 4
+#endif
+TILE_INLINE void prefetch_w(const void *w, int bf16, int64_t row, int64_t ld, int64_t k) {
+    const char *p = bf16 ? (const char *)((const uint16_t *)w + row * ld + k) : (const char *)((const float *)w + row * ld + k);
+    _mm_prefetch(p, _MM_HINT_T0);
 }
 
 /// NR weight rows [n, n+NR) against MR x rows [m, m+MR): one function per (NR, MR), so the
@@ -40,7 +51,10 @@ TILE_INLINE void tile_##NR##_##MR##_##BF(const gemv_ctx *c, int64_t n, int64_t m
     int64_t k = 0; \
     for (; k + 16 <= K; k += 16) { \
         __m512 wv[NR]; \
-        for (int r = 0; r < NR; r++) wv[r] = load_w(c->w, BF, n + r, c->ldw, k, 0xFFFF); \
+        for (int r = 0; r < NR; r++) { \
+            wv[r] = load_w(c->w, BF, n + r, c->ldw, k, 0xFFFF); \
+            if (BF || MR > 1) prefetch_w(c->w, BF, n + r + PF_ROWS, c->ldw, k); \
+        } \
         for (int i = 0; i < MR; i++) { \
             __m512 xv = _mm512_loadu_ps(c->x + (m + i) * c->ldx + k); \
             for (int r = 0; r < NR; r++) acc[r][i] = _mm512_fmadd_ps(wv[r], xv, acc[r][i]); \
@@ -67,6 +81,40 @@ DEFINE_TILE(1, 1, 0) DEFINE_TILE(1, 2, 0) DEFINE_TILE(1, 3, 0) DEFINE_TILE(1, 4,
 DEFINE_TILE(4, 1, 1) DEFINE_TILE(4, 2, 1) DEFINE_TILE(4, 3, 1) DEFINE_TILE(4, 4, 1)
 DEFINE_TILE(2, 1, 1) DEFINE_TILE(2, 2, 1) DEFINE_TILE(2, 3, 1) DEFINE_TILE(2, 4, 1) DEFINE_TILE(2, 5, 1) DEFINE_TILE(2, 6, 1) DEFINE_TILE(2, 7, 1) DEFINE_TILE(2, 8, 1)
 DEFINE_TILE(1, 1, 1) DEFINE_TILE(1, 2, 1) DEFINE_TILE(1, 3, 1) DEFINE_TILE(1, 4, 1) DEFINE_TILE(1, 5, 1) DEFINE_TILE(1, 6, 1) DEFINE_TILE(1, 7, 1) DEFINE_TILE(1, 8, 1)
+
+/// The same tile with AVX512-BF16 dot products: each VDPBF16PS multiplies 32 bf16 weights by 32
+/// bf16 x values and adds pairs into 16 fp32 lanes, one instruction where the widening path needs
+/// three per 16 weights, so the kernel is bound by memory again. x is rounded to bf16 (as in a
+/// bf16 GEMM); accumulation stays fp32.
+#define DP_INLINE static inline __attribute__((always_inline)) \
+    __attribute__((target("avx512f,avx512bw,avx512vl,avx512dq,avx512bf16,fma")))
+#define DEFINE_DP_TILE(NR, MR) \
+DP_INLINE void dp_tile_##NR##_##MR(const gemv_ctx *c, int64_t n, int64_t m) { \
+    __m512 acc[NR][MR]; \
+    for (int r = 0; r < NR; r++) \
+        for (int i = 0; i < MR; i++) acc[r][i] = _mm512_setzero_ps(); \
+    const uint16_t *w = (const uint16_t *)c->w; \
+    const int64_t K = c->K; \
+    for (int64_t k = 0; k < K; k += 32) { \
+        __mmask32 mask = K - k >= 32 ? 0xFFFFFFFFu : (__mmask32)((1u << (K - k)) - 1); \
+        __m512bh wv[NR]; \
+        for (int r = 0; r < NR; r++) { \
+            wv[r] = (__m512bh)_mm512_maskz_loadu_epi16(mask, w + (n + r) * c->ldw + k); \
+            _mm_prefetch((const char *)(w + (n + r + PF_ROWS) * c->ldw + k), _MM_HINT_T0); \
+        } \
+        for (int i = 0; i < MR; i++) { \
+            __m512bh xv = (__m512bh)_mm512_loadu_si512(c->xb + (m + i) * c->ldxb + k); \
+            for (int r = 0; r < NR; r++) acc[r][i] = _mm512_dpbf16_ps(acc[r][i], wv[r], xv); \
+        } \
+    } \
+    for (int r = 0; r < NR; r++) { \
+        float b = c->bias ? c->bias[n + r] : 0.0f; \
+        for (int i = 0; i < MR; i++) c->y[(m + i) * c->ldy + n + r] = _mm512_reduce_add_ps(acc[r][i]) + b; \
+    } \
+}
+DEFINE_DP_TILE(4, 1) DEFINE_DP_TILE(4, 2) DEFINE_DP_TILE(4, 3) DEFINE_DP_TILE(4, 4)
+DEFINE_DP_TILE(2, 1) DEFINE_DP_TILE(2, 2) DEFINE_DP_TILE(2, 3) DEFINE_DP_TILE(2, 4) DEFINE_DP_TILE(2, 5) DEFINE_DP_TILE(2, 6) DEFINE_DP_TILE(2, 7) DEFINE_DP_TILE(2, 8)
+DEFINE_DP_TILE(1, 1) DEFINE_DP_TILE(1, 2) DEFINE_DP_TILE(1, 3) DEFINE_DP_TILE(1, 4) DEFINE_DP_TILE(1, 5) DEFINE_DP_TILE(1, 6) DEFINE_DP_TILE(1, 7) DEFINE_DP_TILE(1, 8)
 
 /// All x rows against NR weight rows at n, in x blocks of at most 4 or 8 rows (the weight rows
 /// stay in L1 between blocks, so memory sees them once).
@@ -108,6 +156,41 @@ AVX512 static void range_avx512_##BF(void *p, int64_t b, int64_t e, int t) { \
 DEFINE_RANGE(0)
 DEFINE_RANGE(1)
 
+// The tile names above are tile_NR_MR_BF; the dot-product range reuses the row-blocking macros
+// through these aliases.
+#define tile_4_1_dp dp_tile_4_1
+#define tile_4_2_dp dp_tile_4_2
+#define tile_4_3_dp dp_tile_4_3
+#define tile_4_4_dp dp_tile_4_4
+#define tile_2_1_dp dp_tile_2_1
+#define tile_2_2_dp dp_tile_2_2
+#define tile_2_3_dp dp_tile_2_3
+#define tile_2_4_dp dp_tile_2_4
+#define tile_2_5_dp dp_tile_2_5
+#define tile_2_6_dp dp_tile_2_6
+#define tile_2_7_dp dp_tile_2_7
+#define tile_2_8_dp dp_tile_2_8
+#define tile_1_1_dp dp_tile_1_1
+#define tile_1_2_dp dp_tile_1_2
+#define tile_1_3_dp dp_tile_1_3
+#define tile_1_4_dp dp_tile_1_4
+#define tile_1_5_dp dp_tile_1_5
+#define tile_1_6_dp dp_tile_1_6
+#define tile_1_7_dp dp_tile_1_7
+#define tile_1_8_dp dp_tile_1_8
+__attribute__((target("avx512f,avx512bw,avx512vl,avx512dq,avx512bf16,fma")))
+static void range_avx512_dp(void *p, int64_t b, int64_t e, int t) {
+    (void)t;
+    const gemv_ctx *c = p;
+    int64_t n = b * 4, end = e * 4 < c->N ? e * 4 : c->N;
+    if (c->M <= 4 || c->M > 8) {
+        for (; n + 4 <= end; n += 4) { ROWS4(4, dp) }
+    } else {
+        for (; n + 2 <= end; n += 2) { ROWS8(2, dp) }
+    }
+    for (; n < end; n++) { ROWS8(1, dp) }
+}
+
 static void range_plain(void *p, int64_t b, int64_t e, int t) {
     (void)t;
     const gemv_ctx *c = p;
@@ -143,6 +226,28 @@ static int have_avx512(void) {
     return cached;
 }
 
+static int have_avx512_bf16(void) {
+    static int cached = -1;
+    if (cached < 0) {
+        __builtin_cpu_init();
+        cached = have_avx512() && __builtin_cpu_supports("avx512bf16");
+    }
+    return cached;
+}
+
+/// Whether bf16 products round x to bf16 (AVX512-BF16 dot products) or widen W to fp32.
+/// `S2S_GEMV_BF16_DOT=0` keeps the widening kernel (exact x) for comparisons.
+static int use_bf16_dot(void) {
+    static int cached = -1;
+    if (cached < 0) {
+        const char *env = getenv("S2S_GEMV_BF16_DOT");
+        cached = have_avx512_bf16() && !(env && env[0] == '0');
+    }
+    return cached;
+}
+
+int s2s_gemv_bf16_rounds_input(void) { return use_bf16_dot(); }
+
 static void run(gemv_ctx *c) {
     if (c->M <= 0 || c->N <= 0) return;
     if (c->K <= 0) {
@@ -155,17 +260,31 @@ static void run(gemv_ctx *c) {
     int64_t bytes_per_block = 4 * c->K * (c->bf16 ? 2 : 4);
     int64_t min_blocks = (262144 + bytes_per_block - 1) / bytes_per_block;
     s2s_range_fn fn = !have_avx512() ? range_plain : (c->bf16 ? range_avx512_1 : range_avx512_0);
+    if (c->bf16 && use_bf16_dot()) {
+        // x rows in bf16, padded with zeros to whole 32-element blocks (the tiles load full blocks).
+        int64_t ldxb = (c->K + 31) / 32 * 32;
+        uint16_t *xb = s2s_bf16_scratch(0, (size_t)(c->M * ldxb));
+        if (xb) {
+            for (int64_t m = 0; m < c->M; m++) {
+                s2s_f32_to_bf16(c->x + m * c->ldx, c->ldx, xb + m * ldxb, ldxb, 1, c->K);
+                memset(xb + m * ldxb + c->K, 0, (size_t)(ldxb - c->K) * sizeof(uint16_t));
+            }
+            c->xb = xb;
+            c->ldxb = ldxb;
+            fn = range_avx512_dp;
+        }
+    }
     s2s_parallel_for(blocks, min_blocks, fn, c);
 }
 
 void s2s_gemv_rows_f32(int64_t M, int64_t N, int64_t K, const float *x, int64_t ldx,
                        const float *w, int64_t ldw, const float *bias, float *y, int64_t ldy) {
-    gemv_ctx c = {M, N, K, x, ldx, w, ldw, 0, bias, y, ldy};
+    gemv_ctx c = {M, N, K, x, ldx, w, ldw, 0, bias, y, ldy, NULL, 0};
     run(&c);
 }
 
 void s2s_gemv_rows_bf16(int64_t M, int64_t N, int64_t K, const float *x, int64_t ldx,
                         const uint16_t *w, int64_t ldw, const float *bias, float *y, int64_t ldy) {
-    gemv_ctx c = {M, N, K, x, ldx, w, ldw, 1, bias, y, ldy};
+    gemv_ctx c = {M, N, K, x, ldx, w, ldw, 1, bias, y, ldy, NULL, 0};
     run(&c);
 }

@@ -13,9 +13,14 @@
 void s2s_gemv_rows_f32(int64_t M, int64_t N, int64_t K, const float *x, int64_t ldx,
                        const float *w, int64_t ldw, const float *bias, float *y, int64_t ldy);
 
-/// bf16 weight (uint16 bit patterns, e.g. from s2s_f32_to_bf16): half the bytes to read. x and
-/// the accumulation stay fp32 (each weight is widened exactly), so the only rounding is W's.
+/// bf16 weight (uint16 bit patterns, e.g. from s2s_f32_to_bf16): half the bytes to read. On a CPU
+/// with AVX512-BF16, x is rounded to bf16 too and VDPBF16PS does the products (as a bf16 GEMM
+/// would); otherwise, or with S2S_GEMV_BF16_DOT=0, each weight is widened exactly and x stays
+/// fp32. Accumulation is fp32 either way.
 void s2s_gemv_rows_bf16(int64_t M, int64_t N, int64_t K, const float *x, int64_t ldx,
                         const uint16_t *w, int64_t ldw, const float *bias, float *y, int64_t ldy);
+
+/// 1 when s2s_gemv_rows_bf16 rounds x to bf16 (the AVX512-BF16 kernel is in use), else 0.
+int s2s_gemv_bf16_rounds_input(void);
 
 #endif
