@@ -40,6 +40,13 @@ TILE_INLINE void prefetch_w(const void *w, int bf16, int64_t row, int64_t ld, in
     _mm_prefetch(p, _MM_HINT_T0);
 }
 
+/// y = Σ lanes of each accumulator + bias, for the NR × MR tile at (n, m).
+#define STORE_TILE(NR, MR) \
+    for (int r = 0; r < NR; r++) { \
+        float b = c->bias ? c->bias[n + r] : 0.0f; \
+        for (int i = 0; i < MR; i++) c->y[(m + i) * c->ldy + n + r] = _mm512_reduce_add_ps(acc[r][i]) + b; \
+    }
+
 /// NR weight rows [n, n+NR) against MR x rows [m, m+MR): one function per (NR, MR), so the
 /// accumulator arrays have constant sizes and live in registers.
 #define DEFINE_TILE(NR, MR, BF) \
@@ -69,10 +76,7 @@ TILE_INLINE void tile_##NR##_##MR##_##BF(const gemv_ctx *c, int64_t n, int64_t m
             for (int r = 0; r < NR; r++) acc[r][i] = _mm512_fmadd_ps(wv[r], xv, acc[r][i]); \
         } \
     } \
-    for (int r = 0; r < NR; r++) { \
-        float b = c->bias ? c->bias[n + r] : 0.0f; \
-        for (int i = 0; i < MR; i++) c->y[(m + i) * c->ldy + n + r] = _mm512_reduce_add_ps(acc[r][i]) + b; \
-    } \
+    STORE_TILE(NR, MR) \
 }
 
 DEFINE_TILE(4, 1, 0) DEFINE_TILE(4, 2, 0) DEFINE_TILE(4, 3, 0) DEFINE_TILE(4, 4, 0)
@@ -86,10 +90,10 @@ DEFINE_TILE(1, 1, 1) DEFINE_TILE(1, 2, 1) DEFINE_TILE(1, 3, 1) DEFINE_TILE(1, 4,
 /// bf16 x values and adds pairs into 16 fp32 lanes, one instruction where the widening path needs
 /// three per 16 weights, so the kernel is bound by memory again. x is rounded to bf16 (as in a
 /// bf16 GEMM); accumulation stays fp32.
-#define DP_INLINE static inline __attribute__((always_inline)) \
-    __attribute__((target("avx512f,avx512bw,avx512vl,avx512dq,avx512bf16,fma")))
+#define AVX512_BF16 __attribute__((target("avx512f,avx512bw,avx512vl,avx512dq,avx512bf16,fma")))
+#define DP_INLINE static inline __attribute__((always_inline)) AVX512_BF16
 #define DEFINE_DP_TILE(NR, MR) \
-DP_INLINE void dp_tile_##NR##_##MR(const gemv_ctx *c, int64_t n, int64_t m) { \
+DP_INLINE void tile_##NR##_##MR##_dp(const gemv_ctx *c, int64_t n, int64_t m) { \
     __m512 acc[NR][MR]; \
     for (int r = 0; r < NR; r++) \
         for (int i = 0; i < MR; i++) acc[r][i] = _mm512_setzero_ps(); \
@@ -107,10 +111,7 @@ DP_INLINE void dp_tile_##NR##_##MR(const gemv_ctx *c, int64_t n, int64_t m) { \
             for (int r = 0; r < NR; r++) acc[r][i] = _mm512_dpbf16_ps(acc[r][i], wv[r], xv); \
         } \
     } \
-    for (int r = 0; r < NR; r++) { \
-        float b = c->bias ? c->bias[n + r] : 0.0f; \
-        for (int i = 0; i < MR; i++) c->y[(m + i) * c->ldy + n + r] = _mm512_reduce_add_ps(acc[r][i]) + b; \
-    } \
+    STORE_TILE(NR, MR) \
 }
 DEFINE_DP_TILE(4, 1) DEFINE_DP_TILE(4, 2) DEFINE_DP_TILE(4, 3) DEFINE_DP_TILE(4, 4)
 DEFINE_DP_TILE(2, 1) DEFINE_DP_TILE(2, 2) DEFINE_DP_TILE(2, 3) DEFINE_DP_TILE(2, 4) DEFINE_DP_TILE(2, 5) DEFINE_DP_TILE(2, 6) DEFINE_DP_TILE(2, 7) DEFINE_DP_TILE(2, 8)
@@ -141,8 +142,8 @@ DEFINE_DP_TILE(1, 1) DEFINE_DP_TILE(1, 2) DEFINE_DP_TILE(1, 3) DEFINE_DP_TILE(1,
         } \
     }
 
-#define DEFINE_RANGE(BF) \
-AVX512 static void range_avx512_##BF(void *p, int64_t b, int64_t e, int t) { \
+#define DEFINE_RANGE(BF, ISA) \
+ISA static void range_avx512_##BF(void *p, int64_t b, int64_t e, int t) { \
     (void)t; \
     const gemv_ctx *c = p; \
     int64_t n = b * 4, end = e * 4 < c->N ? e * 4 : c->N; \
@@ -153,43 +154,9 @@ AVX512 static void range_avx512_##BF(void *p, int64_t b, int64_t e, int t) { \
     } \
     for (; n < end; n++) { ROWS8(1, BF) } \
 }
-DEFINE_RANGE(0)
-DEFINE_RANGE(1)
-
-// The tile names above are tile_NR_MR_BF; the dot-product range reuses the row-blocking macros
-// through these aliases.
-#define tile_4_1_dp dp_tile_4_1
-#define tile_4_2_dp dp_tile_4_2
-#define tile_4_3_dp dp_tile_4_3
-#define tile_4_4_dp dp_tile_4_4
-#define tile_2_1_dp dp_tile_2_1
-#define tile_2_2_dp dp_tile_2_2
-#define tile_2_3_dp dp_tile_2_3
-#define tile_2_4_dp dp_tile_2_4
-#define tile_2_5_dp dp_tile_2_5
-#define tile_2_6_dp dp_tile_2_6
-#define tile_2_7_dp dp_tile_2_7
-#define tile_2_8_dp dp_tile_2_8
-#define tile_1_1_dp dp_tile_1_1
-#define tile_1_2_dp dp_tile_1_2
-#define tile_1_3_dp dp_tile_1_3
-#define tile_1_4_dp dp_tile_1_4
-#define tile_1_5_dp dp_tile_1_5
-#define tile_1_6_dp dp_tile_1_6
-#define tile_1_7_dp dp_tile_1_7
-#define tile_1_8_dp dp_tile_1_8
-__attribute__((target("avx512f,avx512bw,avx512vl,avx512dq,avx512bf16,fma")))
-static void range_avx512_dp(void *p, int64_t b, int64_t e, int t) {
-    (void)t;
-    const gemv_ctx *c = p;
-    int64_t n = b * 4, end = e * 4 < c->N ? e * 4 : c->N;
-    if (c->M <= 4 || c->M > 8) {
-        for (; n + 4 <= end; n += 4) { ROWS4(4, dp) }
-    } else {
-        for (; n + 2 <= end; n += 2) { ROWS8(2, dp) }
-    }
-    for (; n < end; n++) { ROWS8(1, dp) }
-}
+DEFINE_RANGE(0, AVX512)
+DEFINE_RANGE(1, AVX512)
+DEFINE_RANGE(dp, AVX512_BF16)
 
 static void range_plain(void *p, int64_t b, int64_t e, int t) {
     (void)t;
