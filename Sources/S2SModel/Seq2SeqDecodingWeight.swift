@@ -21,7 +21,7 @@ final class DecodingWeight: @unchecked Sendable {
 
     let weight: Tensor
     let bias: Tensor?
-    private var bf16: UnsafeMutablePointer<UInt16>?
+    private var bf16: UnsafeMutablePointer<UInt16>?   // from s2s_alloc_zeroed (huge pages when large)
     private var bf16Version: UInt64 = .max
 
     init(_ weight: Tensor, bias: Tensor? = nil) {
@@ -30,7 +30,7 @@ final class DecodingWeight: @unchecked Sendable {
         self.bias = bias
     }
 
-    deinit { bf16?.deallocate() }
+    deinit { if let bf16 { s2s_free(bf16) } }
 
     var outputs: Int { weight.shape[0] }
     var inputs: Int { weight.shape[1] }
@@ -67,7 +67,9 @@ final class DecodingWeight: @unchecked Sendable {
     /// The bf16 copy of the current weight version.
     private func bf16Copy() -> UnsafeMutablePointer<UInt16> {
         if let p = bf16, bf16Version == weight.version { return p }
-        let p = bf16 ?? .allocate(capacity: weight.count)
+        guard let p = bf16 ?? s2s_alloc_zeroed(weight.count * 2)?.bindMemory(to: UInt16.self, capacity: weight.count) else {
+            fatalError("DecodingWeight: out of memory for a bf16 copy of \(weight.shape)")
+        }
         s2s_f32_to_bf16(weight.data, Int64(inputs), p, Int64(inputs), Int64(outputs), Int64(inputs))
         bf16 = p
         bf16Version = weight.version

@@ -24,7 +24,7 @@ final class PackedWeight: @unchecked Sendable {
     }
 
     deinit {
-        for c in copies { c.buffer.deallocate() }
+        for c in copies { s2s_free(c.buffer) }
     }
 
     /// The packed copy that `primitive` can read, made from `source` if there is none yet.
@@ -35,7 +35,9 @@ final class PackedWeight: @unchecked Sendable {
                 return UnsafeRawPointer(c.buffer)
             }
             let size = s2s_mm_packed_b_size(handle)
-            let buffer = UnsafeMutableRawPointer.allocate(byteCount: max(size, 64), alignment: 64)
+            guard let buffer = s2s_alloc_zeroed(max(size, 64)) else {
+                fatalError("PackedWeight: out of memory for a \(size)-byte packed weight")
+            }
             let status = s2s_mm_pack_b(handle, source.base, Int64(source.stride), buffer)
             precondition(status == 0, "PackedWeight: oneDNN reorder failed with status \(status)")
             copies.append(Copy(layoutOwner: primitive, buffer: buffer))

@@ -1,3 +1,5 @@
+import CKernels
+
 /// Contiguous row-major `Float` storage with a shape.
 ///
 /// A reference type on purpose: parameters, gradients and activation buffers are long-lived
@@ -20,9 +22,10 @@ public final class Tensor: @unchecked Sendable {
         precondition(shape.allSatisfy { $0 >= 0 }, "Tensor: negative dimension in shape \(shape)")
         self.shape = shape
         self.count = shape.reduce(1, *)
-        let raw = UnsafeMutableRawPointer.allocate(byteCount: max(count, 1) * MemoryLayout<Float>.stride, alignment: 64)
+        guard let raw = s2s_alloc_zeroed(max(count, 1) * MemoryLayout<Float>.stride) else {
+            fatalError("Tensor: out of memory for shape \(shape)")
+        }
         data = raw.bindMemory(to: Float.self, capacity: max(count, 1))
-        data.initialize(repeating: 0, count: max(count, 1))
     }
 
     public convenience init(shape: [Int], values: [Float]) {
@@ -36,7 +39,7 @@ public final class Tensor: @unchecked Sendable {
         data.update(repeating: value, count: count)
     }
 
-    deinit { UnsafeMutableRawPointer(data).deallocate() }
+    deinit { s2s_free(data) }
 
     public var buffer: UnsafeMutableBufferPointer<Float> { UnsafeMutableBufferPointer(start: data, count: count) }
     public var array: [Float] { Array(buffer) }
