@@ -16,6 +16,21 @@ static void s2s_masked_softmax(float *a, int32_t L, int32_t S) {
     for (int32_t j = L < 0 ? 0 : L; j < S; j++) a[j] = 0;
 }
 
+/// α ← masked softmax of the scores over the first L of S positions; ctx = Σ_j α_j · enc_j.
+/// Inlined into each ISA clone of its callers.
+static inline __attribute__((always_inline)) void softmax_context(float *restrict al, int32_t L, int32_t S,
+                                                                  const float *E, int64_t lde,
+                                                                  float *restrict cn, int32_t D) {
+    s2s_masked_softmax(al, L, S);
+    memset(cn, 0, sizeof(float) * (size_t)D);
+    for (int32_t j = 0; j < L; j++) {
+        const float *restrict ej = E + j * lde;
+        float w = al[j];
+#pragma clang loop vectorize(assume_safety)
+        for (int32_t d = 0; d < D; d++) cn[d] += w * ej[d];
+    }
+}
+
 S2S_CLONES
 static void additive_attention_forward_rows(int64_t b0, int64_t b1, int32_t S, int32_t A, int32_t D,
                                             const float *keys, int64_t ldk, const float *enc, int64_t lde,
@@ -46,15 +61,7 @@ static void additive_attention_forward_rows(int64_t b0, int64_t b1, int32_t S, i
             }
             al[j] = sc;
         }
-        s2s_masked_softmax(al, L, S);
-        float *restrict cn = ctx + n * ldc;
-        memset(cn, 0, sizeof(float) * (size_t)D);
-        for (int32_t j = 0; j < L; j++) {
-            const float *restrict ej = E + j * lde;
-            float w = al[j];
-#pragma clang loop vectorize(assume_safety)
-            for (int32_t d = 0; d < D; d++) cn[d] += w * ej[d];
-        }
+        softmax_context(al, L, S, E, lde, ctx + n * ldc, D);
     }
 }
 
@@ -225,15 +232,7 @@ static void bilinear_attention_forward_rows(int64_t b0, int64_t b1, int32_t S, i
             for (int32_t a = 0; a < A; a++) sc += qn[a] * kj[a];
             al[j] = sc;
         }
-        s2s_masked_softmax(al, L, S);
-        float *restrict cn = ctx + n * ldc;
-        memset(cn, 0, sizeof(float) * (size_t)D);
-        for (int32_t j = 0; j < L; j++) {
-            const float *restrict ej = E + j * lde;
-            float w = al[j];
-#pragma clang loop vectorize(assume_safety)
-            for (int32_t d = 0; d < D; d++) cn[d] += w * ej[d];
-        }
+        softmax_context(al, L, S, E, lde, ctx + n * ldc, D);
     }
 }
 

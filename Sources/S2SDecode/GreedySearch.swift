@@ -2,9 +2,8 @@ import S2SNumerics
 
 /// Greedy decoding: at every step each sentence takes its most probable token.
 ///
-/// Sentences that emit `</s>` or reach their length limit leave the batch (their rows are
-/// dropped), so a long sentence does not make the short ones keep costing. Per step the only
-/// work besides the model is one fused top-1 + log-sum-exp pass over each row of logits.
+/// Finished sentences leave the batch (see `SinglePathSearch`). Per step the only work besides
+/// the model is one fused top-1 + log-sum-exp pass over each row of logits.
 public struct GreedySearch: Sendable {
     public var options: DecodeOptions
 
@@ -12,60 +11,10 @@ public struct GreedySearch: Sendable {
 
     /// One hypothesis per source, in input order.
     public func decode<M: StepModel>(_ model: M, sources: [[Int32]]) throws -> [Hypothesis] {
-        let n = sources.count
-        guard n > 0 else { return [] }
-        var tokens = [[Int32]](repeating: [], count: n)
-        var attention = [[Float]](repeating: [], count: n)  // flat rows of each sentence's source length
-        var logProb = [Float](repeating: 0, count: n)
-        var ended = [Bool](repeating: false, count: n)
-        let limits = sources.map { options.maxLength(sourceLength: $0.count) }
-        var state = try model.begin(sources: sources)
-        var active = (0..<n).map { Int32($0) }            // row r decodes sentence active[r]
-        var previous = [Int32](repeating: SpecialTokens.bos, count: n)
-        var keep: [Int32] = []
-        keep.reserveCapacity(n)
         let scores = RowScores()
-        var step = 0
-        while !active.isEmpty {
-            let out = model.advance(&state, previous: previous)
-            scores.compute(out.logits, k: 1, forbidEnd: step < options.minLength)
-            keep.removeAll(keepingCapacity: true)
-            for r in 0..<active.count {
-                let s = Int(active[r])
-                let token = scores.token(r, 0)
-                logProb[s] += scores.logProb(r, 0)
-                if token == SpecialTokens.eos {
-                    ended[s] = true
-                    continue
-                }
-                tokens[s].append(token)
-                if options.recordAttention {
-                    let width = min(sources[s].count, out.attention.cols)
-                    attention[s].append(contentsOf: UnsafeBufferPointer(start: out.attention.row(r), count: width))
-                }
-                if tokens[s].count < limits[s] { keep.append(Int32(r)) }
-            }
-            step += 1
-            if keep.count != active.count {
-                if keep.isEmpty { break }
-                model.reorder(&state, rows: keep)
-                for (i, r) in keep.enumerated() { active[i] = active[Int(r)] }
-                active.removeLast(active.count - keep.count)
-            }
-            previous.removeAll(keepingCapacity: true)
-            for s in active { previous.append(tokens[Int(s)].last ?? SpecialTokens.bos) }
+        return try SinglePathSearch.decode(model, sources: sources, options: options) { logits, step, picks in
+            scores.compute(logits, k: 1, forbidEnd: step < options.minLength)
+            for r in 0..<logits.rows { picks.append((scores.token(r, 0), scores.logProb(r, 0))) }
         }
-        return (0..<n).map { s in
-            Hypothesis(tokens: tokens[s], logProb: logProb[s], score: logProb[s],
-                       attention: Self.rows(attention[s], count: tokens[s].count),
-                       finished: ended[s])
-        }
-    }
-
-    /// Splits a flat attention record into `count` rows (empty when attention was not recorded).
-    static func rows(_ flat: [Float], count: Int) -> [[Float]] {
-        guard count > 0, !flat.isEmpty else { return [] }
-        let w = flat.count / count
-        return (0..<count).map { Array(flat[($0 * w)..<(($0 + 1) * w)]) }
     }
 }

@@ -1,4 +1,5 @@
 import Testing
+import S2SGradientCheck
 import S2SLayers
 import S2SNumerics
 

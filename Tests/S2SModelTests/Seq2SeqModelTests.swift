@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import S2SGradientCheck
 import S2SLayers
 import S2SModel
 import S2SNumerics
