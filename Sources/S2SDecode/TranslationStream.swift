@@ -20,15 +20,18 @@ public struct TranslationStream {
     }
 
     /// Reads `input` to its end. `write` receives each output line without its newline
-    /// (`flush` true when it must reach the reader now); `warn` receives warnings.
+    /// (`flush` true when it must reach the reader now); `warn` receives warnings;
+    /// `beforeBatch` runs before each call of the translator (e.g. to adapt the thread count).
     /// Returns the number of lines translated.
     @discardableResult
-    public func run(input: LineInput, write: (String, _ flush: Bool) -> Void, warn: (String) -> Void) throws(InputError) -> Int {
+    public func run(input: LineInput, write: (String, _ flush: Bool) -> Void, warn: (String) -> Void,
+                    beforeBatch: () -> Void = {}) throws(InputError) -> Int {
         var count = 0
         var pending: [Translator.Line] = []
         let nBest = translator.settings.options.nBest
         func flushPending(_ flush: Bool) {
             guard !pending.isEmpty else { return }
+            beforeBatch()
             let results = translator.translate(pending)
             for (line, result) in zip(pending, results) {
                 for w in result.warnings { warn(w) }

@@ -18,7 +18,9 @@ struct AttentionCommand: ParsableCommand {
 
     func run() throws {
         guard !Translator.isBlank(sentence) else { throw CommandFailure("attention", "the sentence is empty") }
+        let advisor = decoding.makeThreadAdvisor()
         let translator = try decoding.makeTranslator(command: "attention", keepAttention: true)
+        advisor.adjust()
         let result = translator.translate([Translator.Line(text: sentence, number: 1)])[0]
         for w in result.warnings { standardError("warning: \(w)") }
         guard !result.outputPieces.isEmpty else {

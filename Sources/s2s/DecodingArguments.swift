@@ -32,7 +32,8 @@ struct DecodingArguments: ParsableArguments {
     var maxSourceLen: Int?
     @Option(name: .customLong("batch-size"), help: "Sentences per decoder batch.") var batchSize = 32
     @Option(name: .long, help: "fp32 or bf16 matrix products.") var precision = "fp32"
-    @Option(name: .long, help: "Engine threads (0 = default).") var threads = 0
+    @Option(name: .long, help: "Engine threads (0 = auto: the engine default, fewer while other processes keep cores busy).")
+    var threads = 0
 
     func validate() throws {
         if beam < 1 { throw ValidationError("--beam must be at least 1, got \(beam)") }
@@ -51,12 +52,14 @@ struct DecodingArguments: ParsableArguments {
         guard Precision(rawValue: precision) != nil else { throw ValidationError("--precision must be fp32 or bf16, got \(precision)") }
     }
 
+    /// The thread policy (`--threads`; 0 = adapt to the machine's load before each batch).
+    func makeThreadAdvisor() -> ThreadAdvisor { ThreadAdvisor(requested: threads) }
+
     /// Where the model is: `--model`, else `models/default` under the current directory.
     var modelPath: String { model ?? "models/default" }
 
     /// Loads the model (every check before any output) and builds the translator.
     func makeTranslator(command: String, keepAttention: Bool = false) throws -> Translator {
-        if threads > 0 { EngineThreads.set(threads) }
         let path = modelPath
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {

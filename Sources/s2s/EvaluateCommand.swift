@@ -151,7 +151,9 @@ struct EvaluateCommand: ParsableCommand {
             throw EvaluateError("\(path): \(error)")
         }
         guard !sources.isEmpty else { throw EvaluateError("\(path): corpus '\(corpus)' has no \(splitName) pairs") }
+        let advisor = decoding.makeThreadAdvisor()
         let translator = try decoding.makeTranslator(command: "evaluate")
+        advisor.adjust()
         let results = translator.translate(sources.enumerated().map { Translator.Line(text: $1, number: $0 + 1) })
         for r in results { for w in r.warnings { standardError("warning: \(w)") } }
         let hyps = results.map { TranslationFormat.oneLine($0.text) }

@@ -36,6 +36,7 @@ struct TranslateCommand: ParsableCommand {
     }
 
     func run() throws {
+        let advisor = decoding.makeThreadAdvisor()
         let translator = try decoding.makeTranslator(command: "translate", keepAttention: attention)
         let streaming = unbuffered || isatty(STDIN_FILENO) != 0
         let stream = TranslationStream(translator: translator, format: format, streaming: streaming, window: window)
@@ -48,7 +49,7 @@ struct TranslateCommand: ParsableCommand {
             }, warn: { line in
                 output.flush()  // warnings after the lines before them
                 standardError("warning: \(line)")
-            })
+            }, beforeBatch: advisor.adjust)
         } catch {
             output.flush()
             throw CommandFailure("translate", error.description)
