@@ -65,6 +65,8 @@ static void additive_attention_forward_rows(int64_t b0, int64_t b1, int32_t S, i
     }
 }
 
+/// Arguments of both forward attention kernels for s2s_parallel_for (v and tanhSave are
+/// additive attention's; the bilinear kernel leaves them NULL).
 typedef struct {
     int32_t S;
     int32_t A;
@@ -83,11 +85,11 @@ typedef struct {
     float *ctx;
     int64_t ldc;
     float *tanhSave;
-} additive_attention_forward_rows_args;
+} attention_forward_rows_args;
 
 static void additive_attention_forward_rows_range(void *p, int64_t b0, int64_t b1, int thread) {
     (void)thread;
-    additive_attention_forward_rows_args *a = p;
+    attention_forward_rows_args *a = p;
     additive_attention_forward_rows(b0, b1, a->S, a->A, a->D, a->keys, a->ldk, a->enc, a->lde, a->lengths,
                                     a->srcRow, a->q, a->ldq, a->v, a->alpha, a->lda, a->ctx, a->ldc,
                                     a->tanhSave);
@@ -99,8 +101,8 @@ void s2s_additive_attention_forward(int32_t rows, int32_t S, int32_t A, int32_t 
                                     const float *q, int64_t ldq, const float *v,
                                     float *alpha, int64_t lda, float *ctx, int64_t ldc,
                                     float *tanhSave) {
-    additive_attention_forward_rows_args a = {S, A, D, keys, ldk, enc, lde, lengths, srcRow, q, ldq, v,
-                                              alpha, lda, ctx, ldc, tanhSave};
+    attention_forward_rows_args a = {S, A, D, keys, ldk, enc, lde, lengths, srcRow, q, ldq, v,
+                                     alpha, lda, ctx, ldc, tanhSave};
     s2s_parallel_for(rows, s2s_min_rows((int64_t)S * (A + D)), additive_attention_forward_rows_range, &a);
 }
 
@@ -236,27 +238,9 @@ static void bilinear_attention_forward_rows(int64_t b0, int64_t b1, int32_t S, i
     }
 }
 
-typedef struct {
-    int32_t S;
-    int32_t A;
-    int32_t D;
-    const float *keys;
-    int64_t ldk;
-    const float *enc;
-    int64_t lde;
-    const int32_t *lengths;
-    const int32_t *srcRow;
-    const float *q;
-    int64_t ldq;
-    float *alpha;
-    int64_t lda;
-    float *ctx;
-    int64_t ldc;
-} bilinear_attention_forward_rows_args;
-
 static void bilinear_attention_forward_rows_range(void *p, int64_t b0, int64_t b1, int thread) {
     (void)thread;
-    bilinear_attention_forward_rows_args *a = p;
+    attention_forward_rows_args *a = p;
     bilinear_attention_forward_rows(b0, b1, a->S, a->A, a->D, a->keys, a->ldk, a->enc, a->lde, a->lengths,
                                     a->srcRow, a->q, a->ldq, a->alpha, a->lda, a->ctx, a->ldc);
 }
@@ -266,8 +250,8 @@ void s2s_bilinear_attention_forward(int32_t rows, int32_t S, int32_t A, int32_t 
                                     const int32_t *lengths, const int32_t *srcRow,
                                     const float *q, int64_t ldq,
                                     float *alpha, int64_t lda, float *ctx, int64_t ldc) {
-    bilinear_attention_forward_rows_args a = {S, A, D, keys, ldk, enc, lde, lengths, srcRow, q, ldq, alpha,
-                                              lda, ctx, ldc};
+    attention_forward_rows_args a = {S, A, D, keys, ldk, enc, lde, lengths, srcRow, q, ldq, NULL,
+                                     alpha, lda, ctx, ldc, NULL};
     s2s_parallel_for(rows, s2s_min_rows((int64_t)S * (A + D)), bilinear_attention_forward_rows_range, &a);
 }
 

@@ -21,15 +21,8 @@ struct BenchDecodeCommand: ParsableCommand {
         abstract: "Decoding sentences/s (flags as torch_seq2seq.py bench-decode)."
     )
 
-    @Option(name: .customLong("src-vocab")) var srcVocab = 8000
-    @Option(name: .customLong("tgt-vocab")) var tgtVocab = 8000
-    @Option var emb = 256
-    @Option(help: "Encoder hidden size per direction.") var hidden = 256
-    @Option(name: .customLong("dec-hidden"), help: "Decoder GRU size (0 = --hidden).") var decHidden = 0
-    @Option(name: .customLong("att-dim"), help: "Attention size (0 = decoder size).") var attDim = 0
-    @Option(help: "Encoder BiLSTM layers.") var layers = 1
+    @OptionGroup var modelSize: ReferenceModelSize
     @Option(help: "Accepted for flag compatibility with the reference (decoding uses batches of 1 and 32).") var batch = 64
-    @Option(name: .customLong("src-len")) var srcLen = 20
     @Option(name: .customLong("tgt-len"), help: "Decoded tokens per sentence.") var tgtLen = 20
     @Option(help: "Engine threads (0 = default).") var threads = 0
     @Option(name: .customLong("decode-sents"), help: "Sentences per timing at batch 1 (batch 32 runs decode-sents/32 batches).")
@@ -44,13 +37,10 @@ struct BenchDecodeCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Source sentences for --model, one per line.", valueName: "file")) var src: String?
 
     func validate() throws {
-        for (name, v) in [("--src-vocab", srcVocab), ("--tgt-vocab", tgtVocab), ("--emb", emb), ("--hidden", hidden),
-                          ("--layers", layers), ("--src-len", srcLen), ("--tgt-len", tgtLen),
-                          ("--decode-sents", decodeSents), ("--beam", beam)] where v <= 0 {
+        for (name, v) in [("--tgt-len", tgtLen), ("--decode-sents", decodeSents), ("--beam", beam)] where v <= 0 {
             throw ValidationError("\(name) must be positive, got \(v)")
         }
-        if srcVocab <= 4 || tgtVocab <= 4 { throw ValidationError("vocabularies need more than the 4 special tokens") }
-        if threads < 0 || decHidden < 0 || attDim < 0 { throw ValidationError("negative size or count") }
+        if threads < 0 { throw ValidationError("--threads must not be negative, got \(threads)") }
         guard Precision(rawValue: precision) != nil else { throw ValidationError("--precision must be fp32 or bf16, got \(precision)") }
         if (model == nil) != (src == nil) { throw ValidationError("--model and --src go together") }
     }
@@ -83,8 +73,7 @@ struct BenchDecodeCommand: ParsableCommand {
             }
             guard !sentences.isEmpty else { throw CommandFailure("bench decode", "\(src) has no sentences") }
         } else {
-            let config = ModelConfig(sourceVocabulary: srcVocab, targetVocabulary: tgtVocab, embedding: emb, hidden: hidden,
-                                     decoderHidden: decHidden, attentionSize: attDim, layers: layers)
+            let config = modelSize.config()
             model = try Seq2SeqModel(config: config, seed: seed)
             options.minLength = tgtLen
             options.maxLengthRatio = 0
@@ -106,7 +95,7 @@ struct BenchDecodeCommand: ParsableCommand {
                         defer { next += 1 }
                         return sentences[next % sentences.count]
                     }
-                    return (0..<srcLen).map { _ in Int32(4 + Int(rng.nextUInt32() % UInt32(srcVocab - 4))) }
+                    return (0..<modelSize.srcLen).map { _ in Int32(4 + Int(rng.nextUInt32() % UInt32(modelSize.srcVocab - 4))) }
                 }
             }
             for name in ["greedy", "beam"] {
@@ -140,7 +129,7 @@ struct BenchDecodeCommand: ParsableCommand {
         result += [("precision", "\"\(prec.rawValue)\""), ("beam", "\(beam)"), ("alpha", "\(alpha)"),
                    ("threads", "\(EngineThreads.current)"), ("params", "\(model.parameterCount)"),
                    ("emb", "\(config.embedding)"), ("hidden", "\(config.hidden)"), ("layers", "\(config.layers)"),
-                   ("src_len", trained ? "null" : "\(srcLen)"), ("tgt_len", trained ? "null" : "\(tgtLen)"),
+                   ("src_len", trained ? "null" : "\(modelSize.srcLen)"), ("tgt_len", trained ? "null" : "\(tgtLen)"),
                    ("src_vocab", "\(config.sourceVocabulary)"), ("tgt_vocab", "\(config.targetVocabulary)")]
         print("{" + result.map { "\"\($0.0)\": \($0.1)" }.joined(separator: ", ") + "}")
     }

@@ -17,15 +17,8 @@ struct BenchTrainCommand: ParsableCommand {
         abstract: "Training steps/s and target tokens/s (flags as torch_seq2seq.py bench-train)."
     )
 
-    @Option(name: .customLong("src-vocab")) var srcVocab = 8000
-    @Option(name: .customLong("tgt-vocab")) var tgtVocab = 8000
-    @Option var emb = 256
-    @Option(help: "Encoder hidden size per direction.") var hidden = 256
-    @Option(name: .customLong("dec-hidden"), help: "Decoder GRU size (0 = --hidden).") var decHidden = 0
-    @Option(name: .customLong("att-dim"), help: "Attention size (0 = decoder size).") var attDim = 0
-    @Option(help: "Encoder BiLSTM layers.") var layers = 1
+    @OptionGroup var modelSize: ReferenceModelSize
     @Option var batch = 64
-    @Option(name: .customLong("src-len")) var srcLen = 20
     @Option(name: .customLong("tgt-len")) var tgtLen = 20
     @Option(help: "Engine threads (0 = default).") var threads = 0
     @Option(help: "Timed steps.") var steps = 10
@@ -44,13 +37,10 @@ struct BenchTrainCommand: ParsableCommand {
     @Option(name: .customLong("valid-tgt")) var validTgt: String?
 
     func validate() throws {
-        for (name, v) in [("--src-vocab", srcVocab), ("--tgt-vocab", tgtVocab), ("--emb", emb), ("--hidden", hidden),
-                          ("--layers", layers), ("--batch", batch), ("--src-len", srcLen), ("--tgt-len", tgtLen),
-                          ("--steps", steps)] where v <= 0 {
+        for (name, v) in [("--batch", batch), ("--tgt-len", tgtLen), ("--steps", steps)] where v <= 0 {
             throw ValidationError("\(name) must be positive, got \(v)")
         }
-        if srcVocab <= 4 || tgtVocab <= 4 { throw ValidationError("vocabularies need more than the 4 special tokens") }
-        if threads < 0 || warmup < 0 || decHidden < 0 || attDim < 0 { throw ValidationError("negative size or count") }
+        if threads < 0 || warmup < 0 { throw ValidationError("negative thread or warm-up count") }
         guard Precision(rawValue: precision) != nil else { throw ValidationError("--precision must be fp32 or bf16, got \(precision)") }
         let text = [trainSrc, trainTgt, validSrc, validTgt]
         if text.contains(where: { $0 != nil }) && text.contains(where: { $0 == nil }) {
@@ -70,9 +60,8 @@ struct BenchTrainCommand: ParsableCommand {
             FileHandle.standardError.write(Data("s2s bench train: \(error)\n".utf8))
             throw ExitCode(2)
         }
-        let config = ModelConfig(sourceVocabulary: corpus?.sourceVocabulary.count ?? srcVocab,
-                                 targetVocabulary: corpus?.targetVocabulary.count ?? tgtVocab, embedding: emb, hidden: hidden,
-                                 decoderHidden: decHidden, attentionSize: attDim, layers: layers)
+        let config = modelSize.config(sourceVocabulary: corpus?.sourceVocabulary.count,
+                                 targetVocabulary: corpus?.targetVocabulary.count)
         let model = try Seq2SeqModel(config: config, seed: seed)
         model.precision = prec
         let optimizer = Adam()
@@ -111,7 +100,7 @@ struct BenchTrainCommand: ParsableCommand {
         let sorted = times.sorted()
         let median = sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
         let mean = times.reduce(0, +) / Double(times.count)
-        let flops = Seq2SeqFlops.trainingStep(config: config, batch: batch, sourceLength: srcLen, targetLength: tgtLen)
+        let flops = Seq2SeqFlops.trainingStep(config: config, batch: batch, sourceLength: modelSize.srcLen, targetLength: tgtLen)
         if let corpus {
             let valid = try corpus.validationLoss(model, batchSize: batch)
             let text: [(String, String)] = [
@@ -131,9 +120,9 @@ struct BenchTrainCommand: ParsableCommand {
             ("gflops", fmt(flops / median / 1e9)), ("gflop_per_step", fmt(flops / 1e9, digits: 2)),
             ("peak_rss_mb", fmt(peakRSSMegabytes())), ("ms_per_step_mean", fmt(mean * 1e3)),
             ("last_loss", fmt(lastLoss, digits: 3)), ("threads", "\(EngineThreads.current)"),
-            ("params", "\(model.parameterCount)"), ("emb", "\(emb)"), ("hidden", "\(hidden)"), ("layers", "\(layers)"),
-            ("batch", "\(batch)"), ("src_len", "\(srcLen)"), ("tgt_len", "\(tgtLen)"), ("src_vocab", "\(srcVocab)"),
-            ("tgt_vocab", "\(tgtVocab)"),
+            ("params", "\(model.parameterCount)"), ("emb", "\(modelSize.emb)"), ("hidden", "\(modelSize.hidden)"), ("layers", "\(modelSize.layers)"),
+            ("batch", "\(batch)"), ("src_len", "\(modelSize.srcLen)"), ("tgt_len", "\(tgtLen)"), ("src_vocab", "\(modelSize.srcVocab)"),
+            ("tgt_vocab", "\(modelSize.tgtVocab)"),
         ]
         print("{" + result.map { "\"\($0.0)\": \($0.1)" }.joined(separator: ", ") + "}")
     }
@@ -146,12 +135,12 @@ struct BenchTrainCommand: ParsableCommand {
 
     /// Random tokens (ids ≥ 4), every sentence full length, as `rand_batch` in the reference.
     private func randomBatch(_ rng: inout PCG32) throws -> Seq2SeqBatch {
-        let src = (0..<batch * srcLen).map { _ in Int32(4 + Int(rng.nextUInt32() % UInt32(srcVocab - 4))) }
-        let y = (0..<batch * tgtLen).map { _ in Int32(4 + Int(rng.nextUInt32() % UInt32(tgtVocab - 4))) }
+        let src = (0..<batch * modelSize.srcLen).map { _ in Int32(4 + Int(rng.nextUInt32() % UInt32(modelSize.srcVocab - 4))) }
+        let y = (0..<batch * tgtLen).map { _ in Int32(4 + Int(rng.nextUInt32() % UInt32(modelSize.tgtVocab - 4))) }
         var tin = [Int32](repeating: ModelConfig.bosId, count: batch * tgtLen)
         for b in 0..<batch { for t in 1..<tgtLen { tin[b * tgtLen + t] = y[b * tgtLen + t - 1] } }
-        return try Seq2SeqBatch(size: batch, sourceLength: srcLen, targetLength: tgtLen, source: src,
-                                sourceLengths: [Int32](repeating: Int32(srcLen), count: batch), targetInput: tin, targetOutput: y)
+        return try Seq2SeqBatch(size: batch, sourceLength: modelSize.srcLen, targetLength: tgtLen, source: src,
+                                sourceLengths: [Int32](repeating: Int32(modelSize.srcLen), count: batch), targetInput: tin, targetOutput: y)
     }
 
     private func fmt(_ x: Double, digits: Int = 1) -> String { String(format: "%.\(digits)f", x) }

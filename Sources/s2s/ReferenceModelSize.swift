@@ -1,0 +1,30 @@
+import ArgumentParser
+import S2SModel
+
+/// The model-size flags of `torch_seq2seq.py` (bench-train and bench-decode take the same ones),
+/// so a benchmark command line runs unchanged against either program.
+struct ReferenceModelSize: ParsableArguments {
+    @Option(name: .customLong("src-vocab")) var srcVocab = 8000
+    @Option(name: .customLong("tgt-vocab")) var tgtVocab = 8000
+    @Option var emb = 256
+    @Option(help: "Encoder hidden size per direction.") var hidden = 256
+    @Option(name: .customLong("dec-hidden"), help: "Decoder GRU size (0 = --hidden).") var decHidden = 0
+    @Option(name: .customLong("att-dim"), help: "Attention size (0 = decoder size).") var attDim = 0
+    @Option(help: "Encoder BiLSTM layers.") var layers = 1
+    @Option(name: .customLong("src-len")) var srcLen = 20
+
+    func validate() throws {
+        for (name, v) in [("--src-vocab", srcVocab), ("--tgt-vocab", tgtVocab), ("--emb", emb), ("--hidden", hidden),
+                          ("--layers", layers), ("--src-len", srcLen)] where v <= 0 {
+            throw ValidationError("\(name) must be positive, got \(v)")
+        }
+        if srcVocab <= 4 || tgtVocab <= 4 { throw ValidationError("vocabularies need more than the 4 special tokens") }
+        if decHidden < 0 || attDim < 0 { throw ValidationError("negative size or count") }
+    }
+
+    /// The model these flags describe (vocabulary sizes overridable, e.g. by a real corpus).
+    func config(sourceVocabulary: Int? = nil, targetVocabulary: Int? = nil) -> ModelConfig {
+        ModelConfig(sourceVocabulary: sourceVocabulary ?? srcVocab, targetVocabulary: targetVocabulary ?? tgtVocab,
+                    embedding: emb, hidden: hidden, decoderHidden: decHidden, attentionSize: attDim, layers: layers)
+    }
+}
