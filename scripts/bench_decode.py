@@ -78,6 +78,11 @@ def main():
                     for name in order:
                         load = wait_quiet(args.quiet, args.max_wait)
                         res = run(programs[name](size, t))
+                        # s2s falls back to fp32 (with a notice) where the CPU has no bf16: a
+                        # column labelled bf16 must not hold fp32 figures.
+                        want = name.split()[-1]
+                        if name.startswith("s2s") and res.get("precision") != want:
+                            sys.exit(f"{name}: ran as {res.get('precision')}; this CPU cannot run the {want} column")
                         res.update(program=name, size=size, round=r, busy_before=round(load, 3))
                         log.write(json.dumps(res) + "\n"); log.flush()
                         results.setdefault((size, t, name), []).append(res)

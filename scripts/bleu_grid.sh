@@ -17,7 +17,8 @@ for precision in fp32 bf16; do
     for unk in no yes; do
       extra=(); [ "$unk" = yes ] && extra=(--replace-unk)
       start=$(date +%s.%N)
-      "$S2S" translate --model "$MODEL" --precision "$precision" "${flags[@]}" "${extra[@]}" < "$SRC" > "$out/hyp" 2>/dev/null
+      "$S2S" translate --model "$MODEL" --precision "$precision" "${flags[@]}" "${extra[@]}" < "$SRC" > "$out/hyp" 2>"$out/log" ||
+        { echo "translate failed ($precision, $search, unk $unk):" >&2; cat "$out/log" >&2; exit 1; }
       secs=$(echo "$(date +%s.%N) - $start" | bc)
       read -r bleu chrf < <("$S2S" evaluate --hyp "$out/hyp" --ref "$REF" --format json |
         python3 -c 'import json,sys; d={m["name"][:4]: m["score"] for m in json.load(sys.stdin)}; print(d["BLEU"], d["chrF"])')

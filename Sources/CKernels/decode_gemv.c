@@ -218,6 +218,8 @@ static int use_bf16_dot(void) {
 
 int s2s_gemv_bf16_rounds_input(void) { return use_bf16_dot(); }
 
+int s2s_gemv_rows_fast(void) { return have_avx512(); }
+
 static void run(gemv_ctx *c) {
     if (c->M <= 0 || c->N <= 0) return;
     if (c->K <= 0) {

@@ -6,7 +6,7 @@
 #define HUGE_PAGE ((size_t)2 << 20)
 #define S2S_HUGE_PAGE_MIN ((size_t)4 << 20)
 
-void *s2s_alloc_zeroed(size_t bytes) {
+void *s2s_alloc(size_t bytes) {
     if (bytes == 0) bytes = 64;
     void *p = NULL;
     if (bytes >= S2S_HUGE_PAGE_MIN) {
@@ -16,7 +16,12 @@ void *s2s_alloc_zeroed(size_t bytes) {
     } else if (posix_memalign(&p, 64, bytes) != 0) {
         return NULL;
     }
-    memset(p, 0, bytes);
+    return p;
+}
+
+void *s2s_alloc_zeroed(size_t bytes) {
+    void *p = s2s_alloc(bytes);
+    if (p) memset(p, 0, bytes ? bytes : 64);
     return p;
 }
 

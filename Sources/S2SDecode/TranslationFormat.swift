@@ -1,3 +1,5 @@
+import S2SModel
+
 /// How `s2s translate` writes a result: one line per input line, always.
 public enum TranslationFormat: String, Sendable, CaseIterable {
     /// The translation; with n-best, the candidates separated by tabs, best first.
@@ -105,21 +107,5 @@ struct JSONWriter {
         if first[first.count - 1] { first[first.count - 1] = false } else { out += "," }
     }
 
-    private mutating func appendString(_ s: String) {
-        out += "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where u.value < 0x20 || u.value == 0x2028 || u.value == 0x2029:
-                let hex = String(u.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(u)
-            }
-        }
-        out += "\""
-    }
+    private mutating func appendString(_ s: String) { out += SafeTensorsLayout.quote(s) }
 }

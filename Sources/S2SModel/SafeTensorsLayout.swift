@@ -6,7 +6,7 @@ import Foundation
 /// dtype known, shapes non-negative, `data_offsets` a `[begin, end]` pair inside the data
 /// section whose length is exactly `elements × element size`, and the tensors, sorted by
 /// offset, tile the data section with no gap, no overlap and nothing after the last one.
-enum SafeTensorsLayout {
+package enum SafeTensorsLayout {
     /// The reference implementation's cap on the header (`MAX_HEADER_SIZE`).
     static let maxHeaderSize: UInt64 = 100_000_000
 
@@ -78,8 +78,8 @@ enum SafeTensorsLayout {
     }
 
     /// A JSON string literal, escaped as serde_json does it (quote, backslash, control
-    /// characters; everything else verbatim UTF-8).
-    static func quote(_ s: String) -> String {
+    /// characters; everything else verbatim UTF-8). Also the quoting of `s2s translate`'s jsonl.
+    package static func quote(_ s: String) -> String {
         var out = "\""
         for u in s.unicodeScalars {
             switch u.value {

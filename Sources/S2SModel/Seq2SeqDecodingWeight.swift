@@ -13,15 +13,16 @@ import S2SNumerics
 /// (oneDNN, packed weights) is faster. The bf16 copy is made once per weight version.
 final class DecodingWeight: @unchecked Sendable {
     /// Largest row count that takes the streaming kernel (measured crossover on Zen 5; see
-    /// BenchDecodeCommand). `S2S_DECODE_GEMV_ROWS` overrides it for experiments.
-    nonisolated(unsafe) static var streamingRowLimit: Int = {
+    /// BenchDecodeCommand); 0 without AVX-512, where the kernel is plain C and oneDNN's GEMM
+    /// wins. `S2S_DECODE_GEMV_ROWS` overrides it for experiments.
+    static let streamingRowLimit: Int = {
         if let v = getenv("S2S_DECODE_GEMV_ROWS").flatMap({ Int(String(cString: $0)) }) { return v }
-        return 8
+        return s2s_gemv_rows_fast() != 0 ? 8 : 0
     }()
 
     let weight: Tensor
     let bias: Tensor?
-    private var bf16: UnsafeMutablePointer<UInt16>?   // from s2s_alloc_zeroed (huge pages when large)
+    private var bf16: UnsafeMutablePointer<UInt16>?   // from s2s_alloc (huge pages when large)
     private var bf16Version: UInt64 = .max
 
     init(_ weight: Tensor, bias: Tensor? = nil) {
@@ -67,7 +68,7 @@ final class DecodingWeight: @unchecked Sendable {
     /// The bf16 copy of the current weight version.
     private func bf16Copy() -> UnsafeMutablePointer<UInt16> {
         if let p = bf16, bf16Version == weight.version { return p }
-        guard let p = bf16 ?? s2s_alloc_zeroed(weight.count * 2)?.bindMemory(to: UInt16.self, capacity: weight.count) else {
+        guard let p = bf16 ?? s2s_alloc(weight.count * 2)?.bindMemory(to: UInt16.self, capacity: weight.count) else {
             fatalError("DecodingWeight: out of memory for a bf16 copy of \(weight.shape)")
         }
         s2s_f32_to_bf16(weight.data, Int64(inputs), p, Int64(inputs), Int64(outputs), Int64(inputs))

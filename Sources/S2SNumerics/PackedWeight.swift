@@ -35,7 +35,7 @@ final class PackedWeight: @unchecked Sendable {
                 return UnsafeRawPointer(c.buffer)
             }
             let size = s2s_mm_packed_b_size(handle)
-            guard let buffer = s2s_alloc_zeroed(max(size, 64)) else {
+            guard let buffer = s2s_alloc(max(size, 64)) else {   // the reorder writes all of it
                 fatalError("PackedWeight: out of memory for a \(size)-byte packed weight")
             }
             let status = s2s_mm_pack_b(handle, source.base, Int64(source.stride), buffer)

@@ -190,6 +190,13 @@ extension Trainer {
         }
         let start = Self.now()
         let (loss, _) = try validator.loss(model: model)
+        guard loss.isFinite else {
+            // The parameters blew up since the last step's checks: nothing of this state may be
+            // logged, saved or checkpointed (JSON has no NaN), so go back as for a NaN step.
+            emit(.warning("validation loss at step \(state.step) is \(loss); the parameters are not usable"))
+            try rollBack()
+            return
+        }
         let (bleu, _) = try validator.bleu(model: model, pipelines: pipelines, beam: options.validBeam)
         let record = ValidationRecord(step: state.step, epoch: epoch, loss: loss, perplexity: exp(loss), bleu: bleu,
                                       sentences: validator.count, seconds: Self.now() - start)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import S2SEval
 import S2SLayers
 import S2SModel
 import S2SNumerics
@@ -174,14 +175,16 @@ struct TextCorpus {
         let (sv, tv) = (sourceVocabulary, targetVocabulary)
         let ids = { (words: [String], v: [String: Int32]) in words.map { v[$0] ?? ModelConfig.unkId } }
         train = pairs.map { (ids($0.0, sv) + [ModelConfig.eosId], ids($0.1, tv)) }
+        // Batches are drawn epoch after epoch until there are enough: none to draw from would
+        // never end.
+        guard !train.isEmpty else {
+            throw ValidationError("\(trainSource), \(trainTarget): no pair with 1–50 tokens on both sides")
+        }
         valid = zip(vs, vt).filter(keep).map { (ids($0.0, sv) + [ModelConfig.eosId], ids($0.1, tv)) }
     }
 
     private static func read(_ path: String) throws -> [[String]] {
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { throw ValidationError("\(path): cannot read UTF-8 text") }
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { $0.split(whereSeparator: \.isWhitespace).map(String.init) }
-        if lines.last?.isEmpty == true { lines.removeLast() }
-        return lines
+        try TextLines.read(path: path).map { $0.split(whereSeparator: \.isWhitespace).map(String.init) }
     }
 
     private static func vocabulary(_ sentences: [[String]]) -> [String: Int32] {

@@ -13,6 +13,8 @@ final class ThreadAdvisor {
     private let maximum: Int
     private var last: (busy: Double, own: Double, wall: Double)?
     private(set) var current: Int
+    /// Shortest interval the load is measured over, in seconds.
+    static let window = 0.2
 
     /// `requested` > 0 pins the count (no advice); 0 lets the advisor choose up to the
     /// engine's default.
@@ -30,8 +32,12 @@ final class ThreadAdvisor {
     /// Re-decides the thread count from the load since the previous call.
     func adjust() {
         guard maximum > 1, let now = Self.sample() else { return }
-        defer { last = now }
-        guard let last, now.wall - last.wall > 0.02 else { return }
+        // /proc/stat counts in clock ticks (10 ms per CPU): over a shorter window the estimate
+        // is mostly rounding. A call that comes too soon keeps the old starting point, so
+        // one-line batches (streaming) still get a decision every window.
+        guard let last else { self.last = now; return }
+        guard now.wall - last.wall >= Self.window else { return }
+        self.last = now
         let others = max(0, (now.busy - last.busy) - (now.own - last.own)) / (now.wall - last.wall)
         let cores = ProcessInfo.processInfo.activeProcessorCount
         let free = Int((Double(cores) - others + 0.3).rounded(.down))
@@ -49,7 +55,8 @@ final class ThreadAdvisor {
         let v = line.split(separator: " ").dropFirst().compactMap { Double($0) }
         guard v.count >= 5 else { return nil }
         let ticks = Double(sysconf(Int32(_SC_CLK_TCK)))
-        let busy = (v.reduce(0, +) - v[3] - v[4]) / ticks
+        // user nice system idle iowait irq softirq steal; guest time is already inside user/nice.
+        let busy = (v.prefix(8).reduce(0, +) - v[3] - v[4]) / ticks
         var usage = rusage()
         getrusage(RUSAGE_SELF.rawValue, &usage)
         let own = Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec)

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import S2SEval
 import S2SModel
 import S2SNumerics
 @testable import S2STraining
@@ -70,6 +71,31 @@ import S2SNumerics
         })
     }
 
+    /// Weights that blow up just before a validation step: the non-finite validation loss is
+    /// neither recorded nor checkpointed (JSON has no NaN); training rolls back and goes on.
+    @Test func nonFiniteValidationLossRollsBack() throws {
+        let fixture = try TrainingFixture(train: 40, valid: 6)
+        var options = TrainingFixture.tinyOptions()
+        options.maxSteps = 12
+        options.validEvery = 4
+        var exploded = false
+        let hooks = TrainerHooks(afterUpdate: { step, parameters in
+            if step == 7 && !exploded {  // the update that makes step 8, a validation step
+                exploded = true
+                parameters["out.bias"]!.value.data[5] = .nan
+            }
+        })
+        let events = EventLog()
+        let trainer = try fixture.trainer(options, output: "nanvalid", hooks: hooks, events: events.record)
+        let summary = try trainer.run()
+        #expect(summary.step == 12)
+        #expect(trainer.state.rollbacks == 1)
+        #expect(trainer.state.history.allSatisfy { $0.loss.isFinite })
+        #expect(try Self.checkpointIsFinite(trainer.checkpointPath))
+        // The log stays readable (`s2s plot`): no line with a non-finite loss.
+        #expect(throws: Never.self) { _ = try MetricsLogReader.read(path: trainer.metricsPath) }
+    }
+
     /// A checkpoint is refused when resumed with another vocabulary, another model size or
     /// other training options; only the budget may change.
     @Test func resumeRefusesAnotherVocabularyOrModel() throws {
@@ -91,12 +117,14 @@ import S2SNumerics
         var otherRate = options
         otherRate.learningRate = 0.5
         #expect { _ = try fixture.trainer(otherRate, output: "r", start: .resume) } throws: { "\($0)".contains("options differ") }
+        // The refused attempts left the checkpoint as it was.
+        let afterRefusals = try Data(contentsOf: URL(fileURLWithPath: fixture.output("r") + "/latest.safetensors"))
+        #expect(before.count > 0)
+        #expect(afterRefusals == before)
         var longer = options
         longer.maxSteps = 5
         longer.logEvery = 1
         #expect(try fixture.trainer(longer, output: "r", start: .resume).run().step == 5)
-        // The refused attempts left the checkpoint as it was (the last run replaced it).
-        #expect(before.count > 0)
     }
 
     /// Bad input: one clear error, nothing written or overwritten.
@@ -127,6 +155,7 @@ import S2SNumerics
         bad.learningRate = -1
         fails(fixture.data, out, .fresh(overwrite: false), bad, contains: "--lr")
         #expect(!FileManager.default.fileExists(atPath: out + "/latest.safetensors"))
+        #expect(!FileManager.default.fileExists(atPath: out), "a refused run created \(out)")
 
         // A corpus whose train split is empty.
         let store = try S2SCorpusStoreOpener.open(fixture.database)

@@ -20,6 +20,10 @@ void s2s_gemv_rows_f32(int64_t M, int64_t N, int64_t K, const float *x, int64_t 
 void s2s_gemv_rows_bf16(int64_t M, int64_t N, int64_t K, const float *x, int64_t ldx,
                         const uint16_t *w, int64_t ldw, const float *bias, float *y, int64_t ldy);
 
+/// 1 when the kernels have their AVX-512 tiles; without them they fall back to plain C loops
+/// that a GEMM library beats at any row count, so callers should take the GEMM instead.
+int s2s_gemv_rows_fast(void);
+
 /// 1 when s2s_gemv_rows_bf16 rounds x to bf16 (the AVX512-BF16 kernel is in use), else 0.
 int s2s_gemv_bf16_rounds_input(void);
 
