@@ -1,6 +1,6 @@
 # s2s — make setup | make test | make build | make demo
 SHELL := /bin/bash
-PACKAGES := libicu-dev libsqlite3-dev libdnnl-dev pkg-config
+PACKAGES := libicu-dev libsqlite3-dev libdnnl-dev pkg-config libopenmpi-dev openmpi-bin
 SWIFT ?= swift
 
 .PHONY: setup test build release demo clean

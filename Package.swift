@@ -4,6 +4,7 @@
 // Dependencies point one way:
 //   s2s → S2SDecode / S2SEval → S2SModel → S2SLayers → S2SNumerics
 //   S2SText and S2SCorpus stand beside them and know nothing of the network.
+//   S2STraining → S2SDistributed (MPI collectives) for data-parallel training.
 // System libraries each sit behind a target of their own: ICU behind a C shim whose header
 // carries no ICU types (Foundation ships its own ICU and the clang modules clash), oneDNN and
 // SQLite as system libraries.
@@ -26,6 +27,8 @@ let package = Package(
         ),
         .systemLibrary(name: "CDNNL", path: "Sources/CDNNL"),
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3"),
+        // Open MPI (Debian's libopenmpi-dev); only `s2s train` under `mpirun` initializes it.
+        .systemLibrary(name: "CMPI", path: "Sources/CMPI", pkgConfig: "ompi-c"),
         // Fused elementwise kernels in C (runtime ISA dispatch) and the oneDNN helpers that
         // Swift cannot import (function-like macros).
         .target(name: "CKernels", dependencies: ["CDNNL"], path: "Sources/CKernels", linkerSettings: [.linkedLibrary("gomp")]),
@@ -37,15 +40,17 @@ let package = Package(
         .target(name: "S2SLayers", dependencies: ["S2SNumerics"]),
         .target(name: "S2SModel", dependencies: ["S2SLayers", "S2SNumerics", "S2SText", "S2SCorpus"]),
         .target(name: "S2SEval", dependencies: []),
+        // Collectives between the ranks of an `mpirun` job (or the identity in one process).
+        .target(name: "S2SDistributed", dependencies: ["CMPI"]),
         .target(name: "S2SDecode", dependencies: ["S2SModel", "S2SText"]),
         // The training loop sits above decoding and evaluation: validation reports greedy BLEU.
-        .target(name: "S2STraining", dependencies: ["S2SModel", "S2SDecode", "S2SEval", "S2SCorpus", "S2SText", "S2SLayers", "S2SNumerics"]),
+        .target(name: "S2STraining", dependencies: ["S2SDistributed", "S2SModel", "S2SDecode", "S2SEval", "S2SCorpus", "S2SText", "S2SLayers", "S2SNumerics"]),
 
         // MARK: The command-line tool
         .executableTarget(
             name: "s2s",
             dependencies: [
-                "S2SNumerics", "S2SText", "S2SCorpus", "S2SLayers", "S2SModel", "S2SDecode", "S2SEval", "S2STraining",
+                "S2SNumerics", "S2SText", "S2SCorpus", "S2SLayers", "S2SModel", "S2SDecode", "S2SEval", "S2STraining", "S2SDistributed",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

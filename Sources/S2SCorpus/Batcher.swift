@@ -22,6 +22,10 @@ public struct Batch: Sendable {
     /// Token ids per pair, without padding or BOS/EOS.
     public let sources: [[Int32]]
     public let targets: [[Int32]]
+    /// Pairs and target ids (before framing) of the whole batch across all shares: what one
+    /// process would hold, so every rank can normalize its share's loss by the global count.
+    public let globalPairs: Int
+    public let globalTargetIds: Int
 
     public var count: Int { pairIDs.count }
     public var maxSourceLength: Int { sources.lazy.map(\.count).max() ?? 0 }
@@ -138,7 +142,15 @@ public final class Batcher {
     }
 
     /// The next batch; after the last batch of an epoch, the first of a newly shuffled one.
-    public func next() throws(CorpusError) -> Batch {
+    ///
+    /// With `shares` > 1 (data-parallel ranks) every caller steps through the same global batches
+    /// but reads from the store only its share: the pairs at positions `share`, `share + shares`,
+    /// … of the batch sorted longest source first, which spreads long and short pairs evenly over
+    /// the ranks. A share can be empty when a batch has fewer pairs than there are shares.
+    public func next(share: Int = 0, of shares: Int = 1) throws(CorpusError) -> Batch {
+        guard shares >= 1, (0..<shares).contains(share) else {
+            throw .invalidArgument("share \(share) of \(shares) does not exist")
+        }
         if position.batchIndex >= plan.count {
             position = BatchPosition(epoch: position.epoch + 1, batchIndex: 0, epochRNG: nextEpochRNG, fingerprint: fingerprint)
             var rng = nextEpochRNG
@@ -146,9 +158,11 @@ public final class Batcher {
             nextEpochRNG = rng
         }
         // Longest source first; ties by table order so the batch content is deterministic.
-        let members = plan.batch(position.batchIndex).sorted { a, b in
+        let all = plan.batch(position.batchIndex).sorted { a, b in
             sourceLengths[Int(a)] != sourceLengths[Int(b)] ? sourceLengths[Int(a)] > sourceLengths[Int(b)] : a < b
         }
+        let globalTargetIds = all.reduce(0) { $0 + Int(targetLengths[Int($1)]) - config.tokenOverhead }
+        let members = shares == 1 ? all : stride(from: share, to: all.count, by: shares).map { all[$0] }
         var ids: [Int64] = [], sources: [[Int32]] = [], targets: [[Int32]] = []
         ids.reserveCapacity(members.count)
         sources.reserveCapacity(members.count)
@@ -166,7 +180,8 @@ public final class Batcher {
             targets.append(TokenBlob.decode(fetch.bytes(1)))
         }
         fetch.reset()
-        let batch = Batch(epoch: position.epoch, index: position.batchIndex, pairIDs: ids, sources: sources, targets: targets)
+        let batch = Batch(epoch: position.epoch, index: position.batchIndex, pairIDs: ids, sources: sources, targets: targets,
+                          globalPairs: all.count, globalTargetIds: globalTargetIds)
         position.batchIndex += 1
         return batch
     }

@@ -1,5 +1,6 @@
 import Foundation
 import S2SCorpus
+import S2SDistributed
 import S2SLayers
 import S2SModel
 import S2SNumerics
@@ -56,7 +57,11 @@ public final class Trainer {
     let stopRequested: () -> Bool
     let emit: (TrainerEvent) -> Void
     let resumed: Bool
+    let overwrite: Bool
     let metricsPath: String
+    /// The ranks of the job (one process: `LocalCommunicator`).
+    let communicator: any Communicator
+    let gradients: GradientAllreduce
 
     public var checkpointPath: String { "\(outputDirectory)/\(ModelBundle.checkpointFileName)" }
     public var modelPath: String { "\(outputDirectory)/\(ModelBundle.modelFileName)" }
@@ -72,7 +77,13 @@ public final class Trainer {
     }
 
     /// Prepares a run. `options.model`'s vocabulary sizes are taken from the pipelines. Resume: `options` must equal the checkpoint's except for `TrainingOptions.budgetKeys`.
+    ///
+    /// Under MPI every rank makes a `Trainer`; only rank 0 looks at the output directory and
+    /// reads the checkpoint (the others get its state in `run`), and nothing is written before
+    /// `run`, so a rank that fails here leaves nothing behind on any host. Call
+    /// `communicator.agree(_:)` with the outcome of this init on every rank before `run`.
     public init(data: TrainingData, options requested: TrainingOptions, outputDirectory: String, start: Start,
+                communicator: any Communicator = LocalCommunicator(),
                 hooks: TrainerHooks = TrainerHooks(), stopRequested: @escaping () -> Bool = { StopSignal.requested },
                 events: @escaping (TrainerEvent) -> Void = { _ in }) throws(TrainingError) {
         var options = requested
@@ -83,6 +94,9 @@ public final class Trainer {
         self.emit = events
         metricsPath = "\(outputDirectory)/metrics.jsonl"
         resumed = start == .resume
+        if case .fresh(true) = start { overwrite = true } else { overwrite = false }
+        self.communicator = communicator
+        let isRoot = communicator.rank == 0
 
         // 1. Vocabulary, corpus, output directory, checkpoint: all checked before any write.
         do {
@@ -106,7 +120,7 @@ public final class Trainer {
         } catch {
             throw .wrap(error)
         }
-        let checkpoint = try Self.checkOutput(outputDirectory, start: start)
+        let checkpoint = isRoot ? try Self.checkOutput(outputDirectory, start: start) : nil
         if let checkpoint {
             do {
                 try ModelBundle.checkVocabulary(pipelines, matches: checkpoint.info, vocabularyPath: data.vocabulary)
@@ -124,7 +138,7 @@ public final class Trainer {
                                        tokenOverhead: SequenceFraming.targetOverhead,
                                        maxSourceLength: options.maxLength, maxTargetLength: options.maxLength)
             batcher = try Batcher(store: store, corpus: data.corpus, split: .train, encoder: pipelines, config: config)
-            validator = validationPairs > 0
+            validator = validationPairs > 0 && isRoot
                 ? try Validator(store: store, corpus: data.corpus, pipelines: pipelines,
                                 maxSentences: options.validMaxSentences, batchTokens: options.batchTokens)
                 : nil
@@ -132,6 +146,7 @@ public final class Trainer {
         } catch {
             throw .wrap(error)
         }
+        gradients = GradientAllreduce(model.parameters)
         trainingPairs = batcher.pairCount
         excludedPairs = batcher.excluded
         model.precision = Precision(rawValue: options.precision) ?? .fp32
@@ -148,13 +163,17 @@ public final class Trainer {
             state = checkpoint.state
         }
 
-        // 3. Output files.
+    }
+
+    /// Rank 0, once every rank is ready: the bundle's vocabulary, and a fresh or trimmed metrics
+    /// log; with --overwrite the earlier run's model and checkpoint go only now.
+    func prepareOutput() throws(TrainingError) {
         do {
             try ModelBundle.prepare(directory: outputDirectory, pipelines: pipelines)
         } catch {
             throw .output(path: outputDirectory, reason: error.description)
         }
-        if case .fresh(true) = start {
+        if overwrite {
             for name in [ModelBundle.modelFileName, ModelBundle.checkpointFileName] {
                 try? FileManager.default.removeItem(atPath: "\(outputDirectory)/\(name)")
             }

@@ -32,28 +32,30 @@ extension Trainer {
     private func runLoop() throws -> TrainingSummary {
         let runStart = Self.now()
         let baseElapsed = state.elapsedSeconds
-        let stepsAtStart = state.step
-        let tokensAtStart = state.targetTokens
-        let metrics = try MetricsWriter(path: metricsPath)
         func elapsed() -> Double { baseElapsed + Self.now() - runStart }
         func thisRun() -> Double { Self.now() - runStart }
 
+        try synchronizeStart()
+        let stepsAtStart = state.step
+        let tokensAtStart = state.targetTokens
+        let metrics = isRoot ? try MetricsWriter(path: metricsPath) : nil
         emit(.started(lines: startLines()))
         if !resumed {
             // A step-0 checkpoint: `--resume` works from the start, and a run that diverges
             // early has something to roll back to.
-            try writeCheckpoint(elapsed: elapsed())
+            try onRoot { try writeCheckpoint(elapsed: elapsed()) }
         }
         var lastValidationStep = state.history.last?.step ?? -1
         var lastCheckpointStep = state.step
         var interval = Interval()
         var epoch = state.batcher.epoch + 1
+        var agreedStop: StopReason?
         var reason: StopReason
 
         while true {
-            if stopRequested() { reason = .interrupted; break }
+            // Every condition here is the same on all ranks: shared state, or agreed in the step.
+            if let agreedStop { reason = agreedStop; break }
             if options.maxSteps > 0 && state.step >= options.maxSteps { reason = .maxSteps; break }
-            if options.maxMinutes > 0 && thisRun() >= options.maxMinutes * 60 { reason = .maxTime; break }
             if state.earlyStopped { reason = .earlyStopping; break }
             if options.maxEpochs > 0 && batcher.position.batchIndex >= batcher.batchesInEpoch
                 && batcher.position.epoch + 1 >= options.maxEpochs {
@@ -61,21 +63,18 @@ extension Trainer {
                 break
             }
 
-            let next = try batcher.next()
-            epoch = next.epoch + 1
-            let batch = try SequenceFraming.batch(sources: next.sources, targets: next.targets)
             let gold = options.scheduledSampling.goldProbability(step: state.step)
-            model.parameters.zeroGrad()
-            let result = try model.forwardBackward(batch, options: TrainingStepOptions(goldProbability: Float(gold),
-                                                                                       feedChoice: options.feedChoice),
-                                                   rng: &state.rng)
+            let result = try computeGradients(goldProbability: gold, stopRequested: stopRequested(),
+                                              timeUp: { options.maxMinutes > 0 && thisRun() >= options.maxMinutes * 60 })
+            epoch = result.epoch + 1
             hooks.afterBackward?(state.step, model.parameters)
             let norm = options.clip > 0
                 ? GradientClipping.clipGlobalNorm(model.parameters, maxNorm: options.clip)
                 : GradientClipping.clipGlobalNorm(model.parameters, maxNorm: .infinity)
             state.batcher = batcher.position
+            agreedStop = result.stop
             guard result.lossSum.isFinite && norm.isFinite else {
-                try handleNonFinite(loss: result.meanLoss, norm: norm)
+                try handleNonFinite(loss: result.tokens > 0 ? result.lossSum / Double(result.tokens) : result.lossSum, norm: norm)
                 continue
             }
             state.nonFiniteStreak = 0
@@ -83,39 +82,42 @@ extension Trainer {
             optimizer.step(model.parameters, lr: lr)
             hooks.afterUpdate?(state.step, model.parameters)
             state.step += 1
-            state.targetTokens += result.tokenCount
+            state.targetTokens += result.tokens
             interval.lossSum += result.lossSum
-            interval.tokens += result.tokenCount
+            interval.tokens += result.tokens
             interval.steps += 1
 
             let progress = self.progress(interval: interval, epoch: epoch, teacherForcing: gold, elapsed: elapsed(),
                                          thisRun: thisRun(), stepsThisRun: state.step - stepsAtStart)
             emit(.progress(progress))
             if state.step % options.logEvery == 0 {
-                try metrics.append(.train(step: state.step, epoch: epoch, timeSeconds: progress.elapsedSeconds,
-                                          loss: progress.loss, perplexity: progress.perplexity,
-                                          learningRate: Double(progress.learningRate),
-                                          tokensPerSecond: progress.targetTokensPerSecond, teacherForcingRatio: gold))
+                try metrics?.append(.train(step: state.step, epoch: epoch, timeSeconds: progress.elapsedSeconds,
+                                           loss: progress.loss, perplexity: progress.perplexity,
+                                           learningRate: Double(progress.learningRate),
+                                           tokensPerSecond: progress.targetTokensPerSecond, teacherForcingRatio: gold))
                 emit(.logged(progress))
                 interval = Interval()
             }
             let onGrid = options.validEvery > 0 && state.step % options.validEvery == 0
             if onGrid {
-                try validate(regular: true, epoch: epoch, elapsed: elapsed(), metrics: metrics)
+                try onRoot { try validate(regular: true, epoch: epoch, elapsed: elapsed(), metrics: metrics) }
                 lastValidationStep = state.step
             }
             if onGrid || (options.validEvery == 0 && state.step % 1000 == 0) {
-                if try writeCheckpointOrRollBack(elapsed: elapsed()) { lastCheckpointStep = state.step }
+                // After a rollback the state is the checkpoint's, whose step this then is.
+                try onRoot { _ = try writeCheckpointOrRollBack(elapsed: elapsed()) }
+                lastCheckpointStep = state.step
+                try checkReplicas()
             }
         }
 
         // End of the run: a last validation (off the grid: it may save a better model but moves
         // neither the learning-rate schedule nor the patience count) and a checkpoint.
         if reason != .interrupted && lastValidationStep != state.step && state.step > 0 {
-            try validate(regular: false, epoch: epoch, elapsed: elapsed(), metrics: metrics)
+            try onRoot { try validate(regular: false, epoch: epoch, elapsed: elapsed(), metrics: metrics) }
         }
         if lastCheckpointStep != state.step || reason == .interrupted || state.step == 0 {
-            _ = try writeCheckpointOrRollBack(elapsed: elapsed())
+            try onRoot { _ = try writeCheckpointOrRollBack(elapsed: elapsed()) }
         }
         let seconds = thisRun()
         let bestRecord = state.history.filter { $0.step == state.bestStep }.last
@@ -135,7 +137,7 @@ extension Trainer {
         state.nonFiniteStreak += 1
         state.skippedSteps += 1
         emit(.warning("step \(state.step + 1): non-finite loss \(loss) / gradient norm \(norm); update skipped (\(state.nonFiniteStreak) in a row)"))
-        if state.nonFiniteStreak >= options.nanTolerance { try rollBack() }
+        if state.nonFiniteStreak >= options.nanTolerance { try onRoot { try rollBack() } }
     }
 
     /// Restores the last checkpoint (parameters, optimizer, batches, generators, schedule) with
@@ -182,7 +184,7 @@ extension Trainer {
 
     /// Validates, logs, keeps the best model; on the grid also steps the plateau schedule and
     /// the patience count.
-    private func validate(regular: Bool, epoch: Int, elapsed: Double, metrics: MetricsWriter) throws {
+    private func validate(regular: Bool, epoch: Int, elapsed: Double, metrics: MetricsWriter?) throws {
         guard let validator else {
             // No validation split: the latest parameters are the model.
             try saveModel(record: nil, epoch: epoch)
@@ -201,7 +203,7 @@ extension Trainer {
         let record = ValidationRecord(step: state.step, epoch: epoch, loss: loss, perplexity: exp(loss), bleu: bleu,
                                       sentences: validator.count, seconds: Self.now() - start)
         state.history.append(record)
-        try metrics.append(.valid(step: record.step, epoch: epoch, timeSeconds: elapsed, loss: loss,
+        try metrics?.append(.valid(step: record.step, epoch: epoch, timeSeconds: elapsed, loss: loss,
                                   perplexity: record.perplexity, bleu: bleu))
         let score = TrainerState.score(record, metric: options.bestMetric)
         let improved = score.isFinite && (state.bestScore.map { score > $0 } ?? true)

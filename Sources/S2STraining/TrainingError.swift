@@ -1,3 +1,5 @@
+import S2SDistributed
+
 /// Why training could not start or go on. `description` is the one line `s2s train` prints;
 /// each case names the file, option or corpus concerned.
 public enum TrainingError: Error, CustomStringConvertible, Equatable {
@@ -15,6 +17,8 @@ public enum TrainingError: Error, CustomStringConvertible, Equatable {
     case diverged(String)
     /// An error from a lower layer (corpus store, vocabulary, model), already one line.
     case underlying(String)
+    /// Between the ranks of an `mpirun` job: a peer failed, ranks disagree, a rank was lost.
+    case distributed(DistributedError)
 
     public var description: String {
         switch self {
@@ -25,12 +29,14 @@ public enum TrainingError: Error, CustomStringConvertible, Equatable {
         case let .checkpoint(path, reason): return "\(path): cannot resume: \(reason)"
         case let .diverged(message): return "training diverged: \(message)"
         case let .underlying(message): return message
+        case let .distributed(error): return error.description
         }
     }
 
     /// Wraps any error as a one-line `TrainingError` (keeps a `TrainingError` as it is).
     static func wrap(_ error: any Error) -> TrainingError {
         if let e = error as? TrainingError { return e }
+        if let e = error as? DistributedError { return .distributed(e) }
         return .underlying(String(describing: error))
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import S2SDistributed
 import S2SLayers
 import S2SModel
 import S2SNumerics
@@ -35,6 +36,11 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
     public var batchTokens: Int
     /// Training pairs longer than this many pipeline ids on either side are left out.
     public var maxLength: Int
+    /// Batches of `batchTokens` whose gradients are summed before one update (1 = none): a
+    /// larger batch per update on few cores, and fewer allreduces between ranks.
+    public var accumulate: Int
+    /// How gradients travel between ranks (`none` = exact fp32). No effect in one process.
+    public var gradientCompression: GradientCompression
 
     // Optimizer and learning rate.
     public var optimizer: OptimizerKind
@@ -97,6 +103,8 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
         seed = 1
         batchTokens = 2000
         maxLength = 100
+        accumulate = 1
+        gradientCompression = .none
         optimizer = .adam
         learningRate = 1e-3
         beta1 = 0.9
@@ -145,6 +153,7 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
         try check(Precision(rawValue: precision) != nil, "--precision must be fp32 or bf16, got \(precision)")
         try check(batchTokens > 0, "--batch-tokens must be positive, got \(batchTokens)")
         try check(maxLength > 0, "--max-length must be positive, got \(maxLength)")
+        try check(accumulate >= 1, "--accumulate must be ≥ 1, got \(accumulate)")
         try check(learningRate > 0 && learningRate.isFinite, "--lr must be positive, got \(learningRate)")
         try check(clip >= 0 && clip.isFinite, "--clip must be ≥ 0, got \(clip)")
         try check(decayFactor > 0 && decayFactor <= 1, "--lr-decay must be in (0, 1], got \(decayFactor)")
@@ -204,10 +213,18 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
         return (try? encoder.encode(self)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
     }
 
-    /// Parses `json` (a checkpoint's `training_config`).
+    /// Parses `json` (a checkpoint's `training_config`). Settings added after a checkpoint was
+    /// written take the value that reproduces what that run computed.
     public static func decode(_ json: String) throws -> TrainingOptions {
-        try JSONDecoder().decode(TrainingOptions.self, from: Data(json.utf8))
+        guard var object = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any] else {
+            throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "training_config is not a JSON object"))
+        }
+        for (key, value) in addedSettings where object[key] == nil { object[key] = value }
+        return try JSONDecoder().decode(TrainingOptions.self, from: JSONSerialization.data(withJSONObject: object))
     }
+
+    /// Keys added since the first checkpoint format, with the value that means "as before".
+    static var addedSettings: [(String, Any)] { [("accumulate", 1), ("gradientCompression", "none")] }
 
     /// The resolved configuration, one `name value` per line, for the start of a run.
     public var summaryLines: [String] {
@@ -224,7 +241,7 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
             "model        emb \(m.embedding), hidden \(m.hidden)×2, dec-hidden \(m.decoderHidden), layers \(m.layers), attention \(att), vocab \(m.sourceVocabulary)/\(m.targetVocabulary)",
             "regularize   dropout \(m.dropout), label-smoothing \(m.labelSmoothing)",
             "optimizer    \(opt), lr \(learningRate), schedule \(sched), clip \(clip == 0 ? "off" : "\(clip)")",
-            "batches      \(batchTokens) target tokens, max length \(maxLength), seed \(seed), precision \(precision), threads \(threads == 0 ? "default" : "\(threads)")",
+            "batches      \(batchTokens) target tokens\(accumulate > 1 ? " × \(accumulate) accumulated" : ""), max length \(maxLength), seed \(seed), precision \(precision), threads \(threads == 0 ? "default" : "\(threads)")",
             "sampling     \(scheduledSampling.description), feed \(feedChoice.rawValue)",
             "validation   every \(validEvery == 0 ? "end only" : "\(validEvery) steps"), \(validMaxSentences == 0 ? "all" : "\(validMaxSentences)") sentences, \(validBeam == 1 ? "greedy" : "beam \(validBeam)") BLEU, best by \(bestMetric.rawValue), patience \(patience == 0 ? "off" : "\(patience)")",
             "budget       max-steps \(maxSteps == 0 ? "none" : "\(maxSteps)"), max-time \(maxMinutes == 0 ? "none" : "\(maxMinutes) min"), max-epochs \(maxEpochs == 0 ? "none" : "\(maxEpochs)"), log every \(logEvery)",

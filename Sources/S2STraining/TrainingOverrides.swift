@@ -1,3 +1,4 @@
+import S2SDistributed
 import S2SLayers
 import S2SModel
 
@@ -11,7 +12,8 @@ public struct TrainingOverrides: Sendable {
     public var orthogonal: Bool?
     public var precision: String?
     public var seed: UInt64?
-    public var batchTokens, maxLength: Int?
+    public var batchTokens, maxLength, accumulate: Int?
+    public var gradientCompression: GradientCompression?
     public var optimizer: TrainingOptions.OptimizerKind?
     public var learningRate, momentum, clip: Float?
     public var weightDecay: Double?
@@ -65,6 +67,8 @@ public struct TrainingOverrides: Sendable {
         set("seed", seed, \.seed)
         set("batch-tokens", batchTokens, \.batchTokens)
         set("max-length", maxLength, \.maxLength)
+        set("accumulate", accumulate, \.accumulate)
+        set("gradient-compression", gradientCompression, \.gradientCompression)
         set("optimizer", optimizer, \.optimizer)
         set("lr", learningRate, \.learningRate)
         set("momentum", momentum, \.momentum)

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import S2SCorpus
+import S2SDistributed
 import S2SLayers
 import S2SModel
 import S2SNumerics
@@ -25,6 +26,13 @@ struct TrainCommand: ParsableCommand {
 
         Options shown "(default …)" take their value from the checkpoint on --resume; giving one \
         that differs is refused, except --max-steps, --max-time, --max-epochs, --log-every, --threads.
+
+        Data-parallel over MPI: the same command under `mpirun -np N` (Open MPI). --batch-tokens \
+        stays the budget of one update over all ranks, split between them, so N ranks compute what \
+        one process computes; rank 0 validates, logs and writes OUT. A checkpoint resumes with any \
+        number of ranks.
+
+          mpirun -np 2 s2s train --corpus m30k --vocab vocab/m30k --out models/m30k --threads 1
         """
     )
 
@@ -52,6 +60,11 @@ struct TrainCommand: ParsableCommand {
     // Batches and optimization.
     @Option(help: "Padded target tokens per batch (default 2000).") var batchTokens: Int?
     @Option(help: "Leave out training pairs longer than this many subword ids (default 100).") var maxLength: Int?
+    @Option(help: "Sum the gradients of this many batches before each update (default 1).") var accumulate: Int?
+    @Option(help: "Under MPI, send gradients as none (fp32), bf16 or fp16, summed in fp32 (default none).")
+    var gradientCompression: GradientCompression?
+    @Option(help: "Under MPI, seconds a rank waits for the others before it gives up (default 600).")
+    var mpiTimeout: Double = 600
     @Option(help: "adam or sgd (default adam).") var optimizer: String?
     @Option(help: "Learning rate (default 0.001).") var lr: Float?
     @Option(help: "SGD momentum (default 0).") var momentum: Float?
@@ -96,24 +109,81 @@ struct TrainCommand: ParsableCommand {
         if let lrSchedule, TrainingOptions.ScheduleKind(rawValue: lrSchedule) == nil {
             throw ValidationError("--lr-schedule must be plateau, constant or inverse-sqrt, got '\(lrSchedule)'")
         }
+        if mpiTimeout <= 0 || !mpiTimeout.isFinite { throw ValidationError("--mpi-timeout must be positive, got \(mpiTimeout)") }
         if let bestMetric, TrainingOptions.BestMetric(rawValue: bestMetric) == nil {
             throw ValidationError("--best-metric must be bleu or loss, got '\(bestMetric)'")
         }
     }
 
     func run() throws {
-        let saved = resume ? try Trainer.savedOptions(outputDirectory: out) : nil
+        // Only a process started by mpirun touches MPI; one process runs the same code with the
+        // identity communicator.
+        let mpi = MPICommunicator.launchedByMPI ? try MPICommunicator(timeout: mpiTimeout) : nil
+        let communicator: any Communicator = mpi ?? LocalCommunicator()
+        do {
+            try train(communicator)
+            mpi?.finalize()
+        } catch {
+            guard let mpi else { throw error }
+            // Every rank knows about a failure the ranks agreed on (a peer's error, a mismatch):
+            // rank 0 prints it once and all end cleanly. A failure only this rank saw is printed
+            // here, naming the rank, and ends the job at once (the others may be waiting on us).
+            let agreed: Bool
+            switch error {
+            case TrainingError.distributed(.peerFailed), TrainingError.distributed(.mismatch), DistributedError.peerFailed,
+                 DistributedError.mismatch:
+                agreed = true
+            default:
+                agreed = false
+            }
+            let code = (error as? ExitCode) ?? .failure
+            if agreed {
+                if mpi.isRoot { FileHandle.standardError.write(Data("Error: \(error)\n".utf8)) }
+                mpi.finalize()
+                throw code
+            }
+            if code == ExitCode(130) { mpi.finalize(); throw code }
+            FileHandle.standardError.write(Data("Error: rank \(mpi.rank) on \(mpi.hostName): \(error)\n".utf8))
+            mpi.abort(code: code.rawValue)
+        }
+    }
+
+    private func train(_ communicator: any Communicator) throws {
+        let isRoot = communicator.rank == 0
+        // Rank 0 alone reads the checkpoint (the output directory need not be shared); the
+        // others merge their flags into its saved options exactly as it does.
+        var saved: TrainingOptions?
+        var failure: (any Error)?
+        if resume && isRoot {
+            do { saved = try Trainer.savedOptions(outputDirectory: out) } catch { failure = error }
+        }
+        try communicator.agree(failure)
+        if resume && communicator.size > 1 { saved = try communicator.broadcast(saved, as: TrainingOptions.self) }
         var options = try overrides(saved: saved).resolve(saved: saved)
         let (resolved, notice) = Precision.resolve(Precision(rawValue: options.precision) ?? .fp32)
-        if let notice { FileHandle.standardError.write(Data((notice + "\n").utf8)) }
+        if let notice, isRoot { FileHandle.standardError.write(Data((notice + "\n").utf8)) }
         if saved == nil { options.precision = resolved.rawValue }
 
         let printer = ProgressPrinter(outputDirectory: out)
         StopSignal.install()
-        let trainer = try Trainer(data: TrainingData(database: db, corpus: corpus, vocabulary: vocab), options: options,
+        var trainer: Trainer?
+        do {
+            trainer = try Trainer(data: TrainingData(database: db, corpus: corpus, vocabulary: vocab), options: options,
                                   outputDirectory: out, start: resume ? .resume : .fresh(overwrite: overwrite),
-                                  events: printer.handle)
+                                  communicator: communicator, events: isRoot ? printer.handle : { _ in })
+        } catch {
+            failure = error
+        }
+        try communicator.agree(failure)
+        guard let trainer else { return }
+        if isRoot && communicator.size > 1 {
+            printer.say("ranks        \(communicator.size) (rank 0 on \(communicator.hostName)); each computes its share of every batch")
+        }
         let summary = try trainer.run()
+        guard isRoot else {
+            if summary.reason == .interrupted { throw ExitCode(130) }
+            return
+        }
 
         let reason = summary.reason.rawValue.prefix(1).uppercased() + summary.reason.rawValue.dropFirst()
         var lines = ["\(reason) after \(summary.step) updates (epoch \(summary.epoch)), "
@@ -147,6 +217,8 @@ struct TrainCommand: ParsableCommand {
         o.seed = seed
         o.batchTokens = batchTokens
         o.maxLength = maxLength
+        o.accumulate = accumulate
+        o.gradientCompression = gradientCompression
         o.optimizer = optimizer.flatMap(TrainingOptions.OptimizerKind.init(rawValue:))
         o.learningRate = lr
         o.momentum = momentum
@@ -177,3 +249,5 @@ struct TrainCommand: ParsableCommand {
         return o
     }
 }
+
+extension GradientCompression: ExpressibleByArgument {}

@@ -1,0 +1,88 @@
+import Foundation
+
+/// The collective operations data-parallel training needs, over the ranks of one job.
+///
+/// Every call is collective: all ranks make the same calls in the same order with buffers of
+/// the same length, or the job hangs (and then times out). `LocalCommunicator` is the one-process
+/// case, so the trainer has a single code path whether or not it runs under `mpirun`.
+public protocol Communicator: AnyObject {
+    /// This process's rank, 0..<size. Rank 0 validates, logs and writes checkpoints.
+    var rank: Int { get }
+    var size: Int { get }
+    /// The host this rank runs on (for messages).
+    var hostName: String { get }
+    /// Sums `count` floats over all ranks, in place; every rank gets the same bits.
+    /// `compression` sends 16-bit values (each partial sum formed in fp32, rounded once).
+    func allreduceSum(_ buffer: UnsafeMutablePointer<Float>, count: Int,
+                      compression: GradientCompression) throws(DistributedError)
+    /// Sums doubles over all ranks, in place (loss sums, token counts, flags).
+    func allreduceSum(_ values: inout [Double]) throws(DistributedError)
+    /// Rank `root`'s bytes on every rank (`bytes` may differ in length before the call).
+    func broadcast(_ bytes: inout [UInt8], root: Int) throws(DistributedError)
+    /// Every rank's bytes, in rank order, on every rank.
+    func allgather(_ bytes: [UInt8]) throws(DistributedError) -> [[UInt8]]
+}
+
+/// How gradients travel in the allreduce.
+public enum GradientCompression: String, Codable, Sendable, CaseIterable {
+    /// Exact fp32.
+    case none
+    /// bfloat16: fp32's range, 8 bits of mantissa.
+    case bf16
+    /// IEEE half: 11 bits of mantissa, range ±65504 (gradients are clipped after the sum, so a
+    /// large one can overflow to inf: the step is then skipped as non-finite).
+    case fp16
+}
+
+extension Communicator {
+    public var isRoot: Bool { rank == 0 }
+
+    /// Broadcasts a Codable value from rank 0 (JSON).
+    public func broadcast<T: Codable>(_ value: T?, as type: T.Type) throws(DistributedError) -> T {
+        var bytes: [UInt8] = []
+        if rank == 0 {
+            guard let value, let data = try? JSONEncoder().encode(value) else {
+                throw .malformed(what: "rank 0 has no \(T.self) to send")
+            }
+            bytes = Array(data)
+        }
+        try broadcast(&bytes, root: 0)
+        guard let decoded = try? JSONDecoder().decode(T.self, from: Data(bytes)) else {
+            throw .malformed(what: "\(T.self) (\(bytes.count) bytes)")
+        }
+        return decoded
+    }
+
+    /// A collective "did everyone succeed?": every rank passes its own failure (or nil); if any
+    /// rank failed, every rank throws: the failing rank its own error, the others the first
+    /// failure in rank order as `peerFailed`, naming that rank and its host. In one process this
+    /// is just `if let failure { throw failure }`.
+    public func agree(_ failure: (any Error)?) throws {
+        guard size > 1 else {
+            if let failure { throw failure }
+            return
+        }
+        // One exchange: "host NUL message" per rank, the message empty where all went well
+        // (a second exchange that only some ranks reached would hang the others).
+        let mine = Array(hostName.utf8) + [0] + (failure.map { Array("\($0)".utf8) } ?? [])
+        let all = try allgather(mine)
+        let parts = all.map { $0.split(separator: 0, maxSplits: 1, omittingEmptySubsequences: false) }
+        guard let first = parts.firstIndex(where: { $0.count > 1 && !$0[1].isEmpty }) else { return }
+        if let failure { throw failure }
+        throw DistributedError.peerFailed(rank: first, host: String(decoding: parts[first][0], as: UTF8.self),
+                                          message: String(decoding: parts[first][1], as: UTF8.self))
+    }
+}
+
+/// One process, no MPI: every collective is the identity.
+public final class LocalCommunicator: Communicator {
+    public init() {}
+    public var rank: Int { 0 }
+    public var size: Int { 1 }
+    public var hostName: String { ProcessInfo.processInfo.hostName }
+    public func allreduceSum(_ buffer: UnsafeMutablePointer<Float>, count: Int,
+                             compression: GradientCompression) throws(DistributedError) {}
+    public func allreduceSum(_ values: inout [Double]) throws(DistributedError) {}
+    public func broadcast(_ bytes: inout [UInt8], root: Int) throws(DistributedError) {}
+    public func allgather(_ bytes: [UInt8]) throws(DistributedError) -> [[UInt8]] { [bytes] }
+}
