@@ -54,9 +54,9 @@ extension Communicator {
     }
 
     /// A collective "did everyone succeed?": every rank passes its own failure (or nil); if any
-    /// rank failed, every rank throws: the failing rank its own error, the others the first
-    /// failure in rank order as `peerFailed`, naming that rank and its host. In one process this
-    /// is just `if let failure { throw failure }`.
+    /// rank failed, every rank throws the first failure in rank order as `peerFailed`, naming
+    /// that rank and its host, so all ranks end the same way and one of them (rank 0) can say
+    /// why. In one process this is just `if let failure { throw failure }`.
     public func agree(_ failure: (any Error)?) throws {
         guard size > 1 else {
             if let failure { throw failure }
@@ -68,7 +68,6 @@ extension Communicator {
         let all = try allgather(mine)
         let parts = all.map { $0.split(separator: 0, maxSplits: 1, omittingEmptySubsequences: false) }
         guard let first = parts.firstIndex(where: { $0.count > 1 && !$0[1].isEmpty }) else { return }
-        if let failure { throw failure }
         throw DistributedError.peerFailed(rank: first, host: String(decoding: parts[first][0], as: UTF8.self),
                                           message: String(decoding: parts[first][1], as: UTF8.self))
     }

@@ -36,12 +36,14 @@ extension Trainer {
     private func checkAgreement() throws {
         var neutral = options
         neutral.threads = 0   // threads may differ between hosts: the arithmetic does not
-        let items: [(name: String, value: String)] = [
-            ("options", neutral.json),
-            ("vocabulary", "\(data.vocabulary) (content \(pipelines.cacheKey.prefix(16)))"),
-            ("corpus", "\(data.corpus) in \(data.database): \(trainingPairs) training pairs, fingerprint \(String(batcher.fingerprint, radix: 16))"),
+        // What is compared (`key`) is content, never a path: hosts may keep their copies anywhere.
+        let items: [(name: String, key: String, shown: String)] = [
+            ("options", neutral.json, ""),
+            ("vocabulary", pipelines.cacheKey, "\(data.vocabulary) (content \(pipelines.cacheKey.prefix(16)))"),
+            ("corpus", "\(trainingPairs) \(batcher.fingerprint)",
+             "\(trainingPairs) training pairs of '\(data.corpus)' in \(data.database) (fingerprint \(String(batcher.fingerprint, radix: 16)))"),
         ]
-        let mine = try JSONEncoder().encode(items.map(\.value))
+        let mine = try JSONEncoder().encode(items.flatMap { [$0.key, $0.shown] })
         let all = try communicator.allgather(Array(mine))
         let hosts = try communicator.allgather(Array(communicator.hostName.utf8))
         let root = try JSONDecoder().decode([String].self, from: Data(all[0]))
@@ -49,9 +51,9 @@ extension Trainer {
             guard let theirs = try? JSONDecoder().decode([String].self, from: Data(all[r])), theirs.count == root.count else {
                 throw DistributedError.malformed(what: "agreement record of rank \(r)")
             }
-            for (i, item) in items.enumerated() where theirs[i] != root[i] {
-                let detail = item.name == "options" ? Self.optionDifference(root[i], theirs[i])
-                                                    : "rank 0 has \(root[i]); rank \(r) has \(theirs[i])"
+            for (i, item) in items.enumerated() where theirs[2 * i] != root[2 * i] {
+                let detail = item.name == "options" ? Self.optionDifference(root[2 * i], theirs[2 * i], rank: r)
+                                                    : "rank 0 has \(root[2 * i + 1]); rank \(r) has \(theirs[2 * i + 1])"
                 throw DistributedError.mismatch(item: item.name, rank: r, host: String(decoding: hosts[r], as: UTF8.self),
                                                 detail: detail)
             }
@@ -59,7 +61,7 @@ extension Trainer {
     }
 
     /// Names the options that differ between two configurations' JSON.
-    static func optionDifference(_ a: String, _ b: String) -> String {
+    static func optionDifference(_ a: String, _ b: String, rank: Int) -> String {
         func flat(_ json: String) -> [String: String] {
             guard let object = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any] else { return [:] }
             var out: [String: String] = [:]
@@ -75,7 +77,7 @@ extension Trainer {
         }
         let x = flat(a), y = flat(b)
         let keys = Set(x.keys).union(y.keys).filter { x[$0] != y[$0] }.sorted()
-        return keys.map { "\($0) \(x[$0] ?? "–") on rank 0, \(y[$0] ?? "–") here" }.joined(separator: "; ")
+        return keys.map { "\($0) \(x[$0] ?? "–") on rank 0, \(y[$0] ?? "–") on rank \(rank)" }.joined(separator: "; ")
     }
 
     /// Runs `body` (validation, checkpoints, rollbacks) on rank 0 alone and gives every rank its
