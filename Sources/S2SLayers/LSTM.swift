@@ -84,11 +84,18 @@ public final class LSTM: @unchecked Sendable {
     /// Returns the top layer's outputs [S·B, dirs·H] (a view of internal storage, valid until
     /// the next forward); `[fwd ; bwd]` per row, 0 at padded positions. The input view must stay
     /// valid until `backward` (its values are needed for the weight gradient).
+    ///
+    /// `random` (one seed per row) draws the dropout between layers, purpose
+    /// `encoderLayerDropout(layer: l)`; it is needed only when training with dropout and more
+    /// than one layer, and inference passes none.
     @discardableResult
     public func forward(_ input: Matrix, steps: Int, batch: Int, lengths: UnsafePointer<Int32>, training: Bool,
-                        rng: inout PCG32, precision: Precision = .fp32) -> Matrix {
+                        random: SentenceRandom? = nil, precision: Precision = .fp32) -> Matrix {
         precondition(input.rows == steps * batch && input.cols == inputSize,
                      "LSTM.forward: input \(input.rows)x\(input.cols), expected \(steps * batch)x\(inputSize)")
+        let dropsBetweenLayers = training && dropout.isActive && layers > 1
+        precondition(!dropsBetweenLayers || random?.count == batch,
+                     "LSTM.forward: dropout in training needs one sentence seed per row (\(batch)), got \(random?.count ?? 0)")
         self.steps = steps
         self.batch = batch
         self.training = training
@@ -103,7 +110,8 @@ public final class LSTM: @unchecked Sendable {
             if l > 0 && training && dropout.isActive {
                 let dropped = ws.matrix("x\(l)", rows: steps * batch, cols: outputSize)
                 MatrixOps.copy(x, to: dropped)
-                dropout.forward(dropped, mask: ws.matrix("mask\(l)", rows: steps * batch, cols: outputSize), rng: &rng)
+                dropout.forward(dropped, mask: ws.matrix("mask\(l)", rows: steps * batch, cols: outputSize), random: random!,
+                                purpose: SentenceRandom.Purpose.encoderLayerDropout(layer: l), batch: batch)
                 x = dropped
             }
             let y = ws.matrix("y\(l)", rows: steps * batch, cols: outputSize)

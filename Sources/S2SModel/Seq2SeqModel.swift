@@ -6,7 +6,7 @@ import S2SNumerics
 /// feeding and attention → output layer over `[h ; ctx ; e]`.
 ///
 /// Parameters carry PyTorch `state_dict` names and are created in the reference's order, so a
-/// fixture or a checkpoint loads by name. Training is `forwardBackward(_:options:rng:)`
+/// fixture or a checkpoint loads by name. Training is `forwardBackward(_:options:random:)`
 /// (Seq2SeqTraining.swift); decoding builds on `encode` and `step` (Seq2SeqInference.swift).
 /// Not thread-safe: a model owns its activation buffers; use one model per thread.
 public final class Seq2SeqModel: @unchecked Sendable {

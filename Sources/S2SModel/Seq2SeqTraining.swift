@@ -70,10 +70,19 @@ extension Seq2SeqModel {
     /// cross-entropy run once over all (non-pad) positions: one [N, Hd+2H+E] × [.., V] GEMM forward,
     /// two backward. Rows fed their own prediction are projected early, alone (no gradient flows
     /// through that choice).
+    ///
+    /// Every random draw (dropout masks, scheduled-sampling coins, sampled tokens) comes from
+    /// `random`, one seed per batch row in the batch's row order, per (sentence, purpose, step):
+    /// a sentence with the same seed gets the same draws in any batch, of any size or padding.
+    /// So a batch split among processes, each sentence keeping its seed and every part using the
+    /// whole batch's `gradientNormalizer`, sums to the gradient of the whole batch.
     @discardableResult
     public func forwardBackward(_ batch: Seq2SeqBatch, options: TrainingStepOptions = TrainingStepOptions(),
-                                rng: inout PCG32) throws(LayerError) -> TrainingStepResult {
+                                random: SentenceRandom) throws(LayerError) -> TrainingStepResult {
         try batch.validate(for: config)
+        guard random.count == batch.size else {
+            throw .invalidBatch("\(random.count) sentence seeds for \(batch.size) sentences")
+        }
         let B = batch.size, S = batch.sourceLength, T = batch.targetLength
         let E = config.embedding, Hd = config.decoderHidden, D = config.encoderOutput, Dout = config.outputInput
         let ws = trainWorkspace, ix = trainIndices, prec = precision
@@ -97,8 +106,11 @@ extension Seq2SeqModel {
         let srcEmb = ws.matrix("srcEmb", rows: S * B, cols: E)
         sourceEmbedding.forward(ids: srcIds, count: S * B, into: srcEmb)
         let srcMask = drop.isActive ? ws.matrix("srcEmbMask", rows: S * B, cols: E) : nil
-        if let srcMask { drop.forward(srcEmb, mask: srcMask, rng: &rng) }
-        let encTM = encoder.forward(srcEmb, steps: S, batch: B, lengths: lens, training: options.training, rng: &rng, precision: prec)
+        if let srcMask {
+            drop.forward(srcEmb, mask: srcMask, random: random, purpose: SentenceRandom.Purpose.sourceEmbeddingDropout, batch: B)
+        }
+        let encTM = encoder.forward(srcEmb, steps: S, batch: B, lengths: lens, training: options.training, random: random,
+                                    precision: prec)
         profile.lap("encoder forward")
         let finals = ws.matrix("finals", rows: B, cols: D)
         encoder.finalStates(into: finals)
@@ -119,9 +131,13 @@ extension Seq2SeqModel {
         let xe = X.columns(0, E), xc = X.columns(E, D)
         targetEmbedding.forward(ids: fed, count: T * B, into: xe)
         let embMask = drop.isActive ? ws.matrix("tgtEmbMask", rows: T * B, cols: E) : nil
-        if let embMask { drop.forward(xe, mask: embMask, rng: &rng) }
+        if let embMask {
+            drop.forward(xe, mask: embMask, random: random, purpose: SentenceRandom.Purpose.targetEmbeddingDropout, batch: B)
+        }
         let featMask = drop.isActive ? ws.matrix("featMask", rows: T * B, cols: Dout) : nil
-        if let featMask { drop.drawMask(featMask, rng: &rng) }
+        if let featMask {
+            drop.drawMask(featMask, random: random, purpose: SentenceRandom.Purpose.outputFeaturesDropout, batch: B)
+        }
         let wIH = cell.weightIH.value.matrix
         let wIe = wIH.columns(0, E), wIc = contextWeight()
         // The embedding half of the GRU's input product for all steps at once; rows that get
@@ -142,7 +158,7 @@ extension Seq2SeqModel {
             if t + 1 < T { MatrixOps.copy(ft.columns(Hd, D), to: xc.rows(r0 + B, B)) }
             if let featMask { MatrixOps.multiply(ft, by: featMask.rows(r0, B)) }
             if t + 1 < T && options.goldProbability < 1 {
-                ownFed += feedOwnPredictions(step: t, batch: B, options: options, embMask: embMask, rng: &rng)
+                ownFed += feedOwnPredictions(step: t, batch: B, options: options, embMask: embMask, random: random)
             }
         }
 
@@ -239,23 +255,36 @@ extension Seq2SeqModel {
         return result
     }
 
-    /// Validation: mean loss with dropout off, teacher forcing, no gradients.
-    public func evaluationLoss(_ batch: Seq2SeqBatch) throws(LayerError) -> TrainingStepResult {
-        var rng = PCG32(seed: 0)
-        return try forwardBackward(batch, options: .evaluation, rng: &rng)
+    /// `forwardBackward(_:options:random:)` with one sentence seed per batch row drawn from `rng`
+    /// (`batch.size` draws of `next()`, whether or not the pass uses them): for callers that
+    /// keep a single stream. Reproducible, but a sentence's seed then depends on its place in the
+    /// stream, so splitting the batch changes the draws; data-parallel callers pass `random`.
+    @discardableResult
+    public func forwardBackward(_ batch: Seq2SeqBatch, options: TrainingStepOptions = TrainingStepOptions(),
+                                rng: inout PCG32) throws(LayerError) -> TrainingStepResult {
+        try forwardBackward(batch, options: options, random: SentenceRandom(count: batch.size, drawingFrom: &rng))
     }
 
-    /// Scheduled sampling after step t: draws one coin per sentence; sentences whose next gold
-    /// token is real and whose coin says "own" get the model's prediction from step t (projected
-    /// here, for those rows only) as y_prev of step t+1. Returns how many were replaced.
+    /// Validation: mean loss with dropout off, teacher forcing, no gradients (so no draws: the
+    /// seeds are never read).
+    public func evaluationLoss(_ batch: Seq2SeqBatch) throws(LayerError) -> TrainingStepResult {
+        try forwardBackward(batch, options: .evaluation, random: SentenceRandom(seeds: Array(repeating: 0, count: batch.size)))
+    }
+
+    /// Scheduled sampling after step t: one coin per sentence; sentences whose next gold token is
+    /// real and whose coin says "own" get the model's prediction from step t (projected here, for
+    /// those rows only) as y_prev of step t+1. Returns how many were replaced. Coin and sampled
+    /// token of sentence b come from its own generators at step t, so they do not depend on the
+    /// other rows (or on how many of them were replaced).
     private func feedOwnPredictions(step t: Int, batch B: Int, options: TrainingStepOptions, embMask: Matrix?,
-                                    rng: inout PCG32) -> Int {
+                                    random: SentenceRandom) -> Int {
         let ws = trainWorkspace, ix = trainIndices
         let fed = ix.fedTokens.pointer, rows = ix.ownRows.reserve(B), tokens = ix.ownTokens.reserve(B)
         let pOwn = 1 - options.goldProbability
         var n = 0
         for b in 0..<B {
-            let coin = rng.nextUnitFloat()
+            var coinRNG = random.generator(purpose: SentenceRandom.Purpose.scheduledSamplingCoin, row: b, step: t)
+            let coin = coinRNG.nextUnitFloat()
             if coin < pOwn && fed[(t + 1) * B + b] != ModelConfig.padId {
                 rows[n] = Int32(b)
                 n += 1
@@ -275,7 +304,8 @@ extension Seq2SeqModel {
             Kernels.softmaxRows(logits, validColumns: nil)
             for i in 0..<n {
                 let p = logits.row(i)
-                var u = rng.nextUnitFloat(), pick = V - 1
+                var tokenRNG = random.generator(purpose: SentenceRandom.Purpose.sampledToken, row: Int(rows[i]), step: t)
+                var u = tokenRNG.nextUnitFloat(), pick = V - 1
                 for j in 0..<V {
                     u -= p[j]
                     if u < 0 { pick = j; break }

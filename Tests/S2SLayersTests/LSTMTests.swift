@@ -24,11 +24,12 @@ private struct LSTMProblem {
         wF = randomTensor([B, out], &rng)
     }
 
-    /// Forward with a fixed dropout seed; the objective sees outputs and final states.
+    /// Forward with fixed dropout seeds; the objective sees outputs and final states.
     func loss(training: Bool = false) -> Double {
         var rng = PCG32(seed: 99)
+        let random = SentenceRandom(count: B, drawingFrom: &rng)
         let y = lengths.withUnsafeBufferPointer {
-            lstm.forward(x.matrix, steps: S, batch: B, lengths: $0.baseAddress!, training: training, rng: &rng)
+            lstm.forward(x.matrix, steps: S, batch: B, lengths: $0.baseAddress!, training: training, random: random)
         }
         let finals = Tensor(shape: [B, lstm.outputSize])
         lstm.finalStates(into: finals.matrix)
@@ -71,16 +72,18 @@ func lstmGradientsMatchFiniteDifferences(layers: Int, bidirectional: Bool) {
 
 /// Packed-sequence semantics: each sentence of a padded batch gets exactly the outputs and final
 /// states it gets alone; padded outputs are 0 (the reverse direction starts at its own last token).
-@Test(arguments: [1, 2])
-func lstmPaddedBatchEqualsSentencesAlone(layers: Int) {
-    let p = LSTMProblem(layers: layers, bidirectional: true, seed: 3)
-    var rng = PCG32(seed: 1)
+/// In training with dropout too: a sentence keeps its seed, so it drops the same units alone.
+@Test(arguments: [(1, Float(0)), (2, 0), (2, 0.3), (3, 0.5)])
+func lstmPaddedBatchEqualsSentencesAlone(layers: Int, dropout: Float) {
+    let p = LSTMProblem(layers: layers, bidirectional: true, dropout: dropout, seed: 3)
+    let training = dropout > 0
+    let random = SentenceRandom(seeds: [11, 12, 13, 14])
     let D = p.lstm.outputSize
     let batched = Tensor(shape: [p.S * p.B, D])
     let finals = Tensor(shape: [p.B, D])
     p.lengths.withUnsafeBufferPointer {
-        MatrixOps.copy(p.lstm.forward(p.x.matrix, steps: p.S, batch: p.B, lengths: $0.baseAddress!, training: false, rng: &rng),
-                       to: batched.matrix)
+        MatrixOps.copy(p.lstm.forward(p.x.matrix, steps: p.S, batch: p.B, lengths: $0.baseAddress!, training: training,
+                                      random: random), to: batched.matrix)
     }
     p.lstm.finalStates(into: finals.matrix)
     for b in 0..<p.B {
@@ -89,7 +92,7 @@ func lstmPaddedBatchEqualsSentencesAlone(layers: Int) {
         for t in 0..<n { xs.matrix.row(t).update(from: p.x.matrix.row(t * p.B + b), count: p.input) }
         let len: [Int32] = [Int32(n)]
         let alone = len.withUnsafeBufferPointer {
-            p.lstm.forward(xs.matrix, steps: n, batch: 1, lengths: $0.baseAddress!, training: false, rng: &rng)
+            p.lstm.forward(xs.matrix, steps: n, batch: 1, lengths: $0.baseAddress!, training: training, random: random.rows([b]))
         }
         let f = Tensor(shape: [1, D])
         p.lstm.finalStates(into: f.matrix)

@@ -157,11 +157,12 @@ func attentionGradientsMatchFiniteDifferences(kind: AttentionKind) {
 
 @Test func dropoutMaskIsSeededScaledAndReused() {
     let d = Dropout(0.25)
-    var rng1 = PCG32(seed: 3), rng2 = PCG32(seed: 3)
+    var rng = PCG32(seed: 3)
+    let random = SentenceRandom(count: 4, drawingFrom: &rng)   // 100 rows = 25 steps × 4 sentences
     let x = Tensor(shape: [100, 40], repeating: 1)
     let m1 = Tensor(shape: [100, 40]), m2 = Tensor(shape: [100, 40])
-    d.forward(x.matrix, mask: m1.matrix, rng: &rng1)
-    d.drawMask(m2.matrix, rng: &rng2)
+    d.forward(x.matrix, mask: m1.matrix, random: random, purpose: 7, batch: 4)
+    d.drawMask(m2.matrix, random: random, purpose: 7, batch: 4)
     #expect(m1.array == m2.array)
     let kept = m1.array.filter { $0 != 0 }
     #expect(kept.allSatisfy { abs($0 - 1 / 0.75) <= 1e-6 })
