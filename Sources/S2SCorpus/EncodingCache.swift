@@ -41,8 +41,10 @@ extension CorpusStore {
         let totalPairs = total.int(0)
         total.reset()
 
+        // OR IGNORE: the ranks of an MPI job on one host share the store and may encode the same
+        // pairs at once; the encoding is a function of pair and encoder, so either row is right.
         let insert = try db.prepare("""
-            INSERT INTO encodings (pair_id, encoder_id, source_len, target_len, source_ids, target_ids)
+            INSERT OR IGNORE INTO encodings (pair_id, encoder_id, source_len, target_len, source_ids, target_ids)
             VALUES (?, ?, ?, ?, ?, ?)
             """)
         try insert.bind(2, encoderID)

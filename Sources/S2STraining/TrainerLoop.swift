@@ -49,12 +49,10 @@ extension Trainer {
         var lastCheckpointStep = state.step
         var interval = Interval()
         var epoch = state.batcher.epoch + 1
-        var agreedStop: StopReason?
         var reason: StopReason
 
         while true {
             // Every condition here is the same on all ranks: shared state, or agreed in the step.
-            if let agreedStop { reason = agreedStop; break }
             if options.maxSteps > 0 && state.step >= options.maxSteps { reason = .maxSteps; break }
             if state.earlyStopped { reason = .earlyStopping; break }
             if options.maxEpochs > 0 && batcher.position.batchIndex >= batcher.batchesInEpoch
@@ -63,16 +61,24 @@ extension Trainer {
                 break
             }
 
+            // Votes taken before the step, counted in its collective: a stop asked for now
+            // ends the run before this update, as in one process (the step's work is dropped).
             let gold = options.scheduledSampling.goldProbability(step: state.step)
-            let result = try computeGradients(goldProbability: gold, stopRequested: stopRequested(),
-                                              timeUp: { options.maxMinutes > 0 && thisRun() >= options.maxMinutes * 60 })
+            let stopVote = stopRequested()
+            let timeVote = options.maxMinutes > 0 && thisRun() >= options.maxMinutes * 60
+            let position = batcher.position
+            let result = try computeGradients(goldProbability: gold, stopRequested: stopVote, timeUp: timeVote)
+            if let stop = result.stop {
+                try batcher.restore(position)
+                reason = stop
+                break
+            }
             epoch = result.epoch + 1
             hooks.afterBackward?(state.step, model.parameters)
             let norm = options.clip > 0
                 ? GradientClipping.clipGlobalNorm(model.parameters, maxNorm: options.clip)
                 : GradientClipping.clipGlobalNorm(model.parameters, maxNorm: .infinity)
             state.batcher = batcher.position
-            agreedStop = result.stop
             guard result.lossSum.isFinite && norm.isFinite else {
                 try handleNonFinite(loss: result.tokens > 0 ? result.lossSum / Double(result.tokens) : result.lossSum, norm: norm)
                 continue

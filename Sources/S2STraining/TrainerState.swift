@@ -25,7 +25,8 @@ public struct TrainerState: Codable, Equatable, Sendable {
     public var step = 0
     /// Where the next training batch comes from.
     public var batcher: BatchPosition
-    /// Dropout masks, scheduled-sampling coins and sampled tokens draw from this.
+    /// Unused since training draws per pair (`Trainer.sentenceSeed`): kept so checkpoints
+    /// keep one format.
     public var rng: PCG32
     public var scheduler: LearningRateScheduler
     /// Multiplier on the scheduled rate, halved at every rollback after non-finite losses.

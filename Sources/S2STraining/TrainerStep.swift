@@ -14,7 +14,7 @@ extension Trainer {
         var tokens: Int
         /// Epoch (0-based) of the last batch.
         var epoch: Int
-        /// Set when the run must end after this step (agreed by all ranks).
+        /// Set when the run must end before this step's update (agreed by all ranks).
         var stop: StopReason?
     }
 
@@ -26,8 +26,7 @@ extension Trainer {
     /// and every rank divides by the same global N (known from the batch plan without asking
     /// the others), so the ranks' summed gradients are one process's gradient up to the order
     /// of fp32 additions.
-    func computeGradients(goldProbability gold: Double, stopRequested: Bool,
-                          timeUp: () -> Bool) throws -> StepResult {
+    func computeGradients(goldProbability gold: Double, stopRequested: Bool, timeUp: Bool) throws -> StepResult {
         var shares: [Batch] = []
         shares.reserveCapacity(options.accumulate)
         for _ in 0..<options.accumulate {
@@ -40,16 +39,29 @@ extension Trainer {
                                               gradientNormalizer: normalizer)
         for share in shares where share.count > 0 {
             let batch = try SequenceFraming.batch(sources: share.sources, targets: share.targets)
-            let r = try model.forwardBackward(batch, options: stepOptions, rng: &state.rng)
+            let random = SentenceRandom(seeds: share.pairIDs.map { Self.sentenceSeed(run: options.seed, step: state.step, pair: $0) })
+            let r = try model.forwardBackward(batch, options: stepOptions, random: random)
             lossSum += r.lossSum
             tokens += r.tokenCount
         }
         try gradients.reduce(over: communicator, compression: options.gradientCompression)
         // One small collective carries the loss figures and the stop votes: a signal on any
         // rank, or rank 0's clock (the only one that decides --max-time).
-        var totals = [lossSum, Double(tokens), stopRequested ? 1 : 0, isRoot && timeUp() ? 1 : 0]
+        var totals = [lossSum, Double(tokens), stopRequested ? 1 : 0, isRoot && timeUp ? 1 : 0]
         try communicator.allreduceSum(&totals)
         let stop: StopReason? = totals[2] > 0 ? .interrupted : totals[3] > 0 ? .maxTime : nil
         return StepResult(lossSum: totals[0], tokens: Int(totals[1]), epoch: shares.last?.epoch ?? 0, stop: stop)
+    }
+
+    /// The seed of a pair's random draws (dropout masks, scheduled-sampling coins) at an update:
+    /// a function of the run's seed, the update and the pair alone, so a pair draws the same
+    /// numbers whichever rank, batch position or padding it gets, and a resumed run (with any
+    /// number of ranks) draws what the uninterrupted one would have.
+    static func sentenceSeed(run seed: UInt64, step: Int, pair: Int64) -> UInt64 {
+        var z = (seed &+ 2) &* 0x9E37_79B9_7F4A_7C15 ^ UInt64(truncatingIfNeeded: step) &* 0xBF58_476D_1CE4_E5B9
+        z ^= UInt64(bitPattern: pair) &* 0x94D0_49BB_1331_11EB
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
     }
 }

@@ -76,7 +76,8 @@ struct MPITrainingTests {
         let job = try launch(ranks: 2, flags(out: out, steps: 100_000, extra: ["--valid-every", "10"]))
         // Wait for a checkpoint past step 0, then kill rank 1 as an OOM killer or a crash would.
         let deadline = Date().addingTimeInterval(120)
-        while Date() < deadline, (try? checkpointStep(out)) ?? 0 < 10 { Thread.sleep(forTimeInterval: 0.2) }
+        while Date() < deadline, job.process.isRunning, (try? checkpointStep(out)) ?? 0 < 10 { Thread.sleep(forTimeInterval: 0.2) }
+        try #require(job.process.isRunning, "the job ended before the kill: \(job.output())")
         let victim = try #require(rankPID(1, marker: out), "rank 1 not found")
         kill(victim, SIGKILL)
         let killedAt = Date()
