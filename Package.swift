@@ -41,7 +41,7 @@ let package = Package(
         .target(name: "S2SModel", dependencies: ["S2SLayers", "S2SNumerics", "S2SText", "S2SCorpus"]),
         .target(name: "S2SEval", dependencies: []),
         // Collectives between the ranks of an `mpirun` job (or the identity in one process).
-        .target(name: "S2SDistributed", dependencies: ["CMPI"]),
+        .target(name: "S2SDistributed", dependencies: ["CMPI", "CKernels"]),
         .target(name: "S2SDecode", dependencies: ["S2SModel", "S2SText"]),
         // The training loop sits above decoding and evaluation: validation reports greedy BLEU.
         .target(name: "S2STraining", dependencies: ["S2SDistributed", "S2SModel", "S2SDecode", "S2SEval", "S2SCorpus", "S2SText", "S2SLayers", "S2SNumerics"]),

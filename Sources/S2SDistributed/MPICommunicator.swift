@@ -1,3 +1,4 @@
+import CKernels
 import CMPI
 import Foundation
 
@@ -91,24 +92,32 @@ public final class MPICommunicator: Communicator {
             try wait(&request, "gradient allreduce")
         case .bf16, .fp16:
             let op = halfOperator(compression)
+            let bf16: Int32 = compression == .bf16 ? 1 : 0
             if scratch.count < count { scratch = [UInt16](repeating: 0, count: count) }
             try scratch.withUnsafeMutableBufferPointer { (s) throws(DistributedError) in
                 let half = s.baseAddress!
-                if compression == .bf16 { s2s_fp32_to_bf16(buffer, half, count) } else { s2s_fp32_to_fp16(buffer, half, count) }
+                s2s_half_encode(buffer, half, Int64(count), bf16)
                 var request = s2s_mpi_request_null()
                 try Self.check("MPI_Iallreduce", MPI_Iallreduce(s2s_mpi_in_place(), half, Int32(count), s2s_mpi_uint16(),
                                                                 op, world, &request))
                 try wait(&request, "gradient allreduce (\(compression.rawValue))")
-                if compression == .bf16 { s2s_bf16_to_fp32(half, buffer, count) } else { s2s_fp16_to_fp32(half, buffer, count) }
+                s2s_half_decode(half, buffer, Int64(count), bf16)
             }
         }
     }
 
+    /// The commutative MPI operators that sum 16-bit vectors through fp32 (`s2s_half_sum`),
+    /// created once per process.
     private func halfOperator(_ kind: GradientCompression) -> MPI_Op {
         if let op = halfSum[kind] { return op }
-        let op = s2s_mpi_op_half_sum(kind == .bf16 ? 1 : 0)!
-        halfSum[kind] = op
-        return op
+        var op: MPI_Op?
+        if kind == .bf16 {
+            MPI_Op_create({ a, b, n, _ in s2s_half_sum(a!.assumingMemoryBound(to: UInt16.self), b!.assumingMemoryBound(to: UInt16.self), Int64(n!.pointee), 1) }, 1, &op)
+        } else {
+            MPI_Op_create({ a, b, n, _ in s2s_half_sum(a!.assumingMemoryBound(to: UInt16.self), b!.assumingMemoryBound(to: UInt16.self), Int64(n!.pointee), 0) }, 1, &op)
+        }
+        halfSum[kind] = op!
+        return op!
     }
 
     public func allreduceSum(_ values: inout [Double]) throws(DistributedError) {
@@ -181,10 +190,14 @@ public final class MPICommunicator: Communicator {
         if let failure { throw failure }
     }
 
-    /// Polls a request until it completes or `timeout` passes. Spins for the first
-    /// milliseconds (gradient allreduces finish in that time) and then sleeps between polls,
-    /// so ranks waiting for rank 0's validation leave the cores to it.
-    private func wait(_ request: inout MPI_Request?, _ operation: String) throws(DistributedError) {
+    /// Polls a request until it completes or `timeout` passes.
+    ///
+    /// Open MPI moves a large message in fragments, and only while some rank is inside an MPI
+    /// call: a rank that sleeps between polls stalls its peers (a 58 MB allreduce took 150–240
+    /// ms with 200 µs naps, see the README). So polls run back to back for `spin` seconds
+    /// (gradients, where every rank arrives within milliseconds of the others) and only then
+    /// with naps, for the long waits on rank 0's validation, which leave the cores to it.
+    private func wait(_ request: inout MPI_Request?, _ operation: String, spin: Double = 2) throws(DistributedError) {
         let start = DispatchTime.now().uptimeNanoseconds
         var done: Int32 = 0
         var polls = 0
@@ -192,10 +205,10 @@ public final class MPICommunicator: Communicator {
             try Self.check("MPI_Test", MPI_Test(&request, &done, s2s_mpi_status_ignore()))
             if done != 0 { return }
             polls += 1
-            if polls & 0xFF == 0 {
+            if polls & 0x3FF == 0 {
                 let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
                 if elapsed > timeout { throw .timeout(operation: operation, seconds: timeout) }
-                if elapsed > 0.005 { usleep(elapsed > 1 ? 2000 : 200) }
+                if elapsed > spin { usleep(1000) }
             }
         }
     }

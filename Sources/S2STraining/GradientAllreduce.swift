@@ -9,7 +9,7 @@ import S2SNumerics
 /// of about that size, so the ~20 biases and gate matrices cost a few collectives, not one
 /// each. Buckets follow the parameters' order, which is the same on every rank (the model
 /// builds it), so every rank posts the same collectives in the same order.
-final class GradientAllreduce {
+package final class GradientAllreduce {
     /// A run of parameters reduced by one collective.
     private struct Bucket {
         var members: [Parameter]
@@ -24,10 +24,10 @@ final class GradientAllreduce {
     private let buckets: [Bucket]
     private var packed: Tensor
     /// Bytes each rank sent into the last `reduce` (fp32 or 16-bit values), and its duration.
-    private(set) var lastBytes = 0
-    private(set) var lastSeconds = 0.0
+    package private(set) var lastBytes = 0
+    package private(set) var lastSeconds = 0.0
 
-    init(_ parameters: ParameterSet, bucketFloats: Int = 1 << 20) {
+    package init(_ parameters: ParameterSet, bucketFloats: Int = 1 << 20) {
         var buckets: [Bucket] = []
         var current = Bucket(members: [], floats: 0)
         for p in parameters.all {
@@ -48,10 +48,10 @@ final class GradientAllreduce {
     }
 
     /// Collectives per reduce.
-    var bucketCount: Int { buckets.count }
+    package var bucketCount: Int { buckets.count }
 
     /// Replaces every gradient by its sum over all ranks.
-    func reduce(over communicator: any Communicator, compression: GradientCompression) throws(DistributedError) {
+    package func reduce(over communicator: any Communicator, compression: GradientCompression) throws(DistributedError) {
         guard communicator.size > 1 else { return }
         let start = Stopwatch.now()
         var bytes = 0

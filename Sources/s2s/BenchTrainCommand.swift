@@ -1,9 +1,11 @@
 import ArgumentParser
 import Foundation
+import S2SDistributed
 import S2SEval
 import S2SLayers
 import S2SModel
 import S2SNumerics
+import S2STraining
 
 /// `s2s bench train`: the training-step benchmark of `torch_seq2seq.py bench-train`, same flags,
 /// same workload (random tokens, every sentence full length, scheduled sampling with k = 1000,
@@ -12,6 +14,10 @@ import S2SNumerics
 /// With `--train-src/--train-tgt/--valid-src/--valid-tgt` it trains on real text instead
 /// (whitespace tokens as the reference's `train-text`) for `--warmup + --steps` steps and adds the
 /// validation loss: the check that bf16 GEMMs train as well as fp32 (equal steps, equal seeds).
+///
+/// Under `mpirun -np N` (random tokens only) `--batch` is the global batch: each rank computes
+/// the gradient of every N-th sentence, the gradients are summed as in `s2s train`, and rank 0
+/// adds the ranks, the allreduce's bytes and milliseconds per step and the compute time to the line.
 struct BenchTrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
@@ -36,6 +42,7 @@ struct BenchTrainCommand: ParsableCommand {
     @Option(name: .customLong("valid-src"), help: "Validation text for the loss reported after training.")
     var validSrc: String?
     @Option(name: .customLong("valid-tgt")) var validTgt: String?
+    @Option(help: "Under MPI: none, bf16 or fp16 gradients in the allreduce.") var gradientCompression = GradientCompression.none
 
     func validate() throws {
         for (name, v) in [("--batch", batch), ("--tgt-len", tgtLen), ("--steps", steps)] where v <= 0 {
@@ -50,6 +57,11 @@ struct BenchTrainCommand: ParsableCommand {
     }
 
     func run() throws {
+        let mpi = MPICommunicator.launchedByMPI ? try MPICommunicator(timeout: 600) : nil
+        defer { mpi?.finalize() }
+        let communicator: any Communicator = mpi ?? LocalCommunicator()
+        if communicator.size > 1 && trainSrc != nil { throw ValidationError("bench train under MPI runs on random tokens only") }
+        if communicator.size > batch { throw ValidationError("--batch \(batch) is smaller than the \(communicator.size) ranks") }
         if threads > 0 { EngineThreads.set(threads) }
         let (prec, notice) = Precision.resolve(Precision(rawValue: precision)!)
         if let notice { FileHandle.standardError.write(Data((notice + "\n").utf8)) }
@@ -69,6 +81,9 @@ struct BenchTrainCommand: ParsableCommand {
         let batches = try corpus.map { try $0.trainingBatches(count: warmup + steps, size: batch, rng: &rng) }
             ?? (0..<(warmup + steps)).map { _ in try randomBatch(&rng) }
         var timedTokens = 0
+        let gradients = GradientAllreduce(model.parameters)
+        let mine = Array(stride(from: communicator.rank, to: batch, by: communicator.size))
+        var reduceTimes: [Double] = [], computeTimes: [Double] = []
         model.profile.enabled = profile
         model.profile.cpuTime = cpuTime
         var times: [Double] = []
@@ -78,7 +93,14 @@ struct BenchTrainCommand: ParsableCommand {
             model.profile.start()
             model.parameters.zeroGrad()
             model.profile.lap("zero grad")
-            let r = try model.forwardBackward(b, options: TrainingStepOptions(goldProbability: goldProbability(step: i)), rng: &rng)
+            // This rank's rows, normalized by the global token count (as `s2s train` does).
+            let share = communicator.size > 1 ? try rows(mine, of: b) : b
+            var stepRNG = PCG32(seed: seed &+ UInt64(i))
+            let r = try model.forwardBackward(share, options: TrainingStepOptions(goldProbability: goldProbability(step: i),
+                                                                                  gradientNormalizer: b.targetTokenCount), rng: &stepRNG)
+            let computed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+            try gradients.reduce(over: communicator, compression: gradientCompression)
+            model.profile.lap("allreduce")
             GradientClipping.clipGlobalNorm(model.parameters, maxNorm: 1)
             model.profile.lap("clip")
             optimizer.step(model.parameters, lr: lr)
@@ -87,10 +109,13 @@ struct BenchTrainCommand: ParsableCommand {
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
             if i >= warmup {
                 times.append(seconds)
+                computeTimes.append(computed)
+                reduceTimes.append(gradients.lastSeconds)
                 timedTokens += b.targetTokenCount
             }
             lastLoss = r.meanLoss
         }
+        guard communicator.rank == 0 else { return }
         if profile {
             let total = model.profile.phases.reduce(0) { $0 + $1.milliseconds }
             for (name, ms) in model.profile.phases {
@@ -123,9 +148,22 @@ struct BenchTrainCommand: ParsableCommand {
             ("last_loss", fmt(lastLoss, digits: 3)), ("threads", "\(EngineThreads.current)"),
             ("params", "\(model.parameterCount)"), ("emb", "\(modelSize.emb)"), ("hidden", "\(modelSize.hidden)"), ("layers", "\(modelSize.layers)"),
             ("batch", "\(batch)"), ("src_len", "\(modelSize.srcLen)"), ("tgt_len", "\(tgtLen)"), ("src_vocab", "\(modelSize.srcVocab)"),
-            ("tgt_vocab", "\(modelSize.tgtVocab)"),
+            ("tgt_vocab", "\(modelSize.tgtVocab)"), ("ranks", "\(communicator.size)"),
+            ("compute_ms", fmt(Stopwatch.median(computeTimes) * 1e3)), ("allreduce_ms", fmt(Stopwatch.median(reduceTimes) * 1e3, digits: 2)),
+            ("allreduce_mb", fmt(Double(gradients.lastBytes) / 1e6, digits: 2)), ("allreduce_calls", "\(communicator.size > 1 ? gradients.bucketCount : 0)"),
+            ("compression", "\"\(gradientCompression.rawValue)\""),
         ]
         print("{" + result.map { "\"\($0.0)\": \($0.1)" }.joined(separator: ", ") + "}")
+    }
+
+    /// The sentences `indices` of a full-length random batch.
+    private func rows(_ indices: [Int], of b: Seq2SeqBatch) throws -> Seq2SeqBatch {
+        let S = b.sourceLength, T = b.targetLength
+        return try Seq2SeqBatch(size: indices.count, sourceLength: S, targetLength: T,
+                                source: indices.flatMap { b.source[$0 * S..<($0 + 1) * S] },
+                                sourceLengths: indices.map { b.sourceLengths[$0] },
+                                targetInput: indices.flatMap { b.targetInput[$0 * T..<($0 + 1) * T] },
+                                targetOutput: indices.flatMap { b.targetOutput[$0 * T..<($0 + 1) * T] })
     }
 
     /// The reference's inverse-sigmoid schedule: gold with probability k / (k + exp(i/k)).
