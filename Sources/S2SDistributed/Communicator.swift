@@ -15,6 +15,12 @@ public protocol Communicator: AnyObject {
     /// `compression` sends 16-bit values (each partial sum formed in fp32, rounded once).
     func allreduceSum(_ buffer: UnsafeMutablePointer<Float>, count: Int,
                       compression: GradientCompression) throws(DistributedError)
+    /// Starts summing `count` floats in place over all ranks (exact fp32) and returns at once;
+    /// `test` moves it along, `finish` waits for it. The buffer must stay untouched until then.
+    func startAllreduceSum(_ buffer: UnsafeMutablePointer<Float>, count: Int) throws(DistributedError) -> PendingCollective
+    /// Whether `pending` has completed (and progress on it and any other transfer).
+    func test(_ pending: PendingCollective) throws(DistributedError) -> Bool
+    func finish(_ pending: PendingCollective) throws(DistributedError)
     /// Sums doubles over all ranks, in place (loss sums, token counts, flags).
     func allreduceSum(_ values: inout [Double]) throws(DistributedError)
     /// Rank `root`'s bytes on every rank (`bytes` may differ in length before the call).
@@ -73,6 +79,16 @@ extension Communicator {
     }
 }
 
+/// A collective in flight (an `MPI_Request`; nil once complete).
+public final class PendingCollective {
+    var request: OpaquePointer?
+    var done: Bool
+    init(request: OpaquePointer?, done: Bool) {
+        self.request = request
+        self.done = done
+    }
+}
+
 /// One process, no MPI: every collective is the identity.
 public final class LocalCommunicator: Communicator {
     public init() {}
@@ -82,6 +98,11 @@ public final class LocalCommunicator: Communicator {
     public func allreduceSum(_ buffer: UnsafeMutablePointer<Float>, count: Int,
                              compression: GradientCompression) throws(DistributedError) {}
     public func allreduceSum(_ values: inout [Double]) throws(DistributedError) {}
+    public func startAllreduceSum(_ buffer: UnsafeMutablePointer<Float>, count: Int) throws(DistributedError) -> PendingCollective {
+        PendingCollective(request: nil, done: true)
+    }
+    public func test(_ pending: PendingCollective) throws(DistributedError) -> Bool { true }
+    public func finish(_ pending: PendingCollective) throws(DistributedError) {}
     public func broadcast(_ bytes: inout [UInt8], root: Int) throws(DistributedError) {}
     public func allgather(_ bytes: [UInt8]) throws(DistributedError) -> [[UInt8]] { [bytes] }
 }

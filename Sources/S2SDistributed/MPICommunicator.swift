@@ -120,6 +120,29 @@ public final class MPICommunicator: Communicator {
         return op!
     }
 
+    public func startAllreduceSum(_ buffer: UnsafeMutablePointer<Float>, count: Int) throws(DistributedError) -> PendingCollective {
+        guard size > 1, count > 0 else { return PendingCollective(request: nil, done: true) }
+        guard count <= Int(Int32.max) else { throw .mpi(call: "MPI_Iallreduce", code: -1, message: "\(count) values exceed one request") }
+        var request = s2s_mpi_request_null()
+        try Self.check("MPI_Iallreduce", MPI_Iallreduce(s2s_mpi_in_place(), buffer, Int32(count), s2s_mpi_float(),
+                                                        s2s_mpi_sum(), world, &request))
+        return PendingCollective(request: request, done: false)
+    }
+
+    public func test(_ pending: PendingCollective) throws(DistributedError) -> Bool {
+        guard !pending.done else { return true }
+        var flag: Int32 = 0
+        try Self.check("MPI_Test", MPI_Test(&pending.request, &flag, s2s_mpi_status_ignore()))
+        pending.done = flag != 0
+        return pending.done
+    }
+
+    public func finish(_ pending: PendingCollective) throws(DistributedError) {
+        guard !pending.done else { return }
+        try wait(&pending.request, "gradient allreduce")
+        pending.done = true
+    }
+
     public func allreduceSum(_ values: inout [Double]) throws(DistributedError) {
         guard size > 1, !values.isEmpty else { return }
         try values.withUnsafeMutableBufferPointer { (v) throws(DistributedError) in

@@ -78,7 +78,8 @@ extension Seq2SeqModel {
     /// whole batch's `gradientNormalizer`, sums to the gradient of the whole batch.
     @discardableResult
     public func forwardBackward(_ batch: Seq2SeqBatch, options: TrainingStepOptions = TrainingStepOptions(),
-                                random: SentenceRandom) throws(LayerError) -> TrainingStepResult {
+                                random: SentenceRandom,
+                                observer: (any BackwardObserver)? = nil) throws(LayerError) -> TrainingStepResult {
         try batch.validate(for: config)
         guard random.count == batch.size else {
             throw .invalidBatch("\(random.count) sentence seeds for \(batch.size) sentences")
@@ -204,6 +205,7 @@ extension Seq2SeqModel {
         // Backward: output layer, then the decoder loop in reverse.
         let dfc = ws.matrix("dFc", rows: m, cols: Dout)
         output.backward(x: fc, dy: dLogits!, dx: dfc, precision: prec)
+        observer?.gradientsFinal([output.weight] + (output.bias.map { [$0] } ?? []))
         profile.lap("output backward")
         let dF: Matrix
         if full {
@@ -219,6 +221,7 @@ extension Seq2SeqModel {
         let dctxNext = ws.matrix("dctxNext", rows: B, cols: D, zeroed: true)
         let dh = ws.matrix("dh", rows: B, cols: Hd), dctx = ws.matrix("dctx", rows: B, cols: D)
         for t in stride(from: T - 1, through: 0, by: -1) {
+            observer?.backwardProgress()
             let r0 = t * B
             let dft = dF.rows(r0, B)
             MatrixOps.copy(dft.columns(0, Hd), to: dh)
@@ -237,6 +240,7 @@ extension Seq2SeqModel {
         if let embMask { MatrixOps.multiply(dE, by: embMask) }
         targetEmbedding.backward(ids: fed, count: T * B, dy: dE)
         profile.lap("decoder weight gradients")
+        observer?.backwardProgress()
 
         // Bridge (dh0 = dhNext), attention keys and context, encoder, source embeddings.
         MatrixOps.tanhBackward(y: h0, grad: dhNext)
@@ -245,6 +249,7 @@ extension Seq2SeqModel {
         let dEncBM = ws.matrix("dEncBM", rows: B * S, cols: D, zeroed: true)
         attention.endBackward(dEncoder: dEncBM, precision: prec)
         profile.lap("bridge + keys backward")
+        observer?.backwardProgress()
         let dEncTM = ws.matrix("dEncTM", rows: S * B, cols: D)
         MatrixOps.swapLeadingAxes(dEncBM, outer: B, inner: S, into: dEncTM)
         let dSrc = ws.matrix("dSrcEmb", rows: S * B, cols: E)

@@ -1,5 +1,6 @@
 import S2SDistributed
 import S2SLayers
+import S2SModel
 import S2SNumerics
 
 /// Sums every parameter's gradient over the ranks of a job, in buckets.
@@ -9,7 +10,12 @@ import S2SNumerics
 /// of about that size, so the ~20 biases and gate matrices cost a few collectives, not one
 /// each. Buckets follow the parameters' order, which is the same on every rank (the model
 /// builds it), so every rank posts the same collectives in the same order.
-package final class GradientAllreduce {
+///
+/// Overlap (`observer`): the output layer's gradient, final right after its backward and more
+/// than half of all bytes at the usual sizes, is posted as soon as it is ready and moved along
+/// at every decoder step of the backward pass; `reduce` then waits for it and sums the rest.
+/// The sums are the same bits either way (same collective, same size, same algorithm).
+package final class GradientAllreduce: BackwardObserver {
     /// A run of parameters reduced by one collective.
     private struct Bucket {
         var members: [Parameter]
@@ -26,6 +32,11 @@ package final class GradientAllreduce {
     /// Bytes each rank sent into the last `reduce` (fp32 or 16-bit values), and its duration.
     package private(set) var lastBytes = 0
     package private(set) var lastSeconds = 0.0
+    /// Post large gradients during the backward pass (fp32 only).
+    package var overlap = true
+    private var posted: [ObjectIdentifier: PendingCollective] = [:]
+    private var inFlight: (any Communicator)?
+    private var failure: DistributedError?
 
     package init(_ parameters: ParameterSet, bucketFloats: Int = 1 << 20) {
         var buckets: [Bucket] = []
@@ -50,13 +61,49 @@ package final class GradientAllreduce {
     /// Collectives per reduce.
     package var bucketCount: Int { buckets.count }
 
+    /// The observer to pass to the last backward pass of a step, or nil when nothing can
+    /// overlap (one process, compressed gradients, overlap off).
+    package func observer(for communicator: any Communicator, compression: GradientCompression) -> (any BackwardObserver)? {
+        guard overlap, communicator.size > 1, compression == .none else { return nil }
+        inFlight = communicator
+        return self
+    }
+
+    package func gradientsFinal(_ parameters: [Parameter]) {
+        guard let communicator = inFlight, failure == nil else { return }
+        for p in parameters where p.count >= Self.minInPlace {
+            do throws(DistributedError) {
+                posted[ObjectIdentifier(p)] = try communicator.startAllreduceSum(p.grad.data, count: p.count)
+            } catch {
+                failure = error
+            }
+        }
+    }
+
+    package func backwardProgress() {
+        guard let communicator = inFlight, failure == nil else { return }
+        for pending in posted.values {
+            do throws(DistributedError) { _ = try communicator.test(pending) } catch { failure = error }
+        }
+    }
+
     /// Replaces every gradient by its sum over all ranks.
     package func reduce(over communicator: any Communicator, compression: GradientCompression) throws(DistributedError) {
+        defer {
+            posted = [:]
+            inFlight = nil
+            failure = nil
+        }
+        if let failure { throw failure }
         guard communicator.size > 1 else { return }
         let start = Stopwatch.now()
         var bytes = 0
         for bucket in buckets {
             bytes += bucket.floats * (compression == .none ? 4 : 2)
+            if bucket.inPlace, let pending = posted[ObjectIdentifier(bucket.members[0])] {
+                try communicator.finish(pending)
+                continue
+            }
             if bucket.inPlace {
                 try communicator.allreduceSum(bucket.members[0].grad.data, count: bucket.floats, compression: compression)
                 continue

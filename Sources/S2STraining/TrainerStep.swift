@@ -37,10 +37,13 @@ extension Trainer {
         var lossSum = 0.0, tokens = 0
         let stepOptions = TrainingStepOptions(goldProbability: Float(gold), feedChoice: options.feedChoice,
                                               gradientNormalizer: normalizer)
-        for share in shares where share.count > 0 {
+        let last = shares.lastIndex { $0.count > 0 }
+        for (i, share) in shares.enumerated() where share.count > 0 {
             let batch = try SequenceFraming.batch(sources: share.sources, targets: share.targets)
             let random = SentenceRandom(seeds: share.pairIDs.map { Self.sentenceSeed(run: options.seed, step: state.step, pair: $0) })
-            let r = try model.forwardBackward(batch, options: stepOptions, random: random)
+            // Only the last pass's gradients are final when they come out of it.
+            let observer = i == last ? gradients.observer(for: communicator, compression: options.gradientCompression) : nil
+            let r = try model.forwardBackward(batch, options: stepOptions, random: random, observer: observer)
             lossSum += r.lossSum
             tokens += r.tokenCount
         }

@@ -43,6 +43,7 @@ struct BenchTrainCommand: ParsableCommand {
     var validSrc: String?
     @Option(name: .customLong("valid-tgt")) var validTgt: String?
     @Option(help: "Under MPI: none, bf16 or fp16 gradients in the allreduce.") var gradientCompression = GradientCompression.none
+    @Flag(help: "Under MPI: sum all gradients after the backward pass, none during it.") var noOverlap = false
 
     func validate() throws {
         for (name, v) in [("--batch", batch), ("--tgt-len", tgtLen), ("--steps", steps)] where v <= 0 {
@@ -82,6 +83,7 @@ struct BenchTrainCommand: ParsableCommand {
             ?? (0..<(warmup + steps)).map { _ in try randomBatch(&rng) }
         var timedTokens = 0
         let gradients = GradientAllreduce(model.parameters)
+        gradients.overlap = !noOverlap
         let mine = Array(stride(from: communicator.rank, to: batch, by: communicator.size))
         var reduceTimes: [Double] = [], computeTimes: [Double] = []
         model.profile.enabled = profile
@@ -97,7 +99,9 @@ struct BenchTrainCommand: ParsableCommand {
             let share = communicator.size > 1 ? try rows(mine, of: b) : b
             var stepRNG = PCG32(seed: seed &+ UInt64(i))
             let r = try model.forwardBackward(share, options: TrainingStepOptions(goldProbability: goldProbability(step: i),
-                                                                                  gradientNormalizer: b.targetTokenCount), rng: &stepRNG)
+                                                                                  gradientNormalizer: b.targetTokenCount),
+                                              random: SentenceRandom(count: share.size, drawingFrom: &stepRNG),
+                                              observer: gradients.observer(for: communicator, compression: gradientCompression))
             let computed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
             try gradients.reduce(over: communicator, compression: gradientCompression)
             model.profile.lap("allreduce")
@@ -151,7 +155,7 @@ struct BenchTrainCommand: ParsableCommand {
             ("tgt_vocab", "\(modelSize.tgtVocab)"), ("ranks", "\(communicator.size)"),
             ("compute_ms", fmt(Stopwatch.median(computeTimes) * 1e3)), ("allreduce_ms", fmt(Stopwatch.median(reduceTimes) * 1e3, digits: 2)),
             ("allreduce_mb", fmt(Double(gradients.lastBytes) / 1e6, digits: 2)), ("allreduce_calls", "\(communicator.size > 1 ? gradients.bucketCount : 0)"),
-            ("compression", "\"\(gradientCompression.rawValue)\""),
+            ("compression", "\"\(gradientCompression.rawValue)\""), ("overlap", "\(!noOverlap && communicator.size > 1 && gradientCompression == .none)"),
         ]
         print("{" + result.map { "\"\($0.0)\": \($0.1)" }.joined(separator: ", ") + "}")
     }

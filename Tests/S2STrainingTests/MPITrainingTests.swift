@@ -43,6 +43,27 @@ struct MPITrainingTests {
         #expect(b == c, "two 2-rank runs differ")
     }
 
+    @Test func accumulationAndCompressionUnderMPI() throws {
+        // --accumulate: 2 ranks equal one process at the same K (and so the same global batch).
+        let one = try run(ranks: 1, flags(out: fixture.output("acc1"), steps: 4, extra: ["--accumulate", "2"]))
+        #expect(one.status == 0, "\(one.stderr)")
+        #expect(one.stderr.contains("× 2 accumulated"))
+        let two = try run(ranks: 2, flags(out: fixture.output("acc2"), steps: 4, extra: ["--accumulate", "2"]))
+        #expect(two.status == 0, "\(two.stderr)")
+        let a = try parameters(fixture.output("acc1"))
+        #expect(maxRelativeDifference(a, try parameters(fixture.output("acc2"))) < 1e-5)
+        // An accumulated step is not a plain one: the comparison above could not pass by accident.
+        let plain = try run(ranks: 1, flags(out: fixture.output("plain"), steps: 4))
+        #expect(plain.status == 0, "\(plain.stderr)")
+        #expect(maxRelativeDifference(a, try parameters(fixture.output("plain"))) > 1e-3)
+
+        // bf16 gradients: close to fp32, not equal (each sum is rounded to 8 bits of mantissa).
+        let bf16 = try run(ranks: 2, flags(out: fixture.output("bf16"), steps: 4, extra: ["--accumulate", "2", "--gradient-compression", "bf16"]))
+        #expect(bf16.status == 0, "\(bf16.stderr)")
+        let d = maxRelativeDifference(a, try parameters(fixture.output("bf16")))
+        #expect(d > 0 && d < 2e-2, "bf16 vs fp32: \(d)")
+    }
+
     @Test func resumesTwoRanksInOneProcess() throws {
         let straight = try run(ranks: 1, flags(out: fixture.output("straight"), steps: 10))
         #expect(straight.status == 0, "\(straight.stderr)")
