@@ -31,11 +31,10 @@ extension Trainer {
 
     private func runLoop() throws -> TrainingSummary {
         let runStart = Self.now()
+        try synchronizeStart()   // first: on ranks other than 0 the state is rank 0's from here on
         let baseElapsed = state.elapsedSeconds
         func elapsed() -> Double { baseElapsed + Self.now() - runStart }
         func thisRun() -> Double { Self.now() - runStart }
-
-        try synchronizeStart()
         let stepsAtStart = state.step
         let tokensAtStart = state.targetTokens
         let metrics = isRoot ? try MetricsWriter(path: metricsPath) : nil
