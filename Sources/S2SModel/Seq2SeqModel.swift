@@ -60,6 +60,10 @@ public final class Seq2SeqModel: @unchecked Sendable {
     /// Number of scalar parameters.
     public var parameterCount: Int { parameters.scalarCount }
 
+    /// The parameters whose gradients a backward pass finishes first (the output layer), in the
+    /// order `forwardBackward` reports them to a `BackwardObserver`.
+    public var parametersFinishedFirst: [Parameter] { [output.weight] + (output.bias.map { [$0] } ?? []) }
+
     /// Loads values by name (checkpoint or fixture); every parameter must be present with its
     /// exact shape, and no foreign tensor may be present.
     public func load(_ tensors: [String: Tensor]) throws(LayerError) { try parameters.load(tensors) }

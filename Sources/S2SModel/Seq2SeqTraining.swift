@@ -205,7 +205,7 @@ extension Seq2SeqModel {
         // Backward: output layer, then the decoder loop in reverse.
         let dfc = ws.matrix("dFc", rows: m, cols: Dout)
         output.backward(x: fc, dy: dLogits!, dx: dfc, precision: prec)
-        observer?.gradientsFinal([output.weight] + (output.bias.map { [$0] } ?? []))
+        observer?.gradientsFinal(parametersFinishedFirst)
         profile.lap("output backward")
         let dF: Matrix
         if full {

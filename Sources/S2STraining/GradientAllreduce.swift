@@ -5,50 +5,61 @@ import S2SNumerics
 
 /// Sums every parameter's gradient over the ranks of a job, in buckets.
 ///
-/// A parameter of at least `bucketFloats` values is reduced in place (the output layer and the
-/// embeddings: no copy of the largest tensors); smaller ones are packed together into buckets
-/// of about that size, so the ~20 biases and gate matrices cost a few collectives, not one
-/// each. Buckets follow the parameters' order, which is the same on every rank (the model
-/// builds it), so every rank posts the same collectives in the same order.
+/// The parameters the backward pass finishes first (the output layer) come first, each reduced
+/// where it is; so is any other parameter of at least `minInPlace` values (the embeddings: no
+/// copy of the largest tensors); smaller ones are packed into buckets of about `bucketFloats`,
+/// so the ~20 biases and gate matrices cost a few collectives, not one each. The order is the
+/// same on every rank (the model builds the parameter list), so every rank posts the same
+/// collectives in the same order.
 ///
 /// Overlap (`observer`): the output layer's gradient, final right after its backward and more
 /// than half of all bytes at the usual sizes, is posted as soon as it is ready and moved along
 /// at every decoder step of the backward pass; `reduce` then waits for it and sums the rest.
-/// The sums are the same bits either way (same collective, same size, same algorithm).
+/// The sums are the same bits either way (same collective, same size, same algorithm). MPI
+/// matches collectives by the order in which each rank posts them, so every rank must post the
+/// early ones, in the same order, in every step, even a rank with no pair in it.
 package final class GradientAllreduce: BackwardObserver {
     /// A run of parameters reduced by one collective.
     private struct Bucket {
         var members: [Parameter]
         var floats: Int
-        /// Reduced in place (a single large parameter) rather than packed.
-        var inPlace: Bool { members.count == 1 && members[0].count == floats && floats >= GradientAllreduce.minInPlace }
+        /// Reduced where it is (one parameter) rather than packed.
+        var inPlace: Bool
     }
 
     /// Parameters at least this large are reduced where they are.
     static let minInPlace = 1 << 18
 
     private let buckets: [Bucket]
+    /// The parameters a backward pass finishes first: posted early, and first in `buckets`.
+    private let early: Set<ObjectIdentifier>
     private var packed: Tensor
     /// Bytes each rank sent into the last `reduce` (fp32 or 16-bit values), and its duration.
     package private(set) var lastBytes = 0
     package private(set) var lastSeconds = 0.0
-    /// Post large gradients during the backward pass (fp32 only).
+    /// Post the `first` gradients during the backward pass (fp32 only).
     package var overlap = true
     private var posted: [ObjectIdentifier: PendingCollective] = [:]
     private var inFlight: (any Communicator)?
     private var failure: DistributedError?
 
-    package init(_ parameters: ParameterSet, bucketFloats: Int = 1 << 20) {
-        var buckets: [Bucket] = []
-        var current = Bucket(members: [], floats: 0)
-        for p in parameters.all {
+    /// `first`: the parameters whose gradients the backward pass finishes first
+    /// (`Seq2SeqModel.parametersFinishedFirst`). They lead the order of collectives whether or
+    /// not they were posted early, so a rank that had no pair in a step (and so ran no backward
+    /// pass) posts the same collectives in the same order as the others: MPI matches
+    /// collectives by that order alone.
+    package init(_ parameters: ParameterSet, first: [Parameter] = [], bucketFloats: Int = 1 << 20) {
+        early = Set(first.map(ObjectIdentifier.init))
+        var buckets = first.map { Bucket(members: [$0], floats: $0.count, inPlace: true) }
+        var current = Bucket(members: [], floats: 0, inPlace: false)
+        for p in parameters.all where !early.contains(ObjectIdentifier(p)) {
             if p.count >= Self.minInPlace {
-                buckets.append(Bucket(members: [p], floats: p.count))
+                buckets.append(Bucket(members: [p], floats: p.count, inPlace: true))
                 continue
             }
             if current.floats + p.count > bucketFloats && !current.members.isEmpty {
                 buckets.append(current)
-                current = Bucket(members: [], floats: 0)
+                current = Bucket(members: [], floats: 0, inPlace: false)
             }
             current.members.append(p)
             current.floats += p.count
@@ -71,7 +82,7 @@ package final class GradientAllreduce: BackwardObserver {
 
     package func gradientsFinal(_ parameters: [Parameter]) {
         guard let communicator = inFlight, failure == nil else { return }
-        for p in parameters where p.count >= Self.minInPlace {
+        for p in parameters where early.contains(ObjectIdentifier(p)) {
             do throws(DistributedError) {
                 posted[ObjectIdentifier(p)] = try communicator.startAllreduceSum(p.grad.data, count: p.count)
             } catch {

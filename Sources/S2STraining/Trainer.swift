@@ -146,7 +146,7 @@ public final class Trainer {
         } catch {
             throw .wrap(error)
         }
-        gradients = GradientAllreduce(model.parameters)
+        gradients = GradientAllreduce(model.parameters, first: model.parametersFinishedFirst)
         trainingPairs = batcher.pairCount
         excludedPairs = batcher.excluded
         model.precision = Precision(rawValue: options.precision) ?? .fp32

@@ -82,7 +82,7 @@ struct BenchTrainCommand: ParsableCommand {
         let batches = try corpus.map { try $0.trainingBatches(count: warmup + steps, size: batch, rng: &rng) }
             ?? (0..<(warmup + steps)).map { _ in try randomBatch(&rng) }
         var timedTokens = 0
-        let gradients = GradientAllreduce(model.parameters)
+        let gradients = GradientAllreduce(model.parameters, first: model.parametersFinishedFirst)
         gradients.overlap = !noOverlap
         let mine = Array(stride(from: communicator.rank, to: batch, by: communicator.size))
         var reduceTimes: [Double] = [], computeTimes: [Double] = []

@@ -43,6 +43,18 @@ struct MPITrainingTests {
         #expect(b == c, "two 2-rank runs differ")
     }
 
+    /// Batches of one pair leave one rank without data in a step; it must still take part in
+    /// every collective, in the same order (the early output-layer allreduce included).
+    @Test func ranksWithoutPairsInAStepStayInStep() throws {
+        let extra = ["--batch-tokens", "8", "--valid-every", "5"]
+        let one = try run(ranks: 1, flags(out: fixture.output("single1"), steps: 10, extra: extra))
+        #expect(one.status == 0, "\(one.stderr)")
+        let two = try run(ranks: 2, flags(out: fixture.output("single2"), steps: 10, extra: extra))
+        #expect(two.status == 0, "\(two.stderr)")
+        let difference = maxRelativeDifference(try parameters(fixture.output("single1")), try parameters(fixture.output("single2")))
+        #expect(difference < 1e-5, "largest relative difference \(difference)")
+    }
+
     @Test func accumulationAndCompressionUnderMPI() throws {
         // --accumulate: 2 ranks equal one process at the same K (and so the same global batch).
         let one = try run(ranks: 1, flags(out: fixture.output("acc1"), steps: 4, extra: ["--accumulate", "2"]))
