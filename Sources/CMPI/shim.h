@@ -12,7 +12,6 @@ static inline MPI_Datatype s2s_mpi_byte(void) { return MPI_BYTE; }
 static inline MPI_Datatype s2s_mpi_uint16(void) { return MPI_UINT16_T; }
 static inline MPI_Datatype s2s_mpi_uint64(void) { return MPI_UINT64_T; }
 static inline MPI_Op s2s_mpi_sum(void) { return MPI_SUM; }
-static inline MPI_Op s2s_mpi_max(void) { return MPI_MAX; }
 static inline MPI_Errhandler s2s_mpi_errors_return(void) { return MPI_ERRORS_RETURN; }
 static inline MPI_Request s2s_mpi_request_null(void) { return MPI_REQUEST_NULL; }
 static inline MPI_Status *s2s_mpi_status_ignore(void) { return MPI_STATUS_IGNORE; }

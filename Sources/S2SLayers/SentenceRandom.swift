@@ -46,7 +46,7 @@ public struct SentenceRandom: Sendable, Equatable {
     /// splitmix64's output function (Steele, Lea & Flood 2014): a bijection of UInt64 with full
     /// avalanche. The golden-ratio increment keeps 0 from mapping to 0.
     @inline(__always)
-    static func mix(_ x: UInt64) -> UInt64 {
+    package static func mix(_ x: UInt64) -> UInt64 {
         var z = x &+ 0x9E37_79B9_7F4A_7C15
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB

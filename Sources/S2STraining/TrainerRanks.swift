@@ -1,3 +1,4 @@
+import CKernels
 import Foundation
 import S2SCorpus
 import S2SDistributed
@@ -104,18 +105,11 @@ extension Trainer {
         guard parameters else { return }
         // Parameters first, then the optimizer's named buffers (which a fresh optimizer on the
         // other ranks may not have allocated yet, so their names and sizes travel too).
+        struct Entry: Codable { var name: String; var count: Int }
         let stateTensors = isRoot ? optimizer.stateTensors() : []
-        let names = try communicator.broadcast(isRoot ? stateTensors.map { "\($0.name) \($0.tensor.count)" } : nil,
-                                               as: [String].self)
-        var floats = model.parameters.scalarCount
-        var layout: [(name: String, count: Int)] = []
-        for entry in names {
-            guard let space = entry.lastIndex(of: " "), let count = Int(entry[entry.index(after: space)...]) else {
-                throw DistributedError.malformed(what: "optimizer state entry '\(entry)'")
-            }
-            layout.append((String(entry[..<space]), count))
-            floats += count
-        }
+        let layout = try communicator.broadcast(isRoot ? stateTensors.map { Entry(name: $0.name, count: $0.tensor.count) } : nil,
+                                                as: [Entry].self)
+        let floats = model.parameters.scalarCount + layout.reduce(0) { $0 + $1.count }
         var bytes = [UInt8](repeating: 0, count: isRoot ? floats * 4 : 0)
         if isRoot {
             bytes.withUnsafeMutableBytes { raw in
@@ -136,11 +130,11 @@ extension Trainer {
                 param.value.data.update(from: p, count: param.count)
                 p += param.count
             }
-            for (name, count) in layout {
-                let t = Tensor(shape: [count])
-                t.data.update(from: p, count: count)
-                loaded[name] = t
-                p += count
+            for entry in layout {
+                let t = Tensor(shape: [entry.count])
+                t.data.update(from: p, count: entry.count)
+                loaded[entry.name] = t
+                p += entry.count
             }
         }
         let fresh = options.makeOptimizer()
@@ -154,18 +148,13 @@ extension Trainer {
     /// training on would silently average diverging models.
     func checkReplicas() throws {
         guard communicator.size > 1 else { return }
-        var h = UInt64(0xcbf2_9ce4_8422_2325)
-        for p in model.parameters.all {
-            p.value.data.withMemoryRebound(to: UInt32.self, capacity: p.count) { w in
-                for i in 0..<p.count { h = (h ^ UInt64(w[i])) &* 0x100_0000_01b3 }
-            }
-        }
-        var mine = [UInt8](repeating: 0, count: 8)
-        for i in 0..<8 { mine[i] = UInt8(truncatingIfNeeded: h >> (8 * UInt64(i))) }
+        var h: UInt64 = 0
+        for p in model.parameters.all { h = (h ^ s2s_checksum_f32(p.value.data, Int64(p.count))) &* 0x100_0000_01b3 }
+        let mine = (0..<8).map { UInt8(truncatingIfNeeded: h >> (8 * UInt64($0))) } + Array(communicator.hostName.utf8)
         let all = try communicator.allgather(mine)
-        if let r = all.firstIndex(where: { $0 != all[0] }) {
-            throw DistributedError.mismatch(item: "parameters", rank: r, host: "step \(state.step)",
-                                            detail: "the replicas diverged (a rank computed different gradients)")
+        if let r = all.firstIndex(where: { $0.prefix(8) != all[0].prefix(8) }) {
+            throw DistributedError.mismatch(item: "parameters", rank: r, host: String(decoding: all[r].dropFirst(8), as: UTF8.self),
+                                            detail: "the replicas diverged by step \(state.step) (a rank computed different gradients)")
         }
     }
 }

@@ -61,10 +61,8 @@ extension Trainer {
     /// numbers whichever rank, batch position or padding it gets, and a resumed run (with any
     /// number of ranks) draws what the uninterrupted one would have.
     static func sentenceSeed(run seed: UInt64, step: Int, pair: Int64) -> UInt64 {
-        var z = (seed &+ 2) &* 0x9E37_79B9_7F4A_7C15 ^ UInt64(truncatingIfNeeded: step) &* 0xBF58_476D_1CE4_E5B9
-        z ^= UInt64(bitPattern: pair) &* 0x94D0_49BB_1331_11EB
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
+        // Folded in as `SentenceRandom.generator` folds purpose and time step.
+        SentenceRandom.mix(SentenceRandom.mix(SentenceRandom.mix(seed &+ 2) ^ UInt64(truncatingIfNeeded: step))
+                           ^ UInt64(bitPattern: pair))
     }
 }
