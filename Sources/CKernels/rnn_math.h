@@ -49,6 +49,11 @@ static inline float s2s_tanh(float x) {
     return ax < 0.625f ? small : big;
 }
 
+/// Packed-sequence masking: row `row` is active at step t when t < lengths[row] (NULL: always).
+static inline int s2s_active(const int32_t *lengths, int64_t row, int32_t t) {
+    return lengths == NULL || t < lengths[row];
+}
+
 /// Rows per thread below which splitting a step over threads costs more than it saves
 /// (about 8K elementwise operations per thread; a fork/join is a few microseconds).
 static inline int64_t s2s_min_rows(int64_t workPerRow) {

@@ -1,7 +1,8 @@
 import S2SNumerics
 
 /// Bahdanau attention: `score_j = v · tanh(W_k enc_j + W_q h + b_q)`, softmax over the real
-/// source positions, `ctx = Σ_j α_j enc_j`.
+/// source positions, `ctx = Σ_j α_j enc_j`. Luong's "concat", `v · tanh(W_a [h ; enc_j])`, is the
+/// same without b_q (W_a = [W_q W_k]).
 ///
 /// Parameters (PyTorch names): `{key}.weight` [A, D] (no bias), `{query}.weight` [A, Hd],
 /// `{query}.bias` [A], `{score}.weight` [1, A]. Keys are projected once per sentence; each step
@@ -20,9 +21,10 @@ public final class AdditiveAttention: Attention, @unchecked Sendable {
     public var attentionSize: Int { key.outputSize }
 
     public init(_ parameters: ParameterSet, keyPrefix: String = "att_k", queryPrefix: String = "att_q",
-                scorePrefix: String = "att_v", encoderSize: Int, querySize: Int, attentionSize: Int, rng: inout PCG32) {
+                scorePrefix: String = "att_v", encoderSize: Int, querySize: Int, attentionSize: Int, queryBias: Bool = true,
+                rng: inout PCG32) {
         key = Linear(parameters, prefix: keyPrefix, input: encoderSize, output: attentionSize, bias: false, rng: &rng)
-        var q = Linear(parameters, prefix: queryPrefix, input: querySize, output: attentionSize, rng: &rng)
+        var q = Linear(parameters, prefix: queryPrefix, input: querySize, output: attentionSize, bias: queryBias, rng: &rng)
         q.packsWeight = true   // one small product per decoder step
         query = q
         score = parameters.add("\(scorePrefix).weight", shape: [1, attentionSize])

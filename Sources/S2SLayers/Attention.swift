@@ -30,6 +30,22 @@ public enum AttentionKind: String, Codable, Sendable, CaseIterable {
     case additive
     /// Luong "general": `h · (W_k enc_j)`.
     case bilinear
+    /// Luong "dot": `h · enc_j` (decoder size = encoder output size 2H).
+    case dot
+    /// Luong "concat": `v · tanh(W_q h + W_k enc_j)`, additive without the query bias.
+    case concat
+
+    /// The name `--attention` takes (`general` for the bilinear score, as Luong et al. call it).
+    public var optionName: String { self == .bilinear ? "general" : rawValue }
+
+    /// Parses an `--attention` value.
+    public init?(optionName: String) {
+        guard let kind = Self.allCases.first(where: { $0.optionName == optionName }) else { return nil }
+        self = kind
+    }
+
+    /// Scores through a tanh layer of size A (additive, concat) rather than a product.
+    public var usesAttentionSize: Bool { self == .additive || self == .concat }
 }
 
 /// Attention over a source memory, masked to each sentence's real positions.

@@ -3,20 +3,28 @@ import S2SNumerics
 /// Luong "general" attention: `score_j = h · (W_k enc_j)`, softmax over the real source
 /// positions, `ctx = Σ_j α_j enc_j`. One parameter, `{key}.weight` [Hd, D] (no bias); the keys
 /// live in the decoder's hidden space and are projected once per sentence.
+///
+/// Luong "dot" is the same with W_k = I (`key` nil): `score_j = h · enc_j`, no parameters, and
+/// the decoder size must equal the encoder output size 2H.
 public final class BilinearAttention: Attention, @unchecked Sendable {
-    public let key: Linear
+    public let key: Linear?
+    private let encoderSize: Int
 
     private let ws = Workspace()
     private var memory: AttentionMemory?
 
-    public var keySize: Int { key.outputSize }
+    public var keySize: Int { key?.outputSize ?? encoderSize }
 
-    public init(_ parameters: ParameterSet, keyPrefix: String = "att_k", encoderSize: Int, querySize: Int, rng: inout PCG32) {
-        key = Linear(parameters, prefix: keyPrefix, input: encoderSize, output: querySize, bias: false, rng: &rng)
+    /// `projected` false gives dot attention (then `querySize` must equal `encoderSize`).
+    public init(_ parameters: ParameterSet, keyPrefix: String = "att_k", encoderSize: Int, querySize: Int,
+                projected: Bool = true, rng: inout PCG32) {
+        precondition(projected || encoderSize == querySize, "dot attention needs query size \(querySize) == encoder size \(encoderSize)")
+        self.encoderSize = encoderSize
+        key = projected ? Linear(parameters, prefix: keyPrefix, input: encoderSize, output: querySize, bias: false, rng: &rng) : nil
     }
 
     public func computeKeys(encoder: Matrix, into keys: Matrix, precision: Precision) {
-        key.forward(encoder, into: keys, precision: precision)
+        if let key { key.forward(encoder, into: keys, precision: precision) } else { MatrixOps.copy(encoder, to: keys) }
     }
 
     public func attend(query h: Matrix, memory: AttentionMemory, sourceRows: UnsafePointer<Int32>?, alpha: Matrix,
@@ -52,8 +60,12 @@ public final class BilinearAttention: Attention, @unchecked Sendable {
 
     public func endBackward(dEncoder: Matrix, precision: Precision) {
         let m = memory!
-        key.backward(x: m.encoder, dy: ws.matrix("dKeys", rows: m.encoder.rows, cols: keySize), dx: dEncoder,
-                     accumulateInput: true, precision: precision)
+        let dKeys = ws.matrix("dKeys", rows: m.encoder.rows, cols: keySize)
+        if let key {
+            key.backward(x: m.encoder, dy: dKeys, dx: dEncoder, accumulateInput: true, precision: precision)
+        } else {
+            MatrixOps.add(dKeys, to: dEncoder)   // keys = encoder outputs
+        }
         MatrixOps.add(ws.matrix("dEnc", rows: m.encoder.rows, cols: m.encoder.cols), to: dEncoder)
     }
 }

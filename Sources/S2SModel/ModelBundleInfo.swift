@@ -81,6 +81,9 @@ enum ModelHeader {
         let config: ModelConfig
         do {
             config = try JSONDecoder().decode(ModelConfig.self, from: Data(text.utf8))
+        } catch let DecodingError.dataCorrupted(context) where !context.codingPath.isEmpty {
+            // A value this build does not know (a newer cell): the decoder's own words say which.
+            throw .badMetadata(path: path, key: modelConfig, reason: context.debugDescription)
         } catch {
             throw .badMetadata(path: path, key: modelConfig, reason: "not a model configuration (\(error))")
         }

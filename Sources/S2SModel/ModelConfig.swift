@@ -19,8 +19,12 @@ public struct ModelConfig: Codable, Equatable, Sendable {
     public var decoderHidden: Int
     /// A: additive attention size (unused by bilinear attention, whose keys have size Hd).
     public var attentionSize: Int
-    /// L: encoder BiLSTM layers.
+    /// L: encoder layers (bidirectional).
     public var layers: Int
+    /// The encoder's recurrent cell (a bidirectional LSTM unless told otherwise).
+    public var encoderCell: RecurrentCellKind
+    /// Residual connections between stacked layers, from the second layer up.
+    public var residual: Bool
     public var attention: AttentionKind
     /// Dropout on both embeddings, between encoder layers and on the output layer's input.
     public var dropout: Float
@@ -33,7 +37,7 @@ public struct ModelConfig: Codable, Equatable, Sendable {
     /// `--dec-hidden 0 --att-dim 0`).
     public init(sourceVocabulary: Int, targetVocabulary: Int, embedding: Int = 256, hidden: Int = 256,
                 decoderHidden: Int = 0, attentionSize: Int = 0, layers: Int = 1,
-                attention: AttentionKind = .additive, dropout: Float = 0, labelSmoothing: Float = 0,
+                encoderCell: RecurrentCellKind = .lstm, residual: Bool = false, attention: AttentionKind = .additive, dropout: Float = 0, labelSmoothing: Float = 0,
                 orthogonalRecurrent: Bool = false) {
         self.sourceVocabulary = sourceVocabulary
         self.targetVocabulary = targetVocabulary
@@ -42,10 +46,46 @@ public struct ModelConfig: Codable, Equatable, Sendable {
         self.decoderHidden = decoderHidden > 0 ? decoderHidden : hidden
         self.attentionSize = attentionSize > 0 ? attentionSize : self.decoderHidden
         self.layers = layers
+        self.encoderCell = encoderCell
+        self.residual = residual
         self.attention = attention
         self.dropout = dropout
         self.labelSmoothing = labelSmoothing
         self.orthogonalRecurrent = orthogonalRecurrent
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case sourceVocabulary, targetVocabulary, embedding, hidden, decoderHidden, attentionSize, layers
+        case encoderCell, residual, attention, dropout, labelSmoothing, orthogonalRecurrent
+    }
+
+    /// Decodes a stored configuration. Models written before the cell and residual options have
+    /// neither key and are what they were: an LSTM encoder without residuals. A cell name this
+    /// build does not know is refused with the names it does.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        sourceVocabulary = try c.decode(Int.self, forKey: .sourceVocabulary)
+        targetVocabulary = try c.decode(Int.self, forKey: .targetVocabulary)
+        embedding = try c.decode(Int.self, forKey: .embedding)
+        hidden = try c.decode(Int.self, forKey: .hidden)
+        decoderHidden = try c.decode(Int.self, forKey: .decoderHidden)
+        attentionSize = try c.decode(Int.self, forKey: .attentionSize)
+        layers = try c.decode(Int.self, forKey: .layers)
+        if let name = try c.decodeIfPresent(String.self, forKey: .encoderCell) {
+            guard let kind = RecurrentCellKind(rawValue: name) else {
+                throw DecodingError.dataCorruptedError(
+                    forKey: .encoderCell, in: c,
+                    debugDescription: "encoder cell '\(name)' is not one this build of s2s knows (\(RecurrentCellKind.names))")
+            }
+            encoderCell = kind
+        } else {
+            encoderCell = .lstm
+        }
+        residual = try c.decodeIfPresent(Bool.self, forKey: .residual) ?? false
+        attention = try c.decode(AttentionKind.self, forKey: .attention)
+        dropout = try c.decode(Float.self, forKey: .dropout)
+        labelSmoothing = try c.decode(Float.self, forKey: .labelSmoothing)
+        orthogonalRecurrent = try c.decode(Bool.self, forKey: .orthogonalRecurrent)
     }
 
     /// 2H: size of an encoder output (forward ; backward).
@@ -63,6 +103,9 @@ public struct ModelConfig: Codable, Equatable, Sendable {
         }
         if sourceVocabulary <= Int(ModelConfig.eosId) || targetVocabulary <= Int(ModelConfig.eosId) {
             throw .invalidConfiguration("vocabularies need the 4 special tokens; got source \(sourceVocabulary), target \(targetVocabulary)")
+        }
+        if attention == .dot && decoderHidden != encoderOutput {
+            throw .invalidConfiguration("dot attention scores h · enc, so decoderHidden (\(decoderHidden)) must equal the encoder output 2 × hidden (\(encoderOutput))")
         }
         if !(dropout >= 0 && dropout < 1) { throw .invalidConfiguration("dropout must be in [0, 1), got \(dropout)") }
         if !(labelSmoothing >= 0 && labelSmoothing < 1) {

@@ -8,18 +8,19 @@ public enum Seq2SeqFlops {
     public static func forward(config c: ModelConfig, batch B: Int, sourceLength S: Int, targetLength T: Int) -> Double {
         let b = Double(B), s = Double(S), t = Double(T)
         let E = Double(c.embedding), H = Double(c.hidden), Hd = Double(c.decoderHidden), D = Double(c.encoderOutput)
-        let A = Double(c.attention == .additive ? c.attentionSize : c.decoderHidden)
+        let A = Double(c.attention.usesAttentionSize ? c.attentionSize : c.decoderHidden)
         var f = 0.0
+        let G = Double(c.encoderCell.gateCount)
         for l in 0..<c.layers {
             let input = l == 0 ? E : D
-            f += 2 * 2 * s * b * input * 4 * H              // input projections, both directions
-            f += 2 * 2 * max(s - 1, 0) * b * H * 4 * H      // recurrent products
+            f += 2 * 2 * s * b * input * G * H              // input projections, both directions
+            f += 2 * 2 * max(s - 1, 0) * b * H * G * H      // recurrent products
         }
         f += 2 * b * D * Hd                                 // bridge
-        f += 2 * b * s * D * A                              // keys
+        if c.attention != .dot { f += 2 * b * s * D * A }  // keys
         f += t * 2 * b * (E + D) * 3 * Hd                  // GRU input product
         f += t * 2 * b * Hd * 3 * Hd                        // GRU recurrent product
-        if c.attention == .additive { f += t * 2 * b * Hd * A }   // query projection
+        if c.attention.usesAttentionSize { f += t * 2 * b * Hd * A }   // query projection
         f += t * (2 * b * s * A + 2 * b * s * D)            // scores and context
         f += 2 * b * t * Double(c.outputInput) * Double(c.targetVocabulary)  // output layer
         return f

@@ -1,8 +1,8 @@
 import S2SLayers
 import S2SNumerics
 
-/// The translation model of MODEL.md: embeddings → bidirectional LSTM encoder (L layers, packed
-/// by source length) → tanh bridge to the decoder's initial state → GRU decoder with input
+/// The translation model of MODEL.md: embeddings → bidirectional recurrent encoder (L layers of
+/// an RNN, gated RNN, LSTM or GRU cell, packed by source length, residual from layer 2 on request) → tanh bridge to the decoder's initial state → GRU decoder with input
 /// feeding and attention → output layer over `[h ; ctx ; e]`.
 ///
 /// Parameters carry PyTorch `state_dict` names and are created in the reference's order, so a
@@ -14,7 +14,7 @@ public final class Seq2SeqModel: @unchecked Sendable {
     public let parameters: ParameterSet
     public let sourceEmbedding: Embedding   // src_emb
     public let targetEmbedding: Embedding   // tgt_emb
-    public let encoder: LSTM                // enc
+    public let encoder: RecurrentStack      // enc
     public let bridge: Linear               // bridge
     public let attention: any Attention     // att_k, att_q, att_v (additive) or att_k (bilinear)
     public let cell: GRUCell                // cell
@@ -42,15 +42,17 @@ public final class Seq2SeqModel: @unchecked Sendable {
         let E = config.embedding, H = config.hidden, Hd = config.decoderHidden, D = config.encoderOutput
         sourceEmbedding = Embedding(p, prefix: "src_emb", vocabulary: config.sourceVocabulary, dimension: E, rng: &rng)
         targetEmbedding = Embedding(p, prefix: "tgt_emb", vocabulary: config.targetVocabulary, dimension: E, rng: &rng)
-        encoder = LSTM(p, prefix: "enc", inputSize: E, hiddenSize: H, layers: config.layers, bidirectional: true,
-                       dropout: config.layers > 1 ? config.dropout : 0, orthogonalRecurrent: config.orthogonalRecurrent,
-                       rng: &rng)
+        encoder = RecurrentStack(p, prefix: "enc", cell: config.encoderCell, inputSize: E, hiddenSize: H,
+                                 layers: config.layers, bidirectional: true, residual: config.residual,
+                                 dropout: config.layers > 1 ? config.dropout : 0,
+                                 orthogonalRecurrent: config.orthogonalRecurrent, rng: &rng)
         bridge = Linear(p, prefix: "bridge", input: D, output: Hd, rng: &rng)
         switch config.attention {
-        case .additive:
-            attention = AdditiveAttention(p, encoderSize: D, querySize: Hd, attentionSize: config.attentionSize, rng: &rng)
-        case .bilinear:
-            attention = BilinearAttention(p, encoderSize: D, querySize: Hd, rng: &rng)
+        case .additive, .concat:
+            attention = AdditiveAttention(p, encoderSize: D, querySize: Hd, attentionSize: config.attentionSize,
+                                          queryBias: config.attention == .additive, rng: &rng)
+        case .bilinear, .dot:
+            attention = BilinearAttention(p, encoderSize: D, querySize: Hd, projected: config.attention == .bilinear, rng: &rng)
         }
         cell = GRUCell(p, prefix: "cell", inputSize: E + D, hiddenSize: Hd, orthogonalRecurrent: config.orthogonalRecurrent,
                        rng: &rng)

@@ -61,7 +61,7 @@ public enum Matmul {
             packedB: true, threads: EngineThreads.current)
         let prim = MatmulEngine.primitive(key)
         guard prim.handle != nil else { return fallbackSgemm(a, transA, b, transB, c, m, n, k, alpha, beta) }
-        let packed = weight.packedWeight().buffer(for: prim, source: b)
+        let packed = weight.packedWeight().buffer(for: prim, source: b, transposed: transB)
         switch type {
         case .f32: execute(prim, UnsafeRawPointer(a.base), packed, c)
         case .bf16: execute(prim, UnsafeRawPointer(toBF16(a, slot: 0)), packed, c)

@@ -10,6 +10,10 @@ import CKernels
 final class PackedWeight: @unchecked Sendable {
     struct Copy {
         let layoutOwner: MatmulPrimitive   // any primitive that wants this layout
+        /// Packed from W or from Wᵀ. A square weight used both ways (a recurrent W_hh forward,
+        /// `h · W_hhᵀ`, and backward, `da · W_hh`) gets equal packed layouts for both, which
+        /// alone would hand one use the other's copy.
+        let transposed: Bool
         let buffer: UnsafeMutableRawPointer
     }
 
@@ -27,11 +31,13 @@ final class PackedWeight: @unchecked Sendable {
         for c in copies { s2s_free(c.buffer) }
     }
 
-    /// The packed copy that `primitive` can read, made from `source` if there is none yet.
-    func buffer(for primitive: MatmulPrimitive, source: Matrix) -> UnsafeRawPointer {
+    /// The packed copy that `primitive` can read, made from `source` (used as `Wᵀ` when
+    /// `transposed`) if there is none yet.
+    func buffer(for primitive: MatmulPrimitive, source: Matrix, transposed: Bool) -> UnsafeRawPointer {
         guard let handle = primitive.handle else { preconditionFailure("PackedWeight: primitive unavailable") }
         return lock.withLock {
-            for c in copies where c.layoutOwner.handle.map({ s2s_mm_same_packed_b($0, handle) != 0 }) == true {
+            for c in copies where c.transposed == transposed
+                && c.layoutOwner.handle.map({ s2s_mm_same_packed_b($0, handle) != 0 }) == true {
                 return UnsafeRawPointer(c.buffer)
             }
             let size = s2s_mm_packed_b_size(handle)
@@ -40,7 +46,7 @@ final class PackedWeight: @unchecked Sendable {
             }
             let status = s2s_mm_pack_b(handle, source.base, Int64(source.stride), buffer)
             precondition(status == 0, "PackedWeight: oneDNN reorder failed with status \(status)")
-            copies.append(Copy(layoutOwner: primitive, buffer: buffer))
+            copies.append(Copy(layoutOwner: primitive, transposed: transposed, buffer: buffer))
             return UnsafeRawPointer(buffer)
         }
     }

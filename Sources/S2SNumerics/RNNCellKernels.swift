@@ -1,7 +1,8 @@
 import CKernels
 
-/// Swift entry points to the fused recurrent-cell and attention-step kernels in
-/// `CKernels/rnn_cells.c`.
+/// Swift entry points to the fused recurrent-cell kernels (`CKernels/rnn.c`, `gated_rnn.c`,
+/// `lstm.c`, `gru.c`, where each cell's equations and derivatives are written out) and the
+/// attention-step kernels (`attention_cells.c`).
 ///
 /// The GEMMs of a step (input and recurrent products) run outside; these kernels do everything
 /// elementwise in one pass over the gate buffer, so a time step reads its gates once forward and
@@ -42,29 +43,72 @@ public enum RNNCellKernels {
                           dhRec?.base, Int64(dhRec?.stride ?? 0), dc.base, Int64(dc.stride), lengths, Int32(t))
     }
 
+    /// Vanilla RNN step forward: `gates` [B, H] holds `W_ih x + W_hh h` (no bias) on entry and h_t
+    /// on exit; `bias` [H] = `b_ih + b_hh`; writes `h` [B, H] (0 for inactive rows).
+    public static func rnnForward(gates: Matrix, bias: UnsafePointer<Float>, h: Matrix,
+                                  lengths: UnsafePointer<Int32>?, t: Int) {
+        precondition(gates.cols == h.cols && gates.rows == h.rows, "rnnForward: gates \(gates.rows)x\(gates.cols), h \(h.rows)x\(h.cols)")
+        s2s_rnn_forward(Int32(gates.rows), Int32(h.cols), gates.base, Int64(gates.stride), bias, h.base, Int64(h.stride),
+                        lengths, Int32(t))
+    }
+
+    /// Vanilla RNN step backward: `gates` holds h_t on entry and dL/da_t on exit; the gradient on
+    /// h_t is `dy` + `dhRec` (nil = 0).
+    public static func rnnBackward(gates: Matrix, dy: Matrix, dhRec: Matrix?, lengths: UnsafePointer<Int32>?, t: Int) {
+        precondition(gates.cols == dy.cols && gates.rows == dy.rows, "rnnBackward: gates \(gates.rows)x\(gates.cols), dy \(dy.rows)x\(dy.cols)")
+        s2s_rnn_backward(Int32(gates.rows), Int32(dy.cols), gates.base, Int64(gates.stride), dy.base, Int64(dy.stride),
+                         dhRec?.base, Int64(dhRec?.stride ?? 0), lengths, Int32(t))
+    }
+
+    /// Simple gated RNN step forward (blocks g, u): `gates` [B, 2H] pre-activations without bias
+    /// in, g and u out; `bias` [2H]; `sPrev` [B, H] or nil (zeros); writes `s` [B, H].
+    public static func gatedForward(gates: Matrix, bias: UnsafePointer<Float>, sPrev: Matrix?, s: Matrix,
+                                    lengths: UnsafePointer<Int32>?, t: Int) {
+        precondition(gates.cols == 2 * s.cols && gates.rows == s.rows, "gatedForward: gates \(gates.rows)x\(gates.cols), s \(s.rows)x\(s.cols)")
+        s2s_gated_forward(Int32(gates.rows), Int32(s.cols), gates.base, Int64(gates.stride), bias,
+                          sPrev?.base, Int64(sPrev?.stride ?? 0), s.base, Int64(s.stride), lengths, Int32(t))
+    }
+
+    /// Simple gated RNN step backward: gate activations in, pre-activation gradients out; the
+    /// gradient on s_t is `dy` + `dhRec` (nil = 0); writes `dPrev` = ds ⊙ (1 − g), the direct part
+    /// of dL/ds_{t−1} (add `dgates · W_hh` yourself).
+    public static func gatedBackward(gates: Matrix, sPrev: Matrix?, dy: Matrix, dhRec: Matrix?, dPrev: Matrix,
+                                     lengths: UnsafePointer<Int32>?, t: Int) {
+        precondition(gates.cols == 2 * dy.cols && gates.rows == dy.rows && dPrev.rows == dy.rows && dPrev.cols == dy.cols,
+                     "gatedBackward: gates \(gates.rows)x\(gates.cols), dy \(dy.rows)x\(dy.cols), dPrev \(dPrev.rows)x\(dPrev.cols)")
+        s2s_gated_backward(Int32(gates.rows), Int32(dy.cols), gates.base, Int64(gates.stride),
+                           sPrev?.base, Int64(sPrev?.stride ?? 0), dy.base, Int64(dy.stride),
+                           dhRec?.base, Int64(dhRec?.stride ?? 0), dPrev.base, Int64(dPrev.stride), lengths, Int32(t))
+    }
+
     /// GRU step forward (PyTorch `GRUCell`, blocks r, z, n).
     /// - gi: [B, 3H] `W_ih x` (no bias); r, z, n on exit. gh: [B, 3H] `W_hh h` (no bias); its n
     ///   block holds `W_hn h + b_hn` on exit. bih, bhh: [3H]. hPrev, h: [B, H] (must not alias).
+    /// - lengths, t: packed-sequence rows (encoder); inactive rows get h = 0.
     public static func gruForward(
-        gi: Matrix, gh: Matrix, bih: UnsafePointer<Float>, bhh: UnsafePointer<Float>, hPrev: Matrix, h: Matrix
+        gi: Matrix, gh: Matrix, bih: UnsafePointer<Float>, bhh: UnsafePointer<Float>, hPrev: Matrix, h: Matrix,
+        lengths: UnsafePointer<Int32>? = nil, t: Int = 0
     ) {
         let rows = gi.rows, hidden = h.cols
         precondition(gi.cols == 3 * hidden && gh.cols == 3 * hidden && gh.rows == rows && hPrev.rows == rows
                      && hPrev.cols == hidden && h.rows == rows,
                      "gruForward: gi \(gi.rows)x\(gi.cols), gh \(gh.rows)x\(gh.cols), h \(h.rows)x\(h.cols)")
         s2s_gru_forward(Int32(rows), Int32(hidden), gi.base, Int64(gi.stride), gh.base, Int64(gh.stride),
-                        bih, bhh, hPrev.base, Int64(hPrev.stride), h.base, Int64(h.stride))
+                        bih, bhh, hPrev.base, Int64(hPrev.stride), h.base, Int64(h.stride), lengths, Int32(t))
     }
 
     /// GRU step backward: `gi`/`gh` (saved by forward) become the gradients of
-    /// `W_ih x + b_ih` / `W_hh h + b_hh`; `dhPrev` [B, H] = dh ⊙ z (add dgh · W_hh yourself).
-    public static func gruBackward(gi: Matrix, gh: Matrix, hPrev: Matrix, dh: Matrix, dhPrev: Matrix) {
+    /// `W_ih x + b_ih` / `W_hh h + b_hh`; the gradient on h is `dh` + `dhRec` (nil = 0);
+    /// `dhPrev` [B, H] = dh ⊙ z (add dgh · W_hh yourself). Inactive rows: all 0.
+    public static func gruBackward(gi: Matrix, gh: Matrix, hPrev: Matrix, dh: Matrix, dhRec: Matrix? = nil, dhPrev: Matrix,
+                                   lengths: UnsafePointer<Int32>? = nil, t: Int = 0) {
         let rows = gi.rows, hidden = dh.cols
         precondition(gi.cols == 3 * hidden && gh.cols == 3 * hidden && hPrev.rows == rows && dh.rows == rows
                      && dhPrev.rows == rows && dhPrev.cols == hidden,
                      "gruBackward: gi \(gi.rows)x\(gi.cols), dh \(dh.rows)x\(dh.cols), dhPrev \(dhPrev.rows)x\(dhPrev.cols)")
         s2s_gru_backward(Int32(rows), Int32(hidden), gi.base, Int64(gi.stride), gh.base, Int64(gh.stride),
-                         hPrev.base, Int64(hPrev.stride), dh.base, Int64(dh.stride), dhPrev.base, Int64(dhPrev.stride))
+                         hPrev.base, Int64(hPrev.stride), dh.base, Int64(dh.stride), dhRec?.base, Int64(dhRec?.stride ?? 0),
+                         dhPrev.base, Int64(dhPrev.stride), lengths, Int32(t))
     }
 
     /// Additive attention forward. `keys` [N·S, A] and `enc` [N·S, D] are per-sentence blocks

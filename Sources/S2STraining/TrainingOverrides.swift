@@ -8,6 +8,8 @@ import S2SModel
 public struct TrainingOverrides: Sendable {
     public var embedding, hidden, decoderHidden, attentionSize, layers: Int?
     public var attention: AttentionKind?
+    public var encoderCell: RecurrentCellKind?
+    public var residual: Bool?
     public var dropout, labelSmoothing: Float?
     public var orthogonal: Bool?
     public var precision: String?
@@ -59,6 +61,8 @@ public struct TrainingOverrides: Sendable {
             o.model.attentionSize = o.model.decoderHidden
         }
         set("layers", layers, \.model.layers)
+        set("enc-cell", encoderCell, \.model.encoderCell)
+        set("residual", residual, \.model.residual)
         set("attention", attention, \.model.attention)
         set("dropout", dropout, \.model.dropout)
         set("label-smoothing", labelSmoothing, \.model.labelSmoothing)

@@ -46,11 +46,14 @@ struct TrainCommand: ParsableCommand {
 
     // Model.
     @Option(help: "Embedding size (default 256).") var emb: Int?
-    @Option(help: "Encoder LSTM size per direction (default 256).") var hidden: Int?
+    @Option(help: "Encoder state size per direction (default 256).") var hidden: Int?
     @Option(help: "Decoder GRU size (default: --hidden; 0 = --hidden).") var decHidden: Int?
     @Option(help: "Additive attention size (default: decoder size; 0 = decoder size).") var attDim: Int?
-    @Option(help: "Encoder BiLSTM layers (default 1).") var layers: Int?
-    @Option(help: "additive (Bahdanau) or general (Luong bilinear) (default additive).") var attention: String?
+    @Option(name: [.customLong("enc-layers"), .customLong("layers")], help: "Encoder layers, each bidirectional (default 1).")
+    var layers: Int?
+    @Option(help: "Encoder cell: \(RecurrentCellKind.names) (default lstm).") var encCell: RecurrentCellKind?
+    @Flag(help: "Residual connections between stacked layers, from the second layer up.") var residual = false
+    @Option(help: "additive (Bahdanau), or Luong's general, dot or concat (default additive).") var attention: String?
     @Option(help: "Dropout on embeddings, between encoder layers and before the output layer (default 0.2).") var dropout: Float?
     @Option(help: "Label smoothing of the training loss (default 0.1).") var labelSmoothing: Float?
     @Flag(name: .customLong("orthogonal-init"), help: "Orthogonal initialization of the recurrent matrices.") var orthogonalInit = false
@@ -99,8 +102,9 @@ struct TrainCommand: ParsableCommand {
 
     func validate() throws {
         if resume && overwrite { throw ValidationError("--resume and --overwrite contradict each other") }
-        if let attention, !["additive", "general"].contains(attention) {
-            throw ValidationError("--attention must be additive or general, got '\(attention)'")
+        if let attention, AttentionKind(optionName: attention) == nil {
+            let names = AttentionKind.allCases.map(\.optionName).joined(separator: ", ")
+            throw ValidationError("--attention must be one of \(names), got '\(attention)'")
         }
         if let precision, Precision(rawValue: precision) == nil { throw ValidationError("--precision must be fp32 or bf16, got '\(precision)'") }
         if let optimizer, TrainingOptions.OptimizerKind(rawValue: optimizer) == nil {
@@ -209,10 +213,12 @@ struct TrainCommand: ParsableCommand {
         o.decoderHidden = decHidden
         o.attentionSize = attDim
         o.layers = layers
-        o.attention = attention.map { $0 == "general" ? .bilinear : .additive }
+        o.attention = attention.flatMap(AttentionKind.init(optionName:))
         o.dropout = dropout
         o.labelSmoothing = labelSmoothing
         o.orthogonal = orthogonalInit ? true : nil
+        o.encoderCell = encCell
+        o.residual = residual ? true : nil
         o.precision = precision
         o.seed = seed
         o.batchTokens = batchTokens
@@ -251,3 +257,5 @@ struct TrainCommand: ParsableCommand {
 }
 
 extension GradientCompression: ExpressibleByArgument {}
+
+extension RecurrentCellKind: ExpressibleByArgument {}

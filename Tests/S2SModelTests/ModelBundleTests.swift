@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import S2SLayers
 import S2SNumerics
 import S2SText
 @testable import S2SModel
@@ -133,6 +134,22 @@ private func bits(_ model: Seq2SeqModel) -> [String: [UInt32]] {
         try FileManager.default.removeItem(atPath: path)
         #expect { _ = try ModelBundle.load(directory: dir) } throws: { error in
             "\(error)".contains("no model.safetensors")
+        }
+    }
+
+    /// Configurations written before the encoder cell and residual options decode as what they
+    /// were; a cell this build does not know is refused with the names it does know.
+    @Test func configurationsBeforeCellsLoadAndUnknownCellsAreNamed() throws {
+        let old = #"{"attention":"additive","attentionSize":256,"decoderHidden":256,"dropout":0.2,"embedding":256,"#
+            + #""hidden":256,"labelSmoothing":0.1,"layers":1,"orthogonalRecurrent":false,"sourceVocabulary":8000,"targetVocabulary":8000}"#
+        let config = try ModelHeader.decodeConfig(old, path: "m.safetensors")
+        #expect(config.encoderCell == RecurrentCellKind.lstm && !config.residual)
+        let stored = ModelHeader.encode(ModelConfig(sourceVocabulary: 9, targetVocabulary: 9, encoderCell: .gated, residual: true))
+        #expect(try ModelHeader.decodeConfig(stored, path: "m.safetensors").encoderCell == RecurrentCellKind.gated)
+        let future = stored.replacingOccurrences(of: #""gated""#, with: #""mlstm""#)
+        #expect { _ = try ModelHeader.decodeConfig(future, path: "m.safetensors") } throws: { error in
+            let text = "\(error)"
+            return text.contains("m.safetensors") && text.contains("'mlstm'") && text.contains("rnn, gated, lstm, gru")
         }
     }
 

@@ -11,9 +11,11 @@ func smallBatch() throws -> Seq2SeqBatch {
     try Seq2SeqBatch(sources: [[5, 9, 7, 6], [8], [10, 4, 5]], targets: [[8, 12, 11], [], [12, 4]])
 }
 
-func smallModel(_ attention: AttentionKind, layers: Int = 2, dropout: Float = 0, smoothing: Float = 0) throws -> Seq2SeqModel {
-    let config = ModelConfig(sourceVocabulary: 11, targetVocabulary: 13, embedding: 4, hidden: 3, decoderHidden: 5,
-                             attentionSize: 6, layers: layers, attention: attention, dropout: dropout,
+func smallModel(_ attention: AttentionKind, layers: Int = 2, encoderCell: RecurrentCellKind = .lstm, residual: Bool = false,
+                decoderHidden: Int = 5, dropout: Float = 0, smoothing: Float = 0) throws -> Seq2SeqModel {
+    let config = ModelConfig(sourceVocabulary: 11, targetVocabulary: 13, embedding: 4, hidden: 3, decoderHidden: decoderHidden,
+                             attentionSize: 6, layers: layers, encoderCell: encoderCell, residual: residual,
+                             attention: attention, dropout: dropout,
                              labelSmoothing: smoothing)
     let model = try Seq2SeqModel(config: config, seed: 7)
     // Larger weights than the default init, so every path carries a visible gradient.
@@ -28,7 +30,22 @@ func smallModel(_ attention: AttentionKind, layers: Int = 2, dropout: Float = 0,
 
 @Test(arguments: [(AttentionKind.bilinear, Float(0.2), Float(0.1)), (.additive, 0, 0.1), (.additive, 0.3, 0)])
 func modelGradientsMatchFiniteDifferences(attention: AttentionKind, dropout: Float, smoothing: Float) throws {
-    let model = try smallModel(attention, dropout: dropout, smoothing: smoothing)
+    try checkModelGradients(try smallModel(attention, dropout: dropout, smoothing: smoothing))
+}
+
+/// Luong's dot and concat scores (dot needs the decoder as wide as the encoder output, 2H = 6).
+@Test(arguments: [AttentionKind.dot, .concat])
+func modelGradientsMatchFiniteDifferencesForLuongScores(attention: AttentionKind) throws {
+    try checkModelGradients(try smallModel(attention, decoderHidden: attention == .dot ? 6 : 5, dropout: 0.1))
+}
+
+/// Every encoder cell, in a residual two-layer stack, inside the whole model.
+@Test(arguments: RecurrentCellKind.allCases)
+func modelGradientsMatchFiniteDifferencesForEveryEncoderCell(cell: RecurrentCellKind) throws {
+    try checkModelGradients(try smallModel(.additive, encoderCell: cell, residual: true, dropout: 0.2))
+}
+
+private func checkModelGradients(_ model: Seq2SeqModel) throws {
     let batch = try smallBatch()
     // The same seed every call: the same dropout masks, so the loss is a smooth function of θ.
     func loss() -> Double {
@@ -52,9 +69,10 @@ func modelGradientsMatchFiniteDifferences(attention: AttentionKind, dropout: Flo
 
 /// The training pass and the decoding API compute the same function: encoder outputs, h0 and
 /// teacher-forced logits agree.
-@Test(arguments: [AttentionKind.additive, .bilinear])
-func stepAPIMatchesTrainingPass(attention: AttentionKind) throws {
-    let model = try smallModel(attention)
+@Test(arguments: [(AttentionKind.additive, RecurrentCellKind.lstm), (.bilinear, .lstm), (.additive, .rnn),
+                  (.concat, .gated), (.dot, .gru)])
+func stepAPIMatchesTrainingPass(attention: AttentionKind, cell: RecurrentCellKind) throws {
+    let model = try smallModel(attention, encoderCell: cell, residual: cell != .lstm, decoderHidden: attention == .dot ? 6 : 5)
     let batch = try smallBatch()
     var rng = PCG32(seed: 1)
     let r = try model.forwardBackward(batch, options: TrainingStepOptions(training: false, computeGradients: false,

@@ -134,6 +134,24 @@ func gemmWithPackedWeightMatchesReference(transA: Bool, transB: Bool) {
     }
 }
 
+/// A square weight multiplied as W and as Wᵀ (a recurrent matrix forward and backward) keeps a
+/// packed copy per orientation: the two layouts are equal, and once one served the other.
+@Test func squareWeightPackedBothWays() {
+    var rng = PCG32(seed: 11)
+    let w = randomTensor([3, 3], &rng)
+    let x = randomTensor([4, 3], &rng)
+    let y = Tensor(shape: [4, 3])
+    for precision in Precision.allCases {
+        for transB in [true, false, true, false] {
+            Matmul.gemm(x.matrix, weight: w, transB: transB, into: y.matrix, precision: precision)
+            let expected = referenceGemm(x.matrix, transA: false, w.matrix, transB: transB, c: y.matrix, alpha: 1, beta: 0)
+            for i in 0..<y.count {
+                #expect(abs(Double(y[i]) - expected[i]) <= (precision == .bf16 ? 0.05 : 1e-5), "\(precision) transB \(transB) at \(i)")
+            }
+        }
+    }
+}
+
 @Test func gemmDegenerateShapes() {
     var rng = PCG32(seed: 11)
     let c = randomTensor([3, 4], &rng)

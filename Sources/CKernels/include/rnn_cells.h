@@ -2,8 +2,9 @@
 #define S2S_RNN_CELLS_H
 #include <stdint.h>
 
-// Fused recurrent-cell kernels (rnn_cells.c, attention_cells.c): the elementwise part of one time
-// step of an LSTM or GRU, and of one additive / bilinear attention step, forward and backward,
+// Fused recurrent-cell kernels, one file per cell (rnn.c, gated_rnn.c, lstm.c, gru.c, each with
+// its equations and their derivatives written out) and attention_cells.c: the elementwise part of
+// one time step of a cell or of one additive / bilinear attention step, forward and backward,
 // batched over rows (split over the engine's OpenMP threads when there is enough work).
 //
 // Conventions: every matrix is row-major with an explicit leading dimension (ld*, in floats), so
@@ -12,7 +13,7 @@
 // `lengths` (int32 [rows], may be NULL = every row active) and `t` select the rows that are
 // active at this time step (t < lengths[row]); packed-sequence semantics for the encoder.
 
-/// LSTM step forward. `gates` [B, 4H] holds W_ih x + W_hh h (no bias) on entry and the
+/// LSTM step forward (lstm.c). `gates` [B, 4H] holds W_ih x + W_hh h (no bias) on entry and the
 /// activations i, f, g, o on exit. `bias` [4H] = b_ih + b_hh. `cPrev` [B, H] (NULL = zeros).
 /// Writes `c` [B, H] and `h` [B, H]; inactive rows get c = h = 0 (outputs at padding are 0).
 void s2s_lstm_forward(int32_t rows, int32_t H, float *gates, int64_t ldg, const float *bias,
@@ -29,19 +30,43 @@ void s2s_lstm_backward(int32_t rows, int32_t H, float *gates, int64_t ldg, const
                        const float *dhRec, int64_t lddh, float *dc, int64_t lddc,
                        const int32_t *lengths, int32_t t);
 
-/// GRU step forward (PyTorch GRUCell, gates r, z, n). `gi` [B, 3H] = W_ih x, `gh` [B, 3H] = W_hh h
+/// Vanilla RNN step forward (rnn.c). `gates` [B, H] holds W_ih x + W_hh h (no bias) on entry and
+/// h_t on exit; `bias` [H] = b_ih + b_hh. Writes `h` [B, H] (0 for inactive rows).
+void s2s_rnn_forward(int32_t rows, int32_t H, float *gates, int64_t ldg, const float *bias,
+                     float *h, int64_t ldh, const int32_t *lengths, int32_t t);
+
+/// Vanilla RNN step backward: `gates` holds h_t on entry and ∂L/∂a_t on exit (0 for inactive rows).
+/// The gradient on h_t is `dy` + `dhRec` (NULL = 0); the caller forms dhRec of step t−1 as da · W_hh.
+void s2s_rnn_backward(int32_t rows, int32_t H, float *gates, int64_t ldg, const float *dy, int64_t lddy,
+                      const float *dhRec, int64_t lddr, const int32_t *lengths, int32_t t);
+
+/// Simple gated RNN step forward (gated_rnn.c), blocks g, u. `gates` [B, 2H] holds W_ih x + W_hh s
+/// (no bias) on entry and g, u on exit; `bias` [2H] = b_ih + b_hh; `sPrev` [B, H] (NULL = zeros).
+/// Writes `s` [B, H] (0 for inactive rows).
+void s2s_gated_forward(int32_t rows, int32_t H, float *gates, int64_t ldg, const float *bias,
+                       const float *sPrev, int64_t ldsp, float *s, int64_t lds, const int32_t *lengths, int32_t t);
+
+/// Simple gated RNN step backward: `gates` holds g, u on entry and the pre-activation gradients on
+/// exit; the gradient on s_t is `dy` + `dhRec` (NULL = 0); writes `dPrev` [B, H] = ds ⊙ (1 − g), the
+/// direct part of ∂L/∂s_{t−1} (the caller adds dgates · W_hh). Inactive rows: all 0.
+void s2s_gated_backward(int32_t rows, int32_t H, float *gates, int64_t ldg, const float *sPrev, int64_t ldsp,
+                        const float *dy, int64_t lddy, const float *dhRec, int64_t lddr, float *dPrev, int64_t lddp,
+                        const int32_t *lengths, int32_t t);
+
+/// GRU step forward (gru.c; PyTorch GRUCell, gates r, z, n). `gi` [B, 3H] = W_ih x, `gh` [B, 3H] = W_hh h
 /// (both without bias). Writes h' [B, H]; on exit `gi` holds r, z, n and the n block of `gh`
-/// holds W_hn h + b_hn (what backward needs). `h` may not alias `hPrev`.
+/// holds W_hn h + b_hn (what backward needs). `h` may not alias `hPrev`. Inactive rows get h' = 0.
 void s2s_gru_forward(int32_t rows, int32_t H, float *gi, int64_t ldgi, float *gh, int64_t ldgh,
                      const float *bih, const float *bhh, const float *hPrev, int64_t ldhp,
-                     float *h, int64_t ldh);
+                     float *h, int64_t ldh, const int32_t *lengths, int32_t t);
 
-/// GRU step backward. `dh` [B, H] is the gradient on h'. Overwrites `gi` with the gradient of
-/// W_ih x + b_ih and `gh` with the gradient of W_hh h + b_hh; writes `dhPrev` = dh ⊙ z (the
-/// direct path; the caller adds dgh · W_hh).
+/// GRU step backward. The gradient on h' is `dy` + `dhRec` (NULL = 0). Overwrites `gi` with the
+/// gradient of W_ih x + b_ih and `gh` with the gradient of W_hh h + b_hh; writes `dhPrev` = dh ⊙ z
+/// (the direct path; the caller adds dgh · W_hh). Inactive rows: all 0.
 void s2s_gru_backward(int32_t rows, int32_t H, float *gi, int64_t ldgi, float *gh, int64_t ldgh,
-                      const float *hPrev, int64_t ldhp, const float *dh, int64_t lddh,
-                      float *dhPrev, int64_t lddhp);
+                      const float *hPrev, int64_t ldhp, const float *dy, int64_t lddy,
+                      const float *dhRec, int64_t lddr, float *dhPrev, int64_t lddhp,
+                      const int32_t *lengths, int32_t t);
 
 /// Additive (Bahdanau) attention forward for `rows` query rows.
 /// Row n attends over source sentence s = srcRow ? srcRow[n] : n, positions j < lengths[s]:

@@ -3,20 +3,21 @@ import S2SGradientCheck
 import S2SLayers
 import S2SNumerics
 
-/// A small LSTM problem: B = 4 sentences of lengths 5, 1, 3, 4 padded to S = 5.
-private struct LSTMProblem {
+/// A small recurrent problem: B = 4 sentences of lengths 5, 1, 3, 4 padded to S = 5.
+private struct StackProblem {
     let S = 5, B = 4, input = 3, hidden = 3
     let lengths: [Int32] = [5, 1, 3, 4]
     let params = ParameterSet()
-    let lstm: LSTM
+    let lstm: RecurrentStack
     let x: Tensor
     let wY: Tensor
     let wF: Tensor
 
-    init(layers: Int, bidirectional: Bool, dropout: Float = 0, seed: UInt64) {
+    init(cell: RecurrentCellKind = .lstm, layers: Int, bidirectional: Bool, residual: Bool = false, dropout: Float = 0,
+         seed: UInt64) {
         var rng = PCG32(seed: seed)
-        lstm = LSTM(params, prefix: "enc", inputSize: input, hiddenSize: hidden, layers: layers,
-                    bidirectional: bidirectional, dropout: dropout, rng: &rng)
+        lstm = RecurrentStack(params, prefix: "enc", cell: cell, inputSize: input, hiddenSize: hidden, layers: layers,
+                              bidirectional: bidirectional, residual: residual, dropout: dropout, rng: &rng)
         randomize(params, &rng, scale: 0.6)
         x = randomTensor([S * B, input], &rng)
         let out = lstm.outputSize
@@ -37,9 +38,15 @@ private struct LSTMProblem {
     }
 }
 
-@Test(arguments: [(1, true), (2, true), (1, false), (2, false)])
-func lstmGradientsMatchFiniteDifferences(layers: Int, bidirectional: Bool) {
-    let p = LSTMProblem(layers: layers, bidirectional: bidirectional, seed: UInt64(10 * layers + (bidirectional ? 1 : 0)))
+/// Every cell, one and two layers, one and two directions, with and without residuals.
+private let stackShapes: [(RecurrentCellKind, Int, Bool, Bool)] = RecurrentCellKind.allCases.flatMap { cell in
+    [(cell, 1, true, false), (cell, 2, true, false), (cell, 1, false, false), (cell, 2, false, false), (cell, 3, true, true)]
+}
+
+@Test(arguments: stackShapes)
+func stackGradientsMatchFiniteDifferences(cell: RecurrentCellKind, layers: Int, bidirectional: Bool, residual: Bool) {
+    let p = StackProblem(cell: cell, layers: layers, bidirectional: bidirectional, residual: residual,
+                         seed: UInt64(10 * layers + (bidirectional ? 1 : 0)))
     _ = p.loss()
     p.params.zeroGrad()
     let dx = Tensor(shape: [p.S * p.B, p.input])
@@ -56,8 +63,9 @@ func lstmGradientsMatchFiniteDifferences(layers: Int, bidirectional: Bool) {
     }
 }
 
-@Test func lstmDropoutBetweenLayersHasConsistentGradients() {
-    let p = LSTMProblem(layers: 2, bidirectional: true, dropout: 0.3, seed: 77)
+@Test(arguments: RecurrentCellKind.allCases, [false, true])
+func dropoutBetweenLayersHasConsistentGradients(cell: RecurrentCellKind, residual: Bool) {
+    let p = StackProblem(cell: cell, layers: 2, bidirectional: true, residual: residual, dropout: 0.3, seed: 77)
     _ = p.loss(training: true)
     p.params.zeroGrad()
     let dx = Tensor(shape: [p.S * p.B, p.input])
@@ -73,9 +81,10 @@ func lstmGradientsMatchFiniteDifferences(layers: Int, bidirectional: Bool) {
 /// Packed-sequence semantics: each sentence of a padded batch gets exactly the outputs and final
 /// states it gets alone; padded outputs are 0 (the reverse direction starts at its own last token).
 /// In training with dropout too: a sentence keeps its seed, so it drops the same units alone.
-@Test(arguments: [(1, Float(0)), (2, 0), (2, 0.3), (3, 0.5)])
-func lstmPaddedBatchEqualsSentencesAlone(layers: Int, dropout: Float) {
-    let p = LSTMProblem(layers: layers, bidirectional: true, dropout: dropout, seed: 3)
+@Test(arguments: RecurrentCellKind.allCases, [(1, Float(0), false), (2, 0, false), (2, 0.3, true), (3, 0.5, false)])
+func paddedBatchEqualsSentencesAlone(cell: RecurrentCellKind, shape: (layers: Int, dropout: Float, residual: Bool)) {
+    let (layers, dropout) = (shape.layers, shape.dropout)
+    let p = StackProblem(cell: cell, layers: layers, bidirectional: true, residual: shape.residual, dropout: dropout, seed: 3)
     let training = dropout > 0
     let random = SentenceRandom(seeds: [11, 12, 13, 14])
     let D = p.lstm.outputSize
@@ -113,7 +122,7 @@ func lstmPaddedBatchEqualsSentencesAlone(layers: Int, dropout: Float) {
 @Test func lstmRegistersPyTorchNamesAndShapes() {
     var rng = PCG32(seed: 1)
     let params = ParameterSet()
-    _ = LSTM(params, prefix: "enc", inputSize: 4, hiddenSize: 5, layers: 2, bidirectional: true, rng: &rng)
+    _ = RecurrentStack(params, prefix: "enc", inputSize: 4, hiddenSize: 5, layers: 2, bidirectional: true, rng: &rng)
     #expect(params.names == [
         "enc.weight_ih_l0", "enc.weight_hh_l0", "enc.bias_ih_l0", "enc.bias_hh_l0",
         "enc.weight_ih_l0_reverse", "enc.weight_hh_l0_reverse", "enc.bias_ih_l0_reverse", "enc.bias_hh_l0_reverse",
@@ -126,4 +135,43 @@ func lstmPaddedBatchEqualsSentencesAlone(layers: Int, dropout: Float) {
     // Default init is U(±1/√H).
     let bound = 1 / Float(5).squareRoot()
     #expect(params.all.allSatisfy { p in p.value.array.allSatisfy { abs($0) <= bound } })
+}
+
+/// Gate blocks per cell: G·H rows in every weight, as nn.RNN (1), nn.GRU (3) and nn.LSTM (4).
+@Test(arguments: RecurrentCellKind.allCases)
+func cellsHaveTheirGateBlocks(cell: RecurrentCellKind) {
+    var rng = PCG32(seed: 1)
+    let params = ParameterSet()
+    _ = RecurrentStack(params, prefix: "enc", cell: cell, inputSize: 4, hiddenSize: 5, layers: 1, bidirectional: false, rng: &rng)
+    let G = ["rnn": 1, "gated": 2, "lstm": 4, "gru": 3][cell.rawValue]!
+    #expect(params["enc.weight_ih_l0"]!.shape == [G * 5, 4])
+    #expect(params["enc.weight_hh_l0"]!.shape == [G * 5, 5])
+    #expect(params["enc.bias_hh_l0"]!.shape == [G * 5])
+}
+
+/// A residual layer hands up its cell states plus its input: the same weights with and without
+/// residuals differ by exactly the second layer's input, the first layer's output.
+@Test(arguments: RecurrentCellKind.allCases)
+func residualLayerAddsItsInput(cell: RecurrentCellKind) {
+    let plain = StackProblem(cell: cell, layers: 2, bidirectional: true, residual: false, seed: 4)
+    let res = StackProblem(cell: cell, layers: 2, bidirectional: true, residual: true, seed: 4)
+    let D = plain.lstm.outputSize
+    let lens = plain.lengths
+    let y0 = Tensor(shape: [plain.S * plain.B, D]), y1 = Tensor(shape: [plain.S * plain.B, D])
+    let below = Tensor(shape: [plain.S * plain.B, D])
+    lens.withUnsafeBufferPointer {
+        // The first layer alone, with the same weights, gives the second layer's input.
+        var rng = PCG32(seed: 1)
+        let params = ParameterSet()
+        let one = RecurrentStack(params, prefix: "enc", cell: cell, inputSize: plain.input, hiddenSize: plain.hidden, layers: 1,
+                                 bidirectional: true, rng: &rng)
+        for q in params.all { q.value.data.update(from: plain.params[q.name]!.value.data, count: q.count); q.value.bumpVersion() }
+        MatrixOps.copy(one.forward(plain.x.matrix, steps: plain.S, batch: plain.B, lengths: $0.baseAddress!, training: false),
+                       to: below.matrix)
+        MatrixOps.copy(plain.lstm.forward(plain.x.matrix, steps: plain.S, batch: plain.B, lengths: $0.baseAddress!, training: false),
+                       to: y0.matrix)
+        MatrixOps.copy(res.lstm.forward(plain.x.matrix, steps: plain.S, batch: plain.B, lengths: $0.baseAddress!, training: false),
+                       to: y1.matrix)
+    }
+    for i in 0..<y0.count { #expect(abs(y1[i] - y0[i] - below[i]) <= 1e-5, "element \(i)") }
 }

@@ -1,15 +1,26 @@
-// Fused LSTM and GRU step kernels (contracts in include/rnn_cells.h).
+// LSTM (Hochreiter & Schmidhuber 1997; Goodfellow et al. §10.10.1), PyTorch's gate order i, f, g, o.
+// Contracts in include/rnn_cells.h; compilation scheme (ISA clones, row split) in rnn_math.h.
 //
-// Each kernel's row loop is compiled three times (AVX-512, AVX2, baseline) and picked at load
-// time, so the loops vectorize on this machine without raising the package's baseline target;
-// the exported functions split rows over the OpenMP threads oneDNN uses (s2s_parallel_for).
+// Forward, with a = W_ih x_t + W_hh h_{t−1} + b (computed outside, bias added here):
+//   i = σ(a_i)   f = σ(a_f)   g = tanh(a_g)   o = σ(a_o)
+//   c_t = f ⊙ c_{t−1} + i ⊙ g
+//   h_t = o ⊙ tanh(c_t)
+// The kernel keeps i, f, g, o in the gate buffer: backward needs nothing else but c_t, c_{t−1}.
+//
+// Backward, with dh = ∂L/∂h_t (from the output, dy, plus from step t+1, dhRec) and dc carried
+// from step t+1 (∂L/∂c_t through c_{t+1} = f_{t+1} ⊙ c_t + …):
+//   dc_t  = dc + dh ⊙ o ⊙ (1 − tanh²(c_t))          the two paths into c_t
+//   da_o  = dh ⊙ tanh(c_t) ⊙ o ⊙ (1 − o)              σ' = σ(1 − σ)
+//   da_i  = dc_t ⊙ g ⊙ i ⊙ (1 − i)
+//   da_f  = dc_t ⊙ c_{t−1} ⊙ f ⊙ (1 − f)
+//   da_g  = dc_t ⊙ i ⊙ (1 − g²)                        tanh' = 1 − tanh²
+//   ∂L/∂c_{t−1} = dc_t ⊙ f                             (written back into dc)
+// ∂L/∂h_{t−1} = da · W_hh and the weight gradients are GEMMs over all steps, outside.
+// The constant error carousel is the dc_t ⊙ f line: with f ≈ 1 the gradient flows back through
+// c unchanged, which is why the LSTM learns long-range dependencies the vanilla RNN cannot.
 #include "rnn_cells.h"
 #include "parallel.h"
 #include "rnn_math.h"
-
-static inline int s2s_active(const int32_t *lengths, int64_t row, int32_t t) {
-    return lengths == NULL || t < lengths[row];
-}
 
 S2S_CLONES
 static void lstm_forward_rows(int64_t b0, int64_t b1, int32_t H, float *gates, int64_t ldg,
@@ -146,117 +157,4 @@ void s2s_lstm_backward(int32_t rows, int32_t H, float *gates, int64_t ldg, const
     lstm_backward_rows_args a = {H, gates, ldg, c, ldc, cPrev, ldcp, dy, lddy, dhRec, lddh, dc, lddc,
                                  lengths, t};
     s2s_parallel_for(rows, s2s_min_rows(4 * (int64_t)H), lstm_backward_rows_range, &a);
-}
-
-S2S_CLONES
-static void gru_forward_rows(int64_t b0, int64_t b1, int32_t H, float *gi, int64_t ldgi, float *gh,
-                             int64_t ldgh, const float *bih, const float *bhh, const float *hPrev,
-                             int64_t ldhp, float *h, int64_t ldh) {
-    for (int64_t b = b0; b < b1; b++) {
-        float *restrict xi = gi + b * ldgi;
-        float *restrict xh = gh + b * ldgh;
-        const float *restrict hp = hPrev + b * ldhp;
-        float *restrict hr = h + b * ldh;
-#pragma clang loop vectorize(assume_safety)
-        for (int32_t j = 0; j < H; j++) {
-            float r = s2s_sigmoid(xi[j] + bih[j] + xh[j] + bhh[j]);
-            float z = s2s_sigmoid(xi[H + j] + bih[H + j] + xh[H + j] + bhh[H + j]);
-            float hn = xh[2 * H + j] + bhh[2 * H + j];
-            float n = s2s_tanh(xi[2 * H + j] + bih[2 * H + j] + r * hn);
-            hr[j] = (1.0f - z) * n + z * hp[j];
-            xi[j] = r; xi[H + j] = z; xi[2 * H + j] = n;
-            xh[2 * H + j] = hn;
-        }
-    }
-}
-
-typedef struct {
-    int32_t H;
-    float *gi;
-    int64_t ldgi;
-    float *gh;
-    int64_t ldgh;
-    const float *bih;
-    const float *bhh;
-    const float *hPrev;
-    int64_t ldhp;
-    float *h;
-    int64_t ldh;
-} gru_forward_rows_args;
-
-static void gru_forward_rows_range(void *p, int64_t b0, int64_t b1, int thread) {
-    (void)thread;
-    gru_forward_rows_args *a = p;
-    gru_forward_rows(b0, b1, a->H, a->gi, a->ldgi, a->gh, a->ldgh, a->bih, a->bhh, a->hPrev, a->ldhp, a->h,
-                     a->ldh);
-}
-
-void s2s_gru_forward(int32_t rows, int32_t H, float *gi, int64_t ldgi, float *gh, int64_t ldgh,
-                     const float *bih, const float *bhh, const float *hPrev, int64_t ldhp,
-                     float *h, int64_t ldh) {
-    gru_forward_rows_args a = {H, gi, ldgi, gh, ldgh, bih, bhh, hPrev, ldhp, h, ldh};
-    s2s_parallel_for(rows, s2s_min_rows(3 * (int64_t)H), gru_forward_rows_range, &a);
-}
-
-S2S_CLONES
-static void gru_backward_rows(int64_t b0, int64_t b1, int32_t H, float *gi, int64_t ldgi, float *gh,
-                              int64_t ldgh, const float *hPrev, int64_t ldhp, const float *dh, int64_t lddh,
-                              float *dhPrev, int64_t lddhp) {
-    for (int64_t b = b0; b < b1; b++) {
-        float *restrict xi = gi + b * ldgi;
-        float *restrict xh = gh + b * ldgh;
-        const float *restrict hp = hPrev + b * ldhp;
-        const float *restrict d = dh + b * lddh;
-        float *restrict dp = dhPrev + b * lddhp;
-#pragma clang loop vectorize(assume_safety)
-        for (int32_t j = 0; j < H; j++) {
-            float r = xi[j], z = xi[H + j], n = xi[2 * H + j], hn = xh[2 * H + j];
-            float dn = d[j] * (1.0f - z);
-            float dz = d[j] * (hp[j] - n);
-            dp[j] = d[j] * z;
-            float dan = dn * (1.0f - n * n);
-            float dar = dan * hn * r * (1.0f - r);
-            float daz = dz * z * (1.0f - z);
-            xi[j] = dar; xi[H + j] = daz; xi[2 * H + j] = dan;
-            xh[j] = dar; xh[H + j] = daz; xh[2 * H + j] = dan * r;
-        }
-    }
-}
-
-typedef struct {
-    int32_t H;
-    float *gi;
-    int64_t ldgi;
-    float *gh;
-    int64_t ldgh;
-    const float *hPrev;
-    int64_t ldhp;
-    const float *dh;
-    int64_t lddh;
-    float *dhPrev;
-    int64_t lddhp;
-} gru_backward_rows_args;
-
-static void gru_backward_rows_range(void *p, int64_t b0, int64_t b1, int thread) {
-    (void)thread;
-    gru_backward_rows_args *a = p;
-    gru_backward_rows(b0, b1, a->H, a->gi, a->ldgi, a->gh, a->ldgh, a->hPrev, a->ldhp, a->dh, a->lddh,
-                      a->dhPrev, a->lddhp);
-}
-
-void s2s_gru_backward(int32_t rows, int32_t H, float *gi, int64_t ldgi, float *gh, int64_t ldgh,
-                      const float *hPrev, int64_t ldhp, const float *dh, int64_t lddh,
-                      float *dhPrev, int64_t lddhp) {
-    gru_backward_rows_args a = {H, gi, ldgi, gh, ldgh, hPrev, ldhp, dh, lddh, dhPrev, lddhp};
-    s2s_parallel_for(rows, s2s_min_rows(3 * (int64_t)H), gru_backward_rows_range, &a);
-}
-
-S2S_CLONES
-void s2s_tanh_array(const float *x, float *y, int64_t n) {
-    for (int64_t i = 0; i < n; i++) y[i] = s2s_tanh(x[i]);
-}
-
-S2S_CLONES
-void s2s_sigmoid_array(const float *x, float *y, int64_t n) {
-    for (int64_t i = 0; i < n; i++) y[i] = s2s_sigmoid(x[i]);
 }
