@@ -74,5 +74,12 @@ extension SentenceRandom {
             precondition(l >= 0, "SentenceRandom.Purpose: negative layer \(l)")
             return encoderLayerDropoutBase + UInt64(l)
         }
+        /// Dropout on the input of decoder layer l (l ≥ 1).
+        public static let decoderLayerDropoutBase: UInt64 = 0x200
+
+        public static func decoderLayerDropout(layer l: Int) -> UInt64 {
+            precondition(l >= 0, "SentenceRandom.Purpose: negative layer \(l)")
+            return decoderLayerDropoutBase + UInt64(l)
+        }
     }
 }

@@ -23,7 +23,14 @@ public struct ModelConfig: Codable, Equatable, Sendable {
     public var layers: Int
     /// The encoder's recurrent cell (a bidirectional LSTM unless told otherwise).
     public var encoderCell: RecurrentCellKind
-    /// Residual connections between stacked layers, from the second layer up.
+    /// The decoder's recurrent cell (a GRU unless told otherwise).
+    public var decoderCell: RecurrentCellKind
+    /// Ld: decoder layers. The top layer's output is the attention query and feeds the output.
+    public var decoderLayers: Int
+    /// Input feeding (Luong et al. 2015): the previous step's context joins the embedding as the
+    /// first decoder layer's input.
+    public var inputFeeding: Bool
+    /// Residual connections between stacked layers (encoder and decoder), from the second up.
     public var residual: Bool
     public var attention: AttentionKind
     /// Dropout on both embeddings, between encoder layers and on the output layer's input.
@@ -37,7 +44,8 @@ public struct ModelConfig: Codable, Equatable, Sendable {
     /// `--dec-hidden 0 --att-dim 0`).
     public init(sourceVocabulary: Int, targetVocabulary: Int, embedding: Int = 256, hidden: Int = 256,
                 decoderHidden: Int = 0, attentionSize: Int = 0, layers: Int = 1,
-                encoderCell: RecurrentCellKind = .lstm, residual: Bool = false, attention: AttentionKind = .additive, dropout: Float = 0, labelSmoothing: Float = 0,
+                encoderCell: RecurrentCellKind = .lstm, decoderCell: RecurrentCellKind = .gru, decoderLayers: Int = 1,
+                inputFeeding: Bool = true, residual: Bool = false, attention: AttentionKind = .additive, dropout: Float = 0, labelSmoothing: Float = 0,
                 orthogonalRecurrent: Bool = false) {
         self.sourceVocabulary = sourceVocabulary
         self.targetVocabulary = targetVocabulary
@@ -47,6 +55,9 @@ public struct ModelConfig: Codable, Equatable, Sendable {
         self.attentionSize = attentionSize > 0 ? attentionSize : self.decoderHidden
         self.layers = layers
         self.encoderCell = encoderCell
+        self.decoderCell = decoderCell
+        self.decoderLayers = decoderLayers
+        self.inputFeeding = inputFeeding
         self.residual = residual
         self.attention = attention
         self.dropout = dropout
@@ -56,12 +67,13 @@ public struct ModelConfig: Codable, Equatable, Sendable {
 
     private enum CodingKeys: String, CodingKey {
         case sourceVocabulary, targetVocabulary, embedding, hidden, decoderHidden, attentionSize, layers
-        case encoderCell, residual, attention, dropout, labelSmoothing, orthogonalRecurrent
+        case encoderCell, decoderCell, decoderLayers, inputFeeding, residual, attention, dropout, labelSmoothing, orthogonalRecurrent
     }
 
-    /// Decodes a stored configuration. Models written before the cell and residual options have
-    /// neither key and are what they were: an LSTM encoder without residuals. A cell name this
-    /// build does not know is refused with the names it does.
+    /// Decodes a stored configuration. Models written before the cell, depth and residual options
+    /// have none of their keys and are what they were: an LSTM encoder, one GRU decoder layer with
+    /// input feeding, no residuals. A cell name this build does not know is refused with the
+    /// names it does.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         sourceVocabulary = try c.decode(Int.self, forKey: .sourceVocabulary)
@@ -71,16 +83,19 @@ public struct ModelConfig: Codable, Equatable, Sendable {
         decoderHidden = try c.decode(Int.self, forKey: .decoderHidden)
         attentionSize = try c.decode(Int.self, forKey: .attentionSize)
         layers = try c.decode(Int.self, forKey: .layers)
-        if let name = try c.decodeIfPresent(String.self, forKey: .encoderCell) {
+        func cell(_ key: CodingKeys, _ role: String, default fallback: RecurrentCellKind) throws -> RecurrentCellKind {
+            guard let name = try c.decodeIfPresent(String.self, forKey: key) else { return fallback }
             guard let kind = RecurrentCellKind(rawValue: name) else {
                 throw DecodingError.dataCorruptedError(
-                    forKey: .encoderCell, in: c,
-                    debugDescription: "encoder cell '\(name)' is not one this build of s2s knows (\(RecurrentCellKind.names))")
+                    forKey: key, in: c,
+                    debugDescription: "\(role) cell '\(name)' is not one this build of s2s knows (\(RecurrentCellKind.names))")
             }
-            encoderCell = kind
-        } else {
-            encoderCell = .lstm
+            return kind
         }
+        encoderCell = try cell(.encoderCell, "encoder", default: .lstm)
+        decoderCell = try cell(.decoderCell, "decoder", default: .gru)
+        decoderLayers = try c.decodeIfPresent(Int.self, forKey: .decoderLayers) ?? 1
+        inputFeeding = try c.decodeIfPresent(Bool.self, forKey: .inputFeeding) ?? true
         residual = try c.decodeIfPresent(Bool.self, forKey: .residual) ?? false
         attention = try c.decode(AttentionKind.self, forKey: .attention)
         dropout = try c.decode(Float.self, forKey: .dropout)
@@ -90,6 +105,8 @@ public struct ModelConfig: Codable, Equatable, Sendable {
 
     /// 2H: size of an encoder output (forward ; backward).
     public var encoderOutput: Int { 2 * hidden }
+    /// The first decoder layer's input `[e ; ctx_{t−1}]`, or `[e]` without input feeding.
+    public var decoderInput: Int { embedding + (inputFeeding ? encoderOutput : 0) }
     /// Hd + 2H + E: the output layer's input `[h ; ctx ; e]`.
     public var outputInput: Int { decoderHidden + encoderOutput + embedding }
 
@@ -97,7 +114,7 @@ public struct ModelConfig: Codable, Equatable, Sendable {
     public func validate() throws(LayerError) {
         let fields: [(String, Int)] = [("sourceVocabulary", sourceVocabulary), ("targetVocabulary", targetVocabulary),
                                        ("embedding", embedding), ("hidden", hidden), ("decoderHidden", decoderHidden),
-                                       ("attentionSize", attentionSize), ("layers", layers)]
+                                       ("attentionSize", attentionSize), ("layers", layers), ("decoderLayers", decoderLayers)]
         for (name, value) in fields where value <= 0 {
             throw .invalidConfiguration("\(name) must be positive, got \(value)")
         }

@@ -18,8 +18,10 @@ public enum Seq2SeqFlops {
         }
         f += 2 * b * D * Hd                                 // bridge
         if c.attention != .dot { f += 2 * b * s * D * A }  // keys
-        f += t * 2 * b * (E + D) * 3 * Hd                  // GRU input product
-        f += t * 2 * b * Hd * 3 * Hd                        // GRU recurrent product
+        let Gd = Double(c.decoderCell.gateCount), Ld = Double(c.decoderLayers)
+        f += t * 2 * b * Double(c.decoderInput) * Gd * Hd   // first decoder layer's input product
+        f += t * 2 * b * (Ld - 1) * Hd * Gd * Hd           // upper layers' input products
+        f += t * 2 * b * Ld * Hd * Gd * Hd                  // recurrent products
         if c.attention.usesAttentionSize { f += t * 2 * b * Hd * A }   // query projection
         f += t * (2 * b * s * A + 2 * b * s * D)            // scores and context
         f += 2 * b * t * Double(c.outputInput) * Double(c.targetVocabulary)  // output layer

@@ -238,7 +238,7 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
         case .inverseSqrt: sched = "inverse-sqrt(warmup=\(warmupSteps))"
         }
         return [
-            "model        emb \(m.embedding), hidden \(m.hidden)×2, dec-hidden \(m.decoderHidden), layers \(m.layers), encoder \(m.encoderCell.rawValue)\(m.residual ? " residual" : ""), attention \(att), vocab \(m.sourceVocabulary)/\(m.targetVocabulary)",
+            "model        emb \(m.embedding), hidden \(m.hidden)×2, dec-hidden \(m.decoderHidden), encoder \(m.encoderCell.rawValue)×\(m.layers), decoder \(m.decoderCell.rawValue)×\(m.decoderLayers)\(m.inputFeeding ? "" : " no-input-feeding")\(m.residual ? ", residual" : ""), attention \(att), vocab \(m.sourceVocabulary)/\(m.targetVocabulary)",
             "regularize   dropout \(m.dropout), label-smoothing \(m.labelSmoothing)",
             "optimizer    \(opt), lr \(learningRate), schedule \(sched), clip \(clip == 0 ? "off" : "\(clip)")",
             "batches      \(batchTokens) target tokens\(accumulate > 1 ? " × \(accumulate) accumulated" : ""), max length \(maxLength), seed \(seed), precision \(precision), threads \(threads == 0 ? "default" : "\(threads)")",

@@ -8,7 +8,9 @@ import S2SModel
 public struct TrainingOverrides: Sendable {
     public var embedding, hidden, decoderHidden, attentionSize, layers: Int?
     public var attention: AttentionKind?
-    public var encoderCell: RecurrentCellKind?
+    public var encoderCell, decoderCell: RecurrentCellKind?
+    public var decoderLayers: Int?
+    public var inputFeeding: Bool?
     public var residual: Bool?
     public var dropout, labelSmoothing: Float?
     public var orthogonal: Bool?
@@ -62,6 +64,9 @@ public struct TrainingOverrides: Sendable {
         }
         set("layers", layers, \.model.layers)
         set("enc-cell", encoderCell, \.model.encoderCell)
+        set("dec-cell", decoderCell, \.model.decoderCell)
+        set("dec-layers", decoderLayers, \.model.decoderLayers)
+        set("input-feeding", inputFeeding, \.model.inputFeeding)
         set("residual", residual, \.model.residual)
         set("attention", attention, \.model.attention)
         set("dropout", dropout, \.model.dropout)

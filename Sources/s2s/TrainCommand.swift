@@ -47,11 +47,15 @@ struct TrainCommand: ParsableCommand {
     // Model.
     @Option(help: "Embedding size (default 256).") var emb: Int?
     @Option(help: "Encoder state size per direction (default 256).") var hidden: Int?
-    @Option(help: "Decoder GRU size (default: --hidden; 0 = --hidden).") var decHidden: Int?
+    @Option(help: "Decoder state size (default: --hidden; 0 = --hidden).") var decHidden: Int?
     @Option(help: "Additive attention size (default: decoder size; 0 = decoder size).") var attDim: Int?
     @Option(name: [.customLong("enc-layers"), .customLong("layers")], help: "Encoder layers, each bidirectional (default 1).")
     var layers: Int?
     @Option(help: "Encoder cell: \(RecurrentCellKind.names) (default lstm).") var encCell: RecurrentCellKind?
+    @Option(help: "Decoder cell: \(RecurrentCellKind.names) (default gru).") var decCell: RecurrentCellKind?
+    @Option(help: "Decoder layers; the top one attends and feeds the output layer (default 1).") var decLayers: Int?
+    @Flag(inversion: .prefixedNo, help: "Feed the previous attention context to the first decoder layer (default on).")
+    var inputFeeding: Bool?
     @Flag(help: "Residual connections between stacked layers, from the second layer up.") var residual = false
     @Option(help: "additive (Bahdanau), or Luong's general, dot or concat (default additive).") var attention: String?
     @Option(help: "Dropout on embeddings, between encoder layers and before the output layer (default 0.2).") var dropout: Float?
@@ -218,6 +222,9 @@ struct TrainCommand: ParsableCommand {
         o.labelSmoothing = labelSmoothing
         o.orthogonal = orthogonalInit ? true : nil
         o.encoderCell = encCell
+        o.decoderCell = decCell
+        o.decoderLayers = decLayers
+        o.inputFeeding = inputFeeding
         o.residual = residual ? true : nil
         o.precision = precision
         o.seed = seed

@@ -3,12 +3,14 @@ import Glibc
 #endif
 import CKernels
 import Testing
+import S2SLayers
 import S2SModel
 import S2SNumerics
 @testable import S2SDecode
 
-/// The preallocated decoder (`Seq2SeqDecoder`) against the model's reference `step`: same
-/// logits and attention, step after step, through row reorders, in fp32 through both the
+/// The step engine (`Seq2SeqDecoder`) through row reorders, as beam search uses it, against the
+/// same engine replaying each row's token history from the start without reorders: same logits
+/// and attention at every step, for every decoder cell and depth, in fp32 through both the
 /// streaming (few rows) and the GEMM (many rows) paths.
 private func randomSources(_ n: Int, vocabulary: Int, rng: inout PCG32) -> [[Int32]] {
     (0..<n).map { _ in (0..<(1 + Int(rng.nextUInt32() % 7))).map { _ in Int32(4 + Int(rng.nextUInt32() % UInt32(vocabulary - 4))) } }
@@ -22,10 +24,15 @@ private func maxRelativeDifference(_ a: Matrix, _ b: Matrix) -> Float {
     return worst
 }
 
-@Test(arguments: [2, 12])
-func decoderMatchesTheReferenceStep(sentences: Int) throws {
+private let engineShapes: [(RecurrentCellKind, Int, Bool, AttentionKind)] = [
+    (.gru, 1, true, .additive), (.lstm, 2, true, .bilinear), (.rnn, 1, false, .concat), (.gated, 3, true, .additive),
+]
+
+@Test(arguments: [2, 12], engineShapes)
+func decoderReordersAsItsReplay(sentences: Int, shape: (cell: RecurrentCellKind, layers: Int, feed: Bool, attention: AttentionKind)) throws {
     let config = ModelConfig(sourceVocabulary: 40, targetVocabulary: 37, embedding: 9, hidden: 7, decoderHidden: 11,
-                             attentionSize: 5, layers: 2)
+                             attentionSize: 5, layers: 2, decoderCell: shape.cell, decoderLayers: shape.layers,
+                             inputFeeding: shape.feed, residual: shape.layers > 1, attention: shape.attention)
     let model = try Seq2SeqModel(config: config, seed: 9)
     var rng = PCG32(seed: 4)
     let sources = randomSources(sentences, vocabulary: 40, rng: &rng)
@@ -34,33 +41,27 @@ func decoderMatchesTheReferenceStep(sentences: Int) throws {
     decoder.begin(encoded)
     decoder.reserve(rows: 3 * sentences, sourceLength: encoded.sourceLength)
     var rows = (0..<Int32(sentences)).map { $0 }           // sentence of each row
-    var hidden = encoded.initialHidden, context = model.initialContext(rows: sentences)
-    var previous = [Int32](repeating: SpecialTokens.bos, count: sentences)
+    var history = rows.map { _ in [SpecialTokens.bos] }     // tokens each row was fed
     for step in 0..<5 {
-        let reference = model.step(previousTokens: previous, hidden: hidden, context: context, source: encoded, sourceRows: rows)
-        decoder.step(previous: previous)
-        #expect(maxRelativeDifference(decoder.logits, reference.logits.matrix) < 1e-5, "step \(step)")
-        #expect(maxRelativeDifference(decoder.attention, reference.attention.matrix) < 1e-5, "step \(step)")
+        decoder.step(previous: history.map { $0.last! })
+        let replay = Seq2SeqDecoder(model: model)
+        replay.begin(encoded)
+        replay.reserve(rows: rows.count, sourceLength: encoded.sourceLength)
+        replay.reorder(parents: rows)
+        for k in 0...step { replay.step(previous: history.map { $0[k] }) }
+        #expect(maxRelativeDifference(decoder.logits, replay.logits) < 1e-5, "step \(step)")
+        #expect(maxRelativeDifference(decoder.attention, replay.attention) < 1e-5, "step \(step)")
         // Reorder as a beam would: some rows vanish, some repeat.
         var parents: [Int32] = []
-        for r in 0..<Int32(previous.count) where r % 3 != 1 {
+        for r in 0..<Int32(rows.count) where r % 3 != 1 {
             parents.append(r)
             if r % 3 == 0 { parents.append(r) }
         }
         decoder.reorder(parents: parents)
         rows = parents.map { rows[Int($0)] }
-        hidden = gather(reference.hidden, parents)
-        context = gather(reference.context, parents)
-        previous = parents.map { Int32(4 + Int($0) % 30) }
+        history = parents.enumerated().map { i, p in history[Int(p)] + [Int32(4 + (i + step) % 30)] }
         #expect(Array(decoder.sourceRows) == rows)
     }
-}
-
-private func gather(_ t: Tensor, _ rows: [Int32]) -> Tensor {
-    let cols = t.shape[1]
-    let out = Tensor(shape: [rows.count, cols])
-    for (r, s) in rows.enumerated() { (out.data + r * cols).update(from: t.data + Int(s) * cols, count: cols) }
-    return out
 }
 
 @Test func topKAndLogSumExpMatchASortedRow() {

@@ -44,27 +44,37 @@ import S2SNumerics
     check.check("src_emb.weight[1...]", x: emb.weight.value.data + 3, count: 18, analytic: Array(g.array[3...]), rng: &rng, loss: loss)
 }
 
-@Test func gruCellGradientsMatchFiniteDifferences() {
+/// One step of every cell (the decoder's cell): weights, input, h_{t−1} and, for the LSTM,
+/// c_{t−1}, with gradient arriving on h_t both as dy and as dhRec (and on c_t for the LSTM).
+@Test(arguments: RecurrentCellKind.allCases)
+func recurrentCellGradientsMatchFiniteDifferences(kind: RecurrentCellKind) {
     var rng = PCG32(seed: 13)
     let params = ParameterSet()
-    let cell = GRUCell(params, prefix: "cell", inputSize: 4, hiddenSize: 3, rng: &rng)
+    let cell = RecurrentCell(params, prefix: "cell", kind: kind, inputSize: 4, hiddenSize: 3, rng: &rng)
     randomize(params, &rng, scale: 0.8)
-    let N = 5
-    let x = randomTensor([N, 4], &rng), h0 = randomTensor([N, 3], &rng), w = randomTensor([N, 3], &rng)
-    let gi = Tensor(shape: [N, 9]), gh = Tensor(shape: [N, 9]), h = Tensor(shape: [N, 3])
+    let N = 5, G = kind.gateCount
+    let x = randomTensor([N, 4], &rng), h0 = randomTensor([N, 3], &rng), c0 = randomTensor([N, 3], &rng)
+    let w = randomTensor([N, 3], &rng), wRec = randomTensor([N, 3], &rng), wc = randomTensor([N, 3], &rng)
+    let gi = Tensor(shape: [N, G * 3]), gh = Tensor(shape: [N, G * 3]), h = Tensor(shape: [N, 3]), c = Tensor(shape: [N, 3])
+    let lstm = kind == .lstm
     func loss() -> Double {
-        cell.forward(x: x.matrix, hPrev: h0.matrix, h: h.matrix, gi: gi.matrix, gh: gh.matrix)
-        return project(h.matrix, w)
+        cell.forward(x: x.matrix, hPrev: h0.matrix, cPrev: lstm ? c0.matrix : nil, h: h.matrix, c: lstm ? c.matrix : nil,
+                     gi: gi.matrix, gh: gh.matrix)
+        return project(h.matrix, w) + project(h.matrix, wRec) + (lstm ? project(c.matrix, wc) : 0)
     }
     _ = loss()
     let dh0 = Tensor(shape: [N, 3]), dx = Tensor(shape: [N, 4])
-    cell.backwardStep(gi: gi.matrix, gh: gh.matrix, hPrev: h0.matrix, dh: w.matrix, dhPrev: dh0.matrix)
+    let dc = Tensor(shape: [N, 3])
+    MatrixOps.copy(wc.matrix, to: dc.matrix)
+    cell.backwardStep(gi: gi.matrix, gh: gh.matrix, hPrev: h0.matrix, cPrev: lstm ? c0.matrix : nil, c: lstm ? c.matrix : nil,
+                      dy: w.matrix, dhRec: wRec.matrix, dc: lstm ? dc.matrix : nil, dhPrev: dh0.matrix)
     cell.inputGradient(dgi: gi.matrix, into: dx.matrix)
     cell.accumulateWeightGradients(dgi: gi.matrix, dgh: gh.matrix, x: x.matrix, hPrev: h0.matrix)
     let check = GradientCheck()
     for p in params.all { check.check(p, rng: &rng, loss: loss) }
     check.check("x", x: x.data, count: x.count, analytic: dx.array, rng: &rng, loss: loss)
     check.check("h0", x: h0.data, count: h0.count, analytic: dh0.array, rng: &rng, loss: loss)
+    if lstm { check.check("c0", x: c0.data, count: c0.count, analytic: dc.array, rng: &rng, loss: loss) }
 }
 
 /// Attention over N = 3 sentences of lengths 4, 1, 2 (S = 4), two query steps, so the key and

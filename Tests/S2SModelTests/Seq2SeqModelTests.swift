@@ -12,9 +12,11 @@ func smallBatch() throws -> Seq2SeqBatch {
 }
 
 func smallModel(_ attention: AttentionKind, layers: Int = 2, encoderCell: RecurrentCellKind = .lstm, residual: Bool = false,
-                decoderHidden: Int = 5, dropout: Float = 0, smoothing: Float = 0) throws -> Seq2SeqModel {
+                decoderHidden: Int = 5, decoderCell: RecurrentCellKind = .gru, decoderLayers: Int = 1, inputFeeding: Bool = true,
+                dropout: Float = 0, smoothing: Float = 0) throws -> Seq2SeqModel {
     let config = ModelConfig(sourceVocabulary: 11, targetVocabulary: 13, embedding: 4, hidden: 3, decoderHidden: decoderHidden,
-                             attentionSize: 6, layers: layers, encoderCell: encoderCell, residual: residual,
+                             attentionSize: 6, layers: layers, encoderCell: encoderCell, decoderCell: decoderCell,
+                             decoderLayers: decoderLayers, inputFeeding: inputFeeding, residual: residual,
                              attention: attention, dropout: dropout,
                              labelSmoothing: smoothing)
     let model = try Seq2SeqModel(config: config, seed: 7)
@@ -37,6 +39,34 @@ func modelGradientsMatchFiniteDifferences(attention: AttentionKind, dropout: Flo
 @Test(arguments: [AttentionKind.dot, .concat])
 func modelGradientsMatchFiniteDifferencesForLuongScores(attention: AttentionKind) throws {
     try checkModelGradients(try smallModel(attention, decoderHidden: attention == .dot ? 6 : 5, dropout: 0.1))
+}
+
+/// Decoder cells, depths, residuals, input feeding and attention kinds, with an encoder cell
+/// each: every decoder cell at depth 1 and 2, every attention kind at least once.
+struct DecoderShape: Sendable, CustomStringConvertible {
+    var cell: RecurrentCellKind, layers: Int, residual: Bool, inputFeeding: Bool, attention: AttentionKind
+    var encoderCell: RecurrentCellKind
+    func model(dropout: Float = 0) throws -> Seq2SeqModel {
+        try smallModel(attention, encoderCell: encoderCell, residual: residual, decoderHidden: attention == .dot ? 6 : 5,
+                       decoderCell: cell, decoderLayers: layers, inputFeeding: inputFeeding, dropout: dropout)
+    }
+    var description: String { "dec \(cell)×\(layers)\(residual ? " res" : "")\(inputFeeding ? "" : " no-feed") \(attention) enc \(encoderCell)" }
+}
+
+let decoderShapes: [DecoderShape] = [
+    DecoderShape(cell: .gru, layers: 1, residual: false, inputFeeding: true, attention: .additive, encoderCell: .lstm),
+    DecoderShape(cell: .lstm, layers: 1, residual: false, inputFeeding: true, attention: .bilinear, encoderCell: .lstm),
+    DecoderShape(cell: .rnn, layers: 1, residual: false, inputFeeding: false, attention: .additive, encoderCell: .rnn),
+    DecoderShape(cell: .gated, layers: 1, residual: false, inputFeeding: true, attention: .concat, encoderCell: .gated),
+    DecoderShape(cell: .gru, layers: 2, residual: true, inputFeeding: true, attention: .dot, encoderCell: .gru),
+    DecoderShape(cell: .lstm, layers: 3, residual: true, inputFeeding: false, attention: .additive, encoderCell: .gru),
+    DecoderShape(cell: .rnn, layers: 2, residual: false, inputFeeding: true, attention: .bilinear, encoderCell: .lstm),
+    DecoderShape(cell: .gated, layers: 2, residual: true, inputFeeding: true, attention: .additive, encoderCell: .rnn),
+]
+
+@Test(arguments: decoderShapes)
+func modelGradientsMatchFiniteDifferencesForEveryDecoder(shape: DecoderShape) throws {
+    try checkModelGradients(try shape.model(dropout: 0.2))
 }
 
 /// Every encoder cell, in a residual two-layer stack, inside the whole model.
@@ -69,10 +99,9 @@ private func checkModelGradients(_ model: Seq2SeqModel) throws {
 
 /// The training pass and the decoding API compute the same function: encoder outputs, h0 and
 /// teacher-forced logits agree.
-@Test(arguments: [(AttentionKind.additive, RecurrentCellKind.lstm), (.bilinear, .lstm), (.additive, .rnn),
-                  (.concat, .gated), (.dot, .gru)])
-func stepAPIMatchesTrainingPass(attention: AttentionKind, cell: RecurrentCellKind) throws {
-    let model = try smallModel(attention, encoderCell: cell, residual: cell != .lstm, decoderHidden: attention == .dot ? 6 : 5)
+@Test(arguments: decoderShapes)
+func stepAPIMatchesTrainingPass(shape: DecoderShape) throws {
+    let model = try shape.model()
     let batch = try smallBatch()
     var rng = PCG32(seed: 1)
     let r = try model.forwardBackward(batch, options: TrainingStepOptions(training: false, computeGradients: false,
@@ -82,16 +111,14 @@ func stepAPIMatchesTrainingPass(attention: AttentionKind, cell: RecurrentCellKin
     #expect(zip(source.encoderOutputs.array, inter.encoderOutputs.array).allSatisfy { abs($0 - $1) <= 1e-6 })
     #expect(zip(source.initialHidden.array, inter.initialHidden.array).allSatisfy { abs($0 - $1) <= 1e-6 })
     let B = batch.size, T = batch.targetLength, V = model.config.targetVocabulary, S = batch.sourceLength
-    var h = source.initialHidden, ctx = model.initialContext(rows: B)
+    let decoder = Seq2SeqDecoder(model: model)
+    decoder.begin(source)
     for t in 0..<T {
-        let y = (0..<B).map { batch.targetInput[$0 * T + t] }
-        let s = model.step(previousTokens: y, hidden: h, context: ctx, source: source)
+        decoder.step(previous: (0..<B).map { batch.targetInput[$0 * T + t] })
         for b in 0..<B where batch.targetOutput[b * T + t] != ModelConfig.padId {
-            for v in 0..<V { #expect(abs(s.logits[b * V + v] - inter.logits[(b * T + t) * V + v]) <= 1e-5) }
-            for j in 0..<S { #expect(abs(s.attention[b * S + j] - inter.attention[(b * T + t) * S + j]) <= 1e-6) }
+            for v in 0..<V { #expect(abs(decoder.logits[b, v] - inter.logits[(b * T + t) * V + v]) <= 1e-5) }
+            for j in 0..<S { #expect(abs(decoder.attention[b, j] - inter.attention[(b * T + t) * S + j]) <= 1e-6) }
         }
-        h = s.hidden
-        ctx = s.context
     }
 }
 
@@ -105,13 +132,14 @@ func stepAPIMatchesTrainingPass(attention: AttentionKind, cell: RecurrentCellKin
     let B = batch.size, T = batch.targetLength, V = model.config.targetVocabulary
     #expect(r.ownPredictionsFed == (1..<T).reduce(0) { n, t in n + (0..<B).filter { batch.targetInput[$0 * T + t] != 0 }.count })
     let source = try model.encode(source: batch.source, lengths: batch.sourceLengths, sourceLength: batch.sourceLength)
-    var h = source.initialHidden, ctx = model.initialContext(rows: B)
+    let decoder = Seq2SeqDecoder(model: model)
+    decoder.begin(source)
     var y = (0..<B).map { batch.targetInput[$0 * T] }
     var lossSum = 0.0, count = 0
     for t in 0..<T {
-        let s = model.step(previousTokens: y, hidden: h, context: ctx, source: source)
+        decoder.step(previous: y)
         for b in 0..<B {
-            let row = (0..<V).map { Double(s.logits[b * V + $0]) }
+            let row = (0..<V).map { Double(decoder.logits[b, $0]) }
             let target = Int(batch.targetOutput[b * T + t])
             if target != 0 {
                 let m = row.max()!
@@ -123,8 +151,6 @@ func stepAPIMatchesTrainingPass(attention: AttentionKind, cell: RecurrentCellKin
                 y[b] = gold == 0 ? 0 : Int32(row.indices.max { row[$0] < row[$1] }!)
             }
         }
-        h = s.hidden
-        ctx = s.context
     }
     #expect(count == r.tokenCount)
     #expect(abs(lossSum / Double(count) - r.meanLoss) <= 1e-5)
@@ -146,7 +172,7 @@ func stepAPIMatchesTrainingPass(attention: AttentionKind, cell: RecurrentCellKin
     ])
     // torch_seq2seq.py reports 14.5 M parameters for this size (RESULTS.md), 8.2 M in the output layer.
     #expect(model.parameterCount == 14_465_088)
-    #expect(model.output.weight.count + model.output.bias!.count == 8_200_000)
+    #expect(model.decoder.output.weight.count + model.decoder.output.bias!.count == 8_200_000)
     #expect(model.parameters["cell.weight_ih"]!.shape == [768, 768])
 }
 
@@ -239,19 +265,18 @@ func stepAPIMatchesTrainingPass(attention: AttentionKind, cell: RecurrentCellKin
     // Logits of real positions equal the step API's; padded positions were never projected.
     let source = try model.encode(source: batch.source, lengths: batch.sourceLengths, sourceLength: batch.sourceLength)
     let B = batch.size, T = batch.targetLength, V = model.config.targetVocabulary
-    var h = source.initialHidden, ctx = model.initialContext(rows: B)
+    let decoder = Seq2SeqDecoder(model: model)
+    decoder.begin(source)
     let logits = try #require(result.intermediates).logits
     for t in 0..<T {
-        let s = model.step(previousTokens: (0..<B).map { batch.targetInput[$0 * T + t] }, hidden: h, context: ctx, source: source)
+        decoder.step(previous: (0..<B).map { batch.targetInput[$0 * T + t] })
         for b in 0..<B {
             let isReal = batch.targetOutput[b * T + t] != ModelConfig.padId
             for v in 0..<V {
                 let x = logits[(b * T + t) * V + v]
-                #expect(isReal ? abs(x - s.logits[b * V + v]) <= 1e-5 : x.isNaN)
+                #expect(isReal ? abs(x - decoder.logits[b, v]) <= 1e-5 : x.isNaN)
             }
         }
-        h = s.hidden
-        ctx = s.context
     }
     var check = GradientCheck()
     check.samples = 6
