@@ -9,6 +9,10 @@ public struct Seq2SeqFixture: Decodable, Sendable {
     public struct Config: Decodable, Sendable {
         public let src_vocab: Int, tgt_vocab: Int, emb: Int, hidden: Int, dec_hidden: Int, att_dim: Int, layers: Int
         public let pad: Int32?, bos: Int32?, eos: Int32?
+        /// Architecture choices (Tests/S2SModelTests/Fixtures/generate_model_fixtures.py writes
+        /// them; the first fixtures have none: an LSTM encoder, one GRU layer, additive).
+        public let enc_cell: String?, dec_cell: String?, dec_layers: Int?, input_feeding: Bool?, residual: Bool?
+        public let attention: String?
     }
     public struct Batch: Decodable, Sendable {
         public let src: [[Int32]], src_lengths: [Int32], tgt_in: [[Int32]], tgt_out: [[Int32]]
@@ -39,15 +43,30 @@ public struct Seq2SeqFixture: Decodable, Sendable {
         }
     }
 
-    /// The model configuration the fixture was computed with (no dropout, additive attention).
+    /// The model configuration the fixture was computed with (no dropout).
     public func modelConfig() throws(FixtureError) -> ModelConfig {
         let ids = (config.pad ?? 0, config.bos ?? 2, config.eos ?? 3)
         guard ids == (ModelConfig.padId, ModelConfig.bosId, ModelConfig.eosId) else {
             throw .unsupported("special ids pad/bos/eos = \(ids.0)/\(ids.1)/\(ids.2); this model uses 0/2/3")
         }
+        func cell(_ name: String?, _ fallback: RecurrentCellKind) throws(FixtureError) -> RecurrentCellKind {
+            guard let name else { return fallback }
+            guard let kind = RecurrentCellKind(rawValue: name) else {
+                throw .unsupported("cell '\(name)' (this build knows \(RecurrentCellKind.names))")
+            }
+            return kind
+        }
+        var attention = AttentionKind.additive
+        if let name = config.attention {
+            guard let kind = AttentionKind(rawValue: name) else { throw .unsupported("attention '\(name)'") }
+            attention = kind
+        }
         let c = ModelConfig(sourceVocabulary: config.src_vocab, targetVocabulary: config.tgt_vocab, embedding: config.emb,
                             hidden: config.hidden, decoderHidden: config.dec_hidden, attentionSize: config.att_dim,
-                            layers: config.layers)
+                            layers: config.layers, encoderCell: try cell(config.enc_cell, .lstm),
+                            decoderCell: try cell(config.dec_cell, .gru), decoderLayers: config.dec_layers ?? 1,
+                            inputFeeding: config.input_feeding ?? true, residual: config.residual ?? false,
+                            attention: attention)
         do { try c.validate() } catch { throw .unsupported(error.description) }
         return c
     }
