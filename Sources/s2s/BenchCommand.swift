@@ -6,6 +6,6 @@ struct BenchCommand: ParsableCommand {
         commandName: "bench",
         abstract: "Benchmarks: GEMM engine, text pipeline, corpus store, training and decoding throughput.",
         subcommands: [BenchGemmCommand.self, BenchTextCommand.self, BenchCorpusCommand.self,
-                      BenchTrainCommand.self, BenchDecodeCommand.self]
+                      BenchTrainCommand.self, BenchDecodeCommand.self, BenchLongRangeCommand.self]
     )
 }
