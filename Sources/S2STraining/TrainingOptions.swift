@@ -142,13 +142,22 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
 
     /// Rejects settings that cannot be trained with, naming the option.
     public func validate() throws(TrainingError) {
+        func check(_ ok: Bool, _ message: @autoclosure () -> String) throws(TrainingError) {
+            if !ok { throw .invalidOption(message()) }
+        }
+        // The architecture in the flags' words first; the model's own check catches the rest.
+        let m = model
+        try check(m.layers >= 1, "--enc-layers must be ≥ 1, got \(m.layers)")
+        try check(m.decoderLayers >= 1, "--dec-layers must be ≥ 1, got \(m.decoderLayers)")
+        try check(m.attention != .dot || m.decoderHidden == m.encoderOutput,
+                  "--attention dot scores the decoder state against encoder outputs of 2 × --hidden = \(m.encoderOutput); "
+                  + "give --dec-hidden \(m.encoderOutput) (it is \(m.decoderHidden)) or another --attention")
+        try check(!m.residual || m.layers > 1 || m.decoderLayers > 1,
+                  "--residual connects stacked layers: give --enc-layers or --dec-layers of 2 or more")
         do {
             try model.validate()
         } catch {
             throw .invalidOption(error.description)
-        }
-        func check(_ ok: Bool, _ message: @autoclosure () -> String) throws(TrainingError) {
-            if !ok { throw .invalidOption(message()) }
         }
         try check(Precision(rawValue: precision) != nil, "--precision must be fp32 or bf16, got \(precision)")
         try check(batchTokens > 0, "--batch-tokens must be positive, got \(batchTokens)")

@@ -34,3 +34,36 @@ import S2SEval
     #expect(contents.records == [a, b])
     #expect(contents.warnings.isEmpty)
 }
+
+/// The model options resolve into the configuration, and a combination the model cannot be
+/// built with is refused at start with the flags named.
+@Test func cellDepthAndAttentionOptionsResolveOrNameTheFlag() throws {
+    var o = TrainingOverrides()
+    o.encoderCell = .gated
+    o.decoderCell = .lstm
+    o.decoderLayers = 2
+    o.layers = 2
+    o.residual = true
+    o.inputFeeding = false
+    o.attention = .concat
+    let resolved = try o.resolve(saved: nil)
+    #expect(resolved.model.encoderCell == .gated && resolved.model.decoderCell == .lstm)
+    #expect(resolved.model.decoderLayers == 2 && resolved.model.residual && !resolved.model.inputFeeding)
+    #expect(resolved.summaryLines[0].contains("encoder gated×2, decoder lstm×2 no-input-feeding, residual"))
+
+    func refusal(_ change: (inout TrainingOverrides) -> Void) -> String {
+        var bad = TrainingOverrides()
+        change(&bad)
+        do {
+            _ = try bad.resolve(saved: nil)
+            return ""
+        } catch {
+            return error.description
+        }
+    }
+    #expect(refusal { $0.attention = .dot }.contains("--attention dot"))
+    #expect(refusal { $0.attention = .dot }.contains("--dec-hidden 512"))
+    #expect(refusal { $0.decoderLayers = 0 }.contains("--dec-layers"))
+    #expect(refusal { $0.residual = true }.contains("--residual"))
+    #expect(refusal { $0.attention = .dot; $0.decoderHidden = 512 } == "")
+}
