@@ -3,7 +3,8 @@ import S2SNumerics
 
 /// The seeds' point about vanishing gradients (Goodfellow et al. §10.7), as an experiment: a
 /// recurrent layer reads a sequence whose FIRST token is one of K classes and whose other L − 1
-/// tokens are random distractors, and must name the class from its LAST state.
+/// tokens are distractors (by default one blank token, as in the copying-memory task), and must
+/// name the class from its LAST state.
 ///
 /// The information has to travel through L − 1 applications of the cell, and so does the
 /// gradient that teaches the cell to carry it. Through the vanilla cell that gradient is
@@ -17,12 +18,12 @@ public struct LongRangeRecall: Sendable {
         public var cell: RecurrentCellKind
         public var length: Int
         public var classes = 8
-        public var distractors = 8
+        public var distractors = 1
         public var embedding = 16
         public var hidden = 64
         public var batch = 32
         public var steps = 1500
-        public var learningRate: Float = 2e-3
+        public var learningRate: Float = 3e-3
         public var clip: Float = 1
         public var evaluationSize = 512
         public var seed: UInt64 = 1

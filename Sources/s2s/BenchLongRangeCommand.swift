@@ -25,6 +25,9 @@ struct BenchLongRangeCommand: ParsableCommand {
     @Option(help: "Adam updates per run.") var steps = 1500
     @Option(help: "Sequences per update.") var batch = 32
     @Option(help: "Recurrent state size.") var hidden = 64
+    @Option(help: "Kinds of distractor token after the first (1 = a blank, as in the copying-memory task).")
+    var distractors = 1
+    @Option(help: "Adam learning rate.") var lr: Float = 3e-3
     @Option(help: "Seed of initialization and data.") var seed: UInt64 = 1
     @Option(help: "Write the gradient norm through time (at initialization, and trained) as SVG here.")
     var plot: String?
@@ -32,6 +35,7 @@ struct BenchLongRangeCommand: ParsableCommand {
     func validate() throws {
         guard steps >= 100 else { throw ValidationError("--steps must be at least 100, got \(steps)") }
         guard lengths.allSatisfy({ $0 >= 2 }) else { throw ValidationError("--lengths must each be at least 2, got \(lengths)") }
+        guard distractors >= 1 else { throw ValidationError("--distractors must be at least 1, got \(distractors)") }
         guard batch >= 1, hidden >= 1 else { throw ValidationError("--batch and --hidden must be positive") }
     }
 
@@ -47,6 +51,8 @@ struct BenchLongRangeCommand: ParsableCommand {
                 options.steps = steps
                 options.batch = batch
                 options.hidden = hidden
+                options.distractors = distractors
+                options.learningRate = lr
                 options.seed = seed
                 let start = Date()
                 let result = LongRangeRecall(options).run { step, loss in
