@@ -62,7 +62,7 @@ let package = Package(
         // Finite-difference gradient checks, shared by the layer and model tests.
         .target(name: "S2SGradientCheck", dependencies: ["S2SLayers", "S2SNumerics"], path: "Tests/S2SGradientCheck"),
         .testTarget(name: "S2SLayersTests", dependencies: ["S2SLayers", "S2SNumerics", "S2SGradientCheck"]),
-        .testTarget(name: "S2SModelTests", dependencies: ["S2SModel", "S2SLayers", "S2SNumerics", "S2SText", "S2SCorpus", "S2SGradientCheck"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "S2SModelTests", dependencies: ["S2SModel", "S2SDecode", "S2SLayers", "S2SNumerics", "S2SText", "S2SCorpus", "S2SGradientCheck"], resources: [.copy("Fixtures")]),
         .testTarget(name: "S2SDecodeTests", dependencies: ["S2SDecode", "S2SModel", "S2SLayers"], resources: [.copy("Fixtures")]),
         .testTarget(name: "S2STrainingTests", dependencies: ["S2STraining", "S2SModel", "S2SEval", "S2SCorpus", "S2SText"]),
         .testTarget(name: "S2SEvalTests", dependencies: ["S2SEval"], resources: [.copy("Fixtures")]),

@@ -60,38 +60,4 @@ extension Seq2SeqModel {
         for (s, x) in sources.enumerated() { for (j, id) in x.enumerated() { flat[s * S + j] = id } }
         return try encode(source: flat, lengths: sources.map { Int32($0.count) }, sourceLength: S)
     }
-
-    /// Greedy decoding as the reference does it: at most `maxLength` tokens per sentence,
-    /// never `<pad>` or `<s>`, stopping at `</s>` (not included in the result).
-    /// Steps the decoding engine (`Seq2SeqDecoder`); S2SDecode's searches are the general ones,
-    /// this one checks fixtures against the reference's own greedy loop.
-    public func greedyDecode(_ source: EncodedSource, maxLength: Int) -> [[Int32]] {
-        let N = source.sentences, V = config.targetVocabulary
-        let decoder = Seq2SeqDecoder(model: self)
-        decoder.begin(source)
-        var y = [Int32](repeating: ModelConfig.bosId, count: N)
-        var out = [[Int32]](repeating: [], count: N)
-        var done = [Bool](repeating: false, count: N)
-        for _ in 0..<maxLength {
-            decoder.step(previous: y)
-            for r in 0..<N {
-                let row = decoder.logits.base + r * V
-                var best = -1
-                for j in 0..<V where j != Int(ModelConfig.padId) && j != Int(ModelConfig.bosId) {
-                    if best < 0 || row[j] > row[best] { best = j }
-                }
-                if done[r] {
-                    y[r] = ModelConfig.padId
-                } else if Int32(best) == ModelConfig.eosId {
-                    done[r] = true
-                    y[r] = ModelConfig.padId
-                } else {
-                    out[r].append(Int32(best))
-                    y[r] = Int32(best)
-                }
-            }
-            if done.allSatisfy({ $0 }) { break }
-        }
-        return out
-    }
 }

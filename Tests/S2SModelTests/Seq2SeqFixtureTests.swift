@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import S2SDecode
 import S2SModel
 import S2SNumerics
 
