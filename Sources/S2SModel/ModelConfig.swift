@@ -105,6 +105,14 @@ public struct ModelConfig: Codable, Equatable, Sendable {
 
     /// 2H: size of an encoder output (forward ; backward).
     public var encoderOutput: Int { 2 * hidden }
+    /// The architecture on one line, as `s2s train` and `s2s model info` print it.
+    public var summary: String {
+        let att = attention.usesAttentionSize ? "\(attention.optionName)(A=\(attentionSize))" : attention.optionName
+        return "emb \(embedding), hidden \(hidden)×2, dec-hidden \(decoderHidden), encoder \(encoderCell.rawValue)×\(layers), "
+            + "decoder \(decoderCell.rawValue)×\(decoderLayers)\(inputFeeding ? "" : " no-input-feeding")"
+            + "\(residual ? ", residual" : ""), attention \(att), vocab \(sourceVocabulary)/\(targetVocabulary)"
+    }
+
     /// The first decoder layer's input `[e ; ctx_{t−1}]`, or `[e]` without input feeding.
     public var decoderInput: Int { embedding + (inputFeeding ? encoderOutput : 0) }
     /// Hd + 2H + E: the output layer's input `[h ; ctx ; e]`.

@@ -238,7 +238,6 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
     /// The resolved configuration, one `name value` per line, for the start of a run.
     public var summaryLines: [String] {
         let m = model
-        let att = m.attention.usesAttentionSize ? "\(m.attention.optionName)(A=\(m.attentionSize))" : m.attention.optionName
         let opt = optimizer == .adam ? "adam(β1=\(beta1), β2=\(beta2), wd=\(weightDecay))" : "sgd(momentum=\(momentum), wd=\(weightDecay))"
         let sched: String
         switch schedule {
@@ -247,7 +246,7 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
         case .inverseSqrt: sched = "inverse-sqrt(warmup=\(warmupSteps))"
         }
         return [
-            "model        emb \(m.embedding), hidden \(m.hidden)×2, dec-hidden \(m.decoderHidden), encoder \(m.encoderCell.rawValue)×\(m.layers), decoder \(m.decoderCell.rawValue)×\(m.decoderLayers)\(m.inputFeeding ? "" : " no-input-feeding")\(m.residual ? ", residual" : ""), attention \(att), vocab \(m.sourceVocabulary)/\(m.targetVocabulary)",
+            "model        \(m.summary)",
             "regularize   dropout \(m.dropout), label-smoothing \(m.labelSmoothing)",
             "optimizer    \(opt), lr \(learningRate), schedule \(sched), clip \(clip == 0 ? "off" : "\(clip)")",
             "batches      \(batchTokens) target tokens\(accumulate > 1 ? " × \(accumulate) accumulated" : ""), max length \(maxLength), seed \(seed), precision \(precision), threads \(threads == 0 ? "default" : "\(threads)")",

@@ -21,7 +21,8 @@ struct ModelInfoCommand: ParsableCommand {
         let (_, info) = try ModelBundle.read(model)
         let c = info.config
         print("file         \(info.path) (\(info.kind.rawValue), \(info.storage), format v\(info.formatVersion))")
-        print("model        emb \(c.embedding), hidden \(c.hidden)×2, dec-hidden \(c.decoderHidden), layers \(c.layers), attention \(c.attention), vocab \(c.sourceVocabulary)/\(c.targetVocabulary)")
+        print("model        \(c.summary)")
+        if let count = try? Seq2SeqModel(config: c).parameterCount { print("parameters   \(count)") }
         print("trained      step \(info.metadata.step)" + (info.metadata.validBLEU.map { String(format: ", valid BLEU %.2f", $0) } ?? "")
               + (info.metadata.validLoss.map { String(format: ", valid loss %.4f", $0) } ?? ""))
         print("vocabulary   source \(info.sourceVocabularyHash.prefix(16))…, target \(info.targetVocabularyHash.prefix(16))…")
