@@ -51,9 +51,13 @@ let package = Package(
             name: "s2s",
             dependencies: [
                 "S2SNumerics", "S2SText", "S2SCorpus", "S2SLayers", "S2SModel", "S2SDecode", "S2SEval", "S2STraining", "S2SDistributed",
+                "CDNNL", "CICU",  // `s2s --version` asks the loaded libraries for their versions
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
+            ],
+            plugins: ["BuildCommit"]
         ),
+        // Writes the git commit of the build into the s2s target (`s2s --version`).
+        .plugin(name: "BuildCommit", capability: .buildTool(), path: "Plugins/BuildCommit"),
 
         // MARK: Tests (Swift Testing), one target per module
         .testTarget(name: "S2SNumericsTests", dependencies: ["S2SNumerics"]),

@@ -6,7 +6,7 @@ struct S2S: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "s2s",
         abstract: "Sequence-to-sequence translation: corpus → vocabulary → training → translation → evaluation.",
-        version: "0.1.0",
+        version: VersionReport.text,
         subcommands: [
             CorpusCommand.self,
             VocabCommand.self,
