@@ -53,18 +53,25 @@ public enum ModelCatalog {
         return listings
     }
 
-    /// Sizes of the regular files below `directory`. A file that is a symbolic link counts
-    /// with its target's size (a model assembled from links is as big as what it loads).
+    /// Sizes of the regular files below `directory`. Symbolic links count as what they point
+    /// to (a model assembled from links is as big as what it loads); a directory reached twice
+    /// counts once, so a link cycle ends.
     static func diskBytes(_ directory: String) -> Int64 {
-        guard let walker = FileManager.default.enumerator(atPath: directory) else { return 0 }
-        var total: Int64 = 0
-        while let relative = walker.nextObject() as? String {
-            let file = URL(fileURLWithPath: directory + "/" + relative).resolvingSymlinksInPath().path
-            guard let attributes = try? FileManager.default.attributesOfItem(atPath: file),
-                  attributes[.type] as? FileAttributeType == .typeRegular,
-                  let size = attributes[.size] as? NSNumber else { continue }
-            total += size.int64Value
+        var visited = Set<String>()
+        func walk(_ path: String) -> Int64 {
+            let real = URL(fileURLWithPath: path).resolvingSymlinksInPath().path
+            guard let attributes = try? FileManager.default.attributesOfItem(atPath: real) else { return 0 }
+            switch attributes[.type] as? FileAttributeType {
+            case .typeRegular?:
+                return (attributes[.size] as? NSNumber)?.int64Value ?? 0
+            case .typeDirectory?:
+                guard visited.insert(real).inserted else { return 0 }
+                let names = (try? FileManager.default.contentsOfDirectory(atPath: real)) ?? []
+                return names.reduce(0) { $0 + walk(real + "/" + $1) }
+            default:
+                return 0
+            }
         }
-        return total
+        return walk(directory)
     }
 }
