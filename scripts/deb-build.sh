@@ -31,8 +31,9 @@ gzip -9n "$STAGE/usr/share/man/man1/s2s.1"
 mkdir -p "$WORK/shlibs/debian"
 printf 'Source: s2s\n\nPackage: s2s\nArchitecture: any\n' > "$WORK/shlibs/debian/control"
 binary_path=$(realpath "$STAGE/usr/bin/s2s")
-if ! shlibs=$(cd "$WORK/shlibs" && dpkg-shlibdeps -O -e"$binary_path" 2>"$PWD/$WORK/shlibs.log"); then
-    cat "$WORK/shlibs.log" >&2; exit 1
+log=$(realpath "$WORK")/shlibs.log
+if ! shlibs=$(cd "$WORK/shlibs" && dpkg-shlibdeps -O -e"$binary_path" 2>"$log"); then
+    cat "$log" >&2; exit 1
 fi
 depends=$(sed -n 's/^shlibs:Depends=//p' <<< "$shlibs")
 [ -n "$depends" ] || { echo "deb-build: dpkg-shlibdeps found no dependencies" >&2; exit 1; }
