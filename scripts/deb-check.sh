@@ -52,7 +52,7 @@ mount --bind -o ro /sys "$ROOT/sys"
 in_root() { chroot "$ROOT" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LANG=C.UTF-8 "$@"; }
 
 # The clean root really has no Swift: no toolchain, no runtime library anywhere.
-if in_root sh -c 'command -v swift || ls /opt/swift || find / -xdev -name "libswiftCore.so*" | grep .' ; then
+if in_root sh -c 'command -v swift || ls -d /opt/swift || find / -xdev -name "libswiftCore.so*" | grep .' 2>/dev/null; then
     echo "deb-check: the root is not clean: Swift found" >&2; exit 1
 fi
 in_root apt-get update -qq
@@ -75,6 +75,7 @@ echo "translation:  $sentence → $first"
 awk -v a="$start" -v b="$installed" -v c="$done_at" \
     'BEGIN { printf "time:         apt install %.1f s, then first translated line %.2f s: %.1f s in all\n", b - a, c - b, c - a }' 
 [ "$first" = "Zwei Hunde spielen im Schnee." ] || { echo "deb-check: unexpected translation" >&2; exit 1; }
-in_root apt-get remove -y -qq s2s > /dev/null
+# (apt warns that it cannot log without /dev/pts, which the root does not need)
+in_root apt-get remove -y -qq s2s > "$WORK/apt-remove.log" 2>&1
 [ ! -e "$ROOT/usr/bin/s2s" ] && [ ! -e "$ROOT/usr/share/s2s" ] || { echo "deb-check: apt remove left files" >&2; exit 1; }
 echo "deb-check: passed (installed, translated, removed cleanly)"
