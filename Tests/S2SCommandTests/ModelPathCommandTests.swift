@@ -101,6 +101,40 @@ struct ModelPathCommandTests {
         }
     }
 
+    @Test func aModelTrainedUnderABareNameIsFoundByThatName() throws {
+        let scratch = try ScratchDirectory()
+        let work = try scratch.directory("elsewhere")
+        let corpus = repositoryRoot + "/corpora/multi30k/"
+        for (file, lines) in [("train", 300), ("val", 40)] {
+            for side in ["en", "de"] {
+                let text = try String(contentsOfFile: corpus + "\(file).\(side)", encoding: .utf8).split(separator: "\n").prefix(lines)
+                try (text.joined(separator: "\n") + "\n").write(toFile: "\(work)/\(file).\(side)", atomically: true, encoding: .utf8)
+            }
+        }
+        let steps: [[String]] = [
+            ["corpus", "import", "t", "--db", "c.sqlite", "--src", "train.en", "--tgt", "train.de", "--src-lang", "en", "--tgt-lang", "de",
+             "--split", "train"],
+            ["corpus", "import", "t", "--db", "c.sqlite", "--append", "--src", "val.en", "--tgt", "val.de", "--src-lang", "en",
+             "--tgt-lang", "de", "--split", "valid"],
+            ["vocab", "build", "--db", "c.sqlite", "--corpus", "t", "--joint", "--merges", "100", "--out", "voc"],
+            ["train", "--db", "c.sqlite", "--corpus", "t", "--vocab", "voc", "--out", "mine", "--emb", "8", "--hidden", "8",
+             "--max-steps", "2", "--valid-every", "2"],
+        ]
+        for arguments in steps {
+            let r = try s2s(arguments, in: scratch)
+            try #require(r.status == 0, "\(arguments): \(r.stderr)")
+        }
+        // Written to the user's data directory, not ./mine, and found there by name.
+        let user = scratch.path + "/home/.local/share/s2s/models/mine"
+        #expect(FileManager.default.fileExists(atPath: user + "/model.safetensors"))
+        #expect(!FileManager.default.fileExists(atPath: work + "/mine"))
+        let listed = try s2s(["model", "list"], in: scratch)
+        #expect(listed.stdout.contains("\(user) (user)"), "\(listed.stdout)")
+        let translated = try s2s(["translate", "--model", "mine", "--greedy"], stdin: "A dog.\n", in: scratch)
+        #expect(translated.status == 0, "\(translated.stderr)")
+        #expect(translated.stdout.split(separator: "\n", omittingEmptySubsequences: false).count == 2)
+    }
+
     @Test func versionNamesTheCommitAndTheLoadedOneDNNAndICU() throws {
         let scratch = try ScratchDirectory()
         let r = try s2s(["--version"], in: scratch)
