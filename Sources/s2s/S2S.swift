@@ -1,4 +1,5 @@
 import ArgumentParser
+import S2SModel
 
 /// The `s2s` command: one subcommand per stage of the pipeline.
 @main
@@ -6,6 +7,7 @@ struct S2S: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "s2s",
         abstract: "Sequence-to-sequence translation: corpus → vocabulary → training → translation → evaluation.",
+        discussion: ModelSearchPath.helpText,
         version: VersionReport.text,
         subcommands: [
             CorpusCommand.self,
