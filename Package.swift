@@ -51,9 +51,13 @@ let package = Package(
             name: "s2s",
             dependencies: [
                 "S2SNumerics", "S2SText", "S2SCorpus", "S2SLayers", "S2SModel", "S2SDecode", "S2SEval", "S2STraining", "S2SDistributed",
+                "CDNNL", "CICU",  // `s2s --version` asks the loaded libraries for their versions
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
+            ],
+            plugins: ["BuildCommit"]
         ),
+        // Writes the git commit of the build into the s2s target (`s2s --version`).
+        .plugin(name: "BuildCommit", capability: .buildTool(), path: "Plugins/BuildCommit"),
 
         // MARK: Tests (Swift Testing), one target per module
         .testTarget(name: "S2SNumericsTests", dependencies: ["S2SNumerics"]),
@@ -66,5 +70,7 @@ let package = Package(
         .testTarget(name: "S2SDecodeTests", dependencies: ["S2SDecode", "S2SModel", "S2SLayers"], resources: [.copy("Fixtures")]),
         .testTarget(name: "S2STrainingTests", dependencies: ["S2STraining", "S2SModel", "S2SEval", "S2SCorpus", "S2SText"]),
         .testTarget(name: "S2SEvalTests", dependencies: ["S2SEval"], resources: [.copy("Fixtures")]),
+        // The built `s2s` binary run as a user runs it (model search path, --version).
+        .testTarget(name: "S2SCommandTests"),
     ]
 )

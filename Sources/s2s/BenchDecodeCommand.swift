@@ -32,7 +32,7 @@ struct BenchDecodeCommand: ParsableCommand {
     @Option(help: "fp32 or bf16 GEMMs.") var precision = "fp32"
     @Option var seed: UInt64 = 1
     @Option(help: "Only these runs (comma-separated from greedy_b1, beam_b1, greedy_b32, beam_b32).") var only: String?
-    @Option(help: ArgumentHelp("A trained model directory to time instead of a random model (needs --src).", valueName: "dir"))
+    @Option(help: ArgumentHelp("A trained model (name or directory) to time instead of a random model (needs --src).", valueName: "name|dir"))
     var model: String?
     @Option(help: ArgumentHelp("Source sentences for --model, one per line.", valueName: "file")) var src: String?
 
@@ -60,7 +60,7 @@ struct BenchDecodeCommand: ParsableCommand {
         var sentences: [[Int32]] = []
         if let dir = self.model, let src {
             do {
-                let loaded = try ModelBundle.load(directory: dir)
+                let loaded = try ModelBundle.load(directory: try resolveModel(dir, command: "bench decode"))
                 model = loaded.model
                 let lines = try String(contentsOfFile: src, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
                 for line in lines.prefix(decodeSents + 32 * (max(1, decodeSents / 32) + 1)) where !Translator.isBlank(String(line)) {

@@ -8,7 +8,8 @@ import S2SText
 /// The model and search options shared by `s2s translate`, `s2s evaluate --model` and
 /// `s2s attention`.
 struct DecodingArguments: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("Model directory (as written by s2s train).", valueName: "dir"))
+    @Option(name: .long, help: ArgumentHelp("A model name or directory (default: the model named 'default').",
+                                            discussion: ModelSearchPath.helpText, valueName: "name|dir"))
     var model: String?
 
     @Option(name: .long, help: "Beam size (1 = greedy-equivalent beam).") var beam = 5
@@ -55,21 +56,9 @@ struct DecodingArguments: ParsableArguments {
     /// The thread policy (`--threads`; 0 = adapt to the machine's load before each batch).
     func makeThreadAdvisor() -> ThreadAdvisor { ThreadAdvisor(requested: threads) }
 
-    /// Where the model is: `--model`, else `models/default` under the current directory.
-    var modelPath: String { model ?? "models/default" }
-
     /// Loads the model (every check before any output) and builds the translator.
     func makeTranslator(command: String, keepAttention: Bool = false) throws -> Translator {
-        let path = modelPath
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            let cwd = FileManager.default.currentDirectoryPath
-            if model == nil {
-                throw CommandFailure(command, "no model given and none at models/default (in \(cwd)); "
-                                     + "pass --model models/NAME (a directory written by s2s train)")
-            }
-            throw CommandFailure(command, "no model at \(path) (in \(cwd))")
-        }
+        let path = try resolveModel(model, command: command)
         let loaded: (model: Seq2SeqModel, pipelines: TextPipelinePairAlias, info: ModelInfo)
         do {
             loaded = try ModelBundle.load(directory: path)

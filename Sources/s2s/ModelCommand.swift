@@ -6,19 +6,19 @@ import S2SModel
 struct ModelCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "model",
-        abstract: "Inspect a model directory or repack it (fp16/bf16 storage, training state dropped).",
-        subcommands: [ModelInfoCommand.self, ModelPackCommand.self]
+        abstract: "List the models found by name, inspect one, or repack it (fp16/bf16 storage, training state dropped).",
+        subcommands: [ModelListCommand.self, ModelInfoCommand.self, ModelPackCommand.self]
     )
 }
 
 struct ModelInfoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "info", abstract: "Print a model's configuration and header.")
 
-    @Argument(help: "A model directory or a .safetensors file inside one.")
+    @Argument(help: "A model name (see `s2s model list`), a model directory, or a .safetensors file inside one.")
     var model: String
 
     func run() throws {
-        let (_, info) = try ModelBundle.read(model)
+        let (_, info) = try ModelBundle.read(try resolveModel(model, command: "model info"))
         let c = info.config
         print("file         \(info.path) (\(info.kind.rawValue), \(info.storage), format v\(info.formatVersion))")
         print("model        \(c.summary)")

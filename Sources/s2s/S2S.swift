@@ -1,4 +1,5 @@
 import ArgumentParser
+import S2SModel
 
 /// The `s2s` command: one subcommand per stage of the pipeline.
 @main
@@ -6,7 +7,8 @@ struct S2S: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "s2s",
         abstract: "Sequence-to-sequence translation: corpus → vocabulary → training → translation → evaluation.",
-        version: "0.1.0",
+        discussion: ModelSearchPath.helpText,
+        version: VersionReport.text,
         subcommands: [
             CorpusCommand.self,
             VocabCommand.self,

@@ -40,7 +40,9 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Corpus database.") var db = CorpusStore.defaultPath
     @Option(help: "Corpus name in the database (its train split trains, its valid split validates).") var corpus: String
     @Option(help: "Vocabulary directory written by `s2s vocab build`.") var vocab: String
-    @Option(help: "Model directory to write, e.g. models/NAME.") var out: String
+    @Option(help: ArgumentHelp("Model directory to write (a path such as models/NAME), or a bare name: a model of the user's, written to $XDG_DATA_HOME/s2s/models/NAME (default ~/.local/share/s2s/models/NAME) and found by --model NAME.",
+                               valueName: "dir|name"))
+    var out: String
     @Flag(help: "Continue the run in --out from its latest checkpoint.") var resume = false
     @Flag(help: "Start over in an --out that already holds a run (its files are replaced).") var overwrite = false
 
@@ -158,6 +160,8 @@ struct TrainCommand: ParsableCommand {
 
     private func train(_ communicator: any Communicator) throws {
         let isRoot = communicator.rank == 0
+        let out: String
+        do { out = try ModelSearchPath.current().outputDirectory(for: self.out) } catch { throw CommandFailure("train", error.description) }
         // Rank 0 alone reads the checkpoint (the output directory need not be shared); the
         // others merge their flags into its saved options exactly as it does.
         var saved: TrainingOptions?

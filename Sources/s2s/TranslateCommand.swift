@@ -15,7 +15,7 @@ struct TranslateCommand: ParsableCommand {
         abstract: "Translate sentences from stdin to stdout.",
         discussion: """
             Reads UTF-8 lines and writes one line per input line, in order; an empty or blank line \
-            gives an empty line. Without --model, uses models/default in the current directory. \
+            gives an empty line. Without --model, uses the model named 'default' (see --model). \
             --format jsonl writes one JSON object per line (source, translation, score, log_prob, \
             n_best, warnings, and with --attention the attention weights). In text format, \
             --n-best K writes the K candidates on one line, separated by tabs.

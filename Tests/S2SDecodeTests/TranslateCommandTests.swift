@@ -161,6 +161,6 @@ struct TranslateCommandTests {
         let r = try run(["translate"], stdin: Array("A dog.\n".utf8), directory: scratch.path)
         #expect(r.status != 0)
         #expect(r.stdout.isEmpty)
-        #expect(r.stderr.contains("models/default"))
+        #expect(r.stderr.contains("no model named 'default'"))
     }
 }

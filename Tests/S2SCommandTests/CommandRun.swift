@@ -1,0 +1,82 @@
+import Foundation
+
+/// The repository root (for the shipped model and the built binary).
+let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent().path
+
+/// The `s2s` that `swift build` / `swift test` built.
+let builtBinary = repositoryRoot + "/.build/debug/s2s"
+
+/// What a child process did.
+struct CommandRun {
+    var status: Int32
+    var stdout: String
+    var stderr: String
+
+    /// Runs `executable` with exactly `environment` (nothing inherited, so the user's
+    /// S2S_MODEL_PATH, HOME or XDG_DATA_HOME never leak into a test) in `directory`.
+    init(_ executable: String, _ arguments: [String], stdin: String = "", environment: [String: String],
+         directory: String) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        process.environment = environment
+        process.currentDirectoryURL = URL(fileURLWithPath: directory)
+        // stderr goes to a file, so that neither of two full pipes can block the child.
+        let errorFile = FileManager.default.temporaryDirectory.appendingPathComponent("s2s-stderr-\(UUID().uuidString)")
+        FileManager.default.createFile(atPath: errorFile.path, contents: nil)
+        defer { try? FileManager.default.removeItem(at: errorFile) }
+        let errors = try FileHandle(forWritingTo: errorFile)
+        let input = Pipe(), output = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        process.standardError = errors
+        try process.run()
+        let writer = Thread {
+            input.fileHandleForWriting.write(Data(stdin.utf8))
+            try? input.fileHandleForWriting.close()
+        }
+        writer.start()
+        let out = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        try errors.close()
+        status = process.terminationStatus
+        stdout = String(decoding: out, as: UTF8.self)
+        stderr = String(decoding: try Data(contentsOf: errorFile), as: UTF8.self)
+    }
+}
+
+/// The environment a test's commands run with: a PATH, one engine thread, a HOME of its own.
+func cleanEnvironment(home: String, _ extra: [String: String] = [:]) -> [String: String] {
+    var environment = ["PATH": "/usr/local/bin:/usr/bin:/bin", "OMP_NUM_THREADS": "1", "HOME": home]
+    environment.merge(extra) { $1 }
+    return environment
+}
+
+/// A scratch directory, removed when the value goes away.
+final class ScratchDirectory {
+    let path: String
+    init() throws {
+        path = FileManager.default.temporaryDirectory.appendingPathComponent("s2s-command-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    }
+    deinit { try? FileManager.default.removeItem(atPath: path) }
+
+    @discardableResult
+    func directory(_ relative: String) throws -> String {
+        let p = path + "/" + relative
+        try FileManager.default.createDirectory(atPath: p, withIntermediateDirectories: true)
+        return p
+    }
+
+    /// The shipped model (models/default) under `relative`, as symbolic links: the real files,
+    /// without copying 18 MB per test.
+    @discardableResult
+    func linkShippedModel(at relative: String) throws -> String {
+        let p = try directory(relative)
+        for name in ["model.safetensors", "vocab"] {
+            try FileManager.default.createSymbolicLink(atPath: p + "/" + name, withDestinationPath: repositoryRoot + "/models/default/" + name)
+        }
+        return p
+    }
+}
