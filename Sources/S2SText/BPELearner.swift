@@ -204,9 +204,14 @@ struct LearnerState {
                 i += 1
             }
         }
-        var view = String.UnicodeScalarView()
-        view.append(contentsOf: out)
-        return String(view).split(separator: " ", omittingEmptySubsequences: false).map { intern(String($0)) }
+        // `.split(' ')` on code points. Splitting the joined `String` would split at
+        // `Character` " ", and a space followed by a combining mark (" \u{301}") is one
+        // grapheme, not " ": the symbol after it would swallow the space (issue 21).
+        return out.split(separator: " ", omittingEmptySubsequences: false).map { piece in
+            var view = String.UnicodeScalarView()
+            view.append(contentsOf: piece)
+            return intern(String(view))
+        }
     }
 
     // MARK: update_pair_statistics

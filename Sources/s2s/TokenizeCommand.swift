@@ -45,9 +45,10 @@ struct TextPipelineOptions: ParsableArguments {
 struct TextLineWriter {
     private var buffer: [UInt8] = []
 
-    mutating func write(_ line: String) {
+    /// Writes `line`, then "\n" unless `newline` is false (a last input line without one).
+    mutating func write(_ line: String, newline: Bool = true) {
         buffer.append(contentsOf: line.utf8)
-        buffer.append(0x0A)
+        if newline { buffer.append(0x0A) }
         if buffer.count >= 1 << 16 { flush() }
     }
 
@@ -118,8 +119,13 @@ struct TokenizeCommand: ParsableCommand {
         var rng = TextSeededGenerator(seed: seed)
         if whitespace, let codes {
             let bpe = BPE(codes: try BPECodes.load(path: codes))
+            // subword-nmt writes `process_line(line)` for each line, its line end included:
+            // a last line without "\n" stays without one.
             while let line = try reader.next() {
-                out.write(dropout > 0 ? whitespaceDropout(bpe, line, &rng) : bpe.applyLine(line, separator: separator))
+                let segmented = dropout > 0
+                    ? bpe.applyLine(line, separator: separator) { bpe.segment($0, dropout: dropout, using: &rng) }
+                    : bpe.applyLine(line, separator: separator)
+                out.write(segmented, newline: reader.lastLineTerminated)
             }
         } else if let text = try pipeline.load() {
             while let line = try reader.next() {
@@ -146,16 +152,6 @@ struct TokenizeCommand: ParsableCommand {
         if reader.replaced > 0 {
             TextStderr.write("s2s tokenize: replaced \(reader.replaced) invalid UTF-8 sequences with U+FFFD\n")
         }
-    }
-
-    private func whitespaceDropout(_ bpe: BPE, _ line: String, _ rng: inout TextSeededGenerator) -> String {
-        var pieces: [String] = []
-        for word in line.split(separator: " ") {
-            let segmented = bpe.segment(String(word), dropout: dropout, using: &rng)
-            pieces += segmented.dropLast().map { $0 + separator }
-            if let last = segmented.last { pieces.append(last) }
-        }
-        return pieces.joined(separator: " ")
     }
 }
 
