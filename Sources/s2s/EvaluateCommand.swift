@@ -23,13 +23,13 @@ struct EvaluateCommand: ParsableCommand {
     )
 
     // MARK: Scoring files
-    @Option(name: .long, help: ArgumentHelp("Hypothesis file: one translation per line.", valueName: "file"))
-    var hyp: String?
+    @Option(name: .long, help: ArgumentHelp("Hypothesis file, one translation per line; '-' or no --hyp reads stdin (tab-separated fields there are systems, as in sacrebleu).", valueName: "file"))
+    var hyp: [String] = []
 
-    @Option(name: .long, help: ArgumentHelp("Reference file, line-aligned with --hyp.", valueName: "file"))
-    var ref: String?
+    @Option(name: .long, help: ArgumentHelp("Reference file, line-aligned with the hypotheses; repeat for several references.", valueName: "file"))
+    var ref: [String] = []
 
-    @Option(name: .long, help: ArgumentHelp("Comma-separated metrics: bleu, chrf.", valueName: "list"))
+    @Option(name: .long, help: ArgumentHelp("Comma-separated metrics: bleu, chrf, ter.", valueName: "list"))
     var metrics: String = "bleu,chrf"
 
     @Option(name: .long, help: "Output format: text or json (sacrebleu's -f).")
@@ -40,6 +40,14 @@ struct EvaluateCommand: ParsableCommand {
 
     @Flag(name: .long, help: "One score per line instead of a corpus score (one metric only; BLEU uses effective order as sacrebleu -sl does).")
     var sentenceLevel = false
+
+    @Flag(name: .long, help: "Print only the score (sacrebleu's -b).")
+    var scoreOnly = false
+
+    @Flag(name: .long, help: "Abbreviated signatures (sacrebleu's --short).")
+    var short = false
+
+    @OptionGroup(title: "Metric options (sacrebleu's names and defaults)") var metricOptions: EvaluateMetricOptions
 
     // MARK: Decoding a corpus split
     @OptionGroup(title: "Decoding a corpus split (with --model)") var decoding: DecodingArguments
@@ -60,7 +68,7 @@ struct EvaluateCommand: ParsableCommand {
         guard (0...10).contains(width) else { throw ValidationError("--width must be 0...10, got \(width)") }
         _ = try parsedMetrics()
         if usesDecodingMode {
-            if hyp != nil || ref != nil {
+            if !hyp.isEmpty || !ref.isEmpty {
                 throw ValidationError("use either --hyp/--ref or --model/--db/--corpus/--split, not both")
             }
             guard decoding.model != nil, corpus != nil, split != nil else {
@@ -73,59 +81,77 @@ struct EvaluateCommand: ParsableCommand {
             return
         }
         if saveHyp != nil { throw ValidationError("--save-hyp goes with --model/--corpus/--split") }
-        guard hyp != nil, ref != nil else {
-            throw ValidationError("give --hyp FILE and --ref FILE (or --model with --db/--corpus/--split)")
+        guard !ref.isEmpty else {
+            throw ValidationError("give --ref FILE (repeat it for several references) and --hyp FILE or the hypotheses on stdin (or --model with --db/--corpus/--split)")
         }
+        if hyp.count > 1 { throw ValidationError("one --hyp: several systems are for paired tests") }
         if try sentenceLevel && parsedMetrics().count != 1 {
-            throw ValidationError("--sentence-level scores one metric: pass --metrics bleu or --metrics chrf")
+            throw ValidationError("--sentence-level scores one metric: pass --metrics bleu, chrf or ter")
         }
     }
 
     func run() throws {
         if usesDecodingMode { return try runDecodingMode() }
-        guard let hyp, let ref else { return }  // validate() guarantees both
-        let hyps = try TextLines.read(path: hyp)
-        let refs = try TextLines.read(path: ref)
-        guard hyps.count == refs.count else {
-            throw EvaluateError("\(hyp) has \(hyps.count) lines but \(ref) has \(refs.count)")
+        // sacrebleu's command line strips every line's trailing whitespace.
+        let refs = try ref.map { path in try TextLines.read(path: path).map(rstrip) }
+        let systems = try readSystems()
+        guard systems.count == 1, let hyps = systems.first else {
+            throw EvaluateError("stdin holds \(systems.count) tab-separated systems; one system is scored at a time")
         }
-        guard !hyps.isEmpty else { throw EvaluateError("\(hyp) and \(ref) have no lines to score") }
+        let hypName = hyp.first.map { $0 == "-" ? "<stdin>" : $0 } ?? "<stdin>"
+        for (path, lines) in zip(ref, refs) where lines.count != hyps.count {
+            throw EvaluateError("\(hypName) has \(hyps.count) lines but \(path) has \(lines.count)")
+        }
+        guard !hyps.isEmpty else { throw EvaluateError("\(hypName) and \(ref[0]) have no lines to score") }
         let metrics = try parsedMetrics()
         if sentenceLevel {
-            printSentenceScores(metrics[0], hyps, refs)
+            try printSentenceScores(metricOptions.metric(metrics[0], sentenceLevel: true), hyps, refs)
         } else {
-            print(SacreBLEUReport.render(try corpusResults(metrics, hyps, refs), format: format, width: width))
+            let results = try corpusResults(metrics, hyps, refs)
+            if scoreOnly {
+                // sacrebleu prints each bare score on its own line (JSON or not).
+                print(results.map { ScoreFormat.fixed($0.score, width) }.joined(separator: "\n"))
+            } else {
+                print(SacreBLEUReport.render(results, format: format, width: width))
+            }
         }
     }
 
-    /// The corpus scores in sacrebleu's order (sorted by name: BLEU, then chrF).
-    private func corpusResults(_ metrics: [MetricName], _ hyps: [String], _ refs: [String]) throws -> [MetricResult] {
-        try metrics.sorted { $0.rawValue < $1.rawValue }.map { metric in
-            switch metric {
-            case .bleu:
-                let bleu = BLEU()
-                return MetricResult(try bleu.corpusScore(hypotheses: hyps, references: refs), signature: bleu.signature)
-            case .chrf:
-                let chrf = CHRF()
-                return MetricResult(try chrf.corpusScore(hypotheses: hyps, references: refs), signature: chrf.signature)
+    /// The hypothesis systems: from `--hyp FILE`, or stdin (`--hyp -` or none), where sacrebleu
+    /// reads with universal newlines and splits each line at tabs into systems.
+    private func readSystems() throws -> [[String]] {
+        if let path = hyp.first, path != "-" { return [try TextLines.read(path: path).map(rstrip)] }
+        let lines = try TextLines.split(EvaluateStdin.universalNewlines(FileHandle.standardInput.readDataToEndOfFile()), path: "<stdin>")
+        guard let first = lines.first else { return [[]] }
+        var systems = rstrip(first).split(separator: "\t", omittingEmptySubsequences: false).map { [String($0)] }
+        for (k, line) in lines.dropFirst().enumerated() {
+            let fields = rstrip(line).split(separator: "\t", omittingEmptySubsequences: false)
+            guard fields.count == systems.count else {
+                throw EvaluateError("<stdin>:\(k + 2): \(fields.count) tab-separated fields, the first line has \(systems.count)")
             }
+            for (i, f) in fields.enumerated() { systems[i].append(rstrip(String(f))) }
+        }
+        return systems
+    }
+
+    private func rstrip(_ s: String) -> String { EvaluateStdin.rstrip(s) }
+
+    /// The corpus scores in sacrebleu's order (sorted by name: BLEU, chrF, TER).
+    private func corpusResults(_ metrics: [MetricName], _ hyps: [String], _ refs: [[String]]) throws -> [MetricResult] {
+        try metrics.map { metricOptions.metric($0) }.sorted { $0.sortKey < $1.sortKey }.map { metric in
+            try metric.corpusResult(hypotheses: hyps, referenceSets: refs, short: short)
         }
     }
 
     /// `sacrebleu -sl`: one formatted score per segment, with the signature on every line.
-    private func printSentenceScores(_ metric: MetricName, _ hyps: [String], _ refs: [String]) {
+    private func printSentenceScores(_ metric: EvalMetric, _ hyps: [String], _ refs: [[String]]) throws {
         var out = ""
-        for (h, r) in zip(hyps, refs) {
-            let result: MetricResult
-            switch metric {
-            case .bleu:
-                let bleu = BLEU(effectiveOrder: true)
-                result = MetricResult(bleu.sentenceScore(hypothesis: h, reference: r), signature: bleu.signature)
-            case .chrf:
-                let chrf = CHRF()
-                result = MetricResult(chrf.sentenceScore(hypothesis: h, reference: r), signature: chrf.signature)
-            }
-            out += result.line(width: width) + "\n"
+        let rows = try metric.statistics(hypotheses: hyps, referenceSets: refs)
+        let signature = metric.signature(references: refs.count, short: short)
+        for row in rows {
+            let s = metric.score(row)
+            let result = MetricResult(name: s.name, score: s.score, signature: signature, verbose: s.verbose)
+            out += (scoreOnly ? ScoreFormat.fixed(s.score, width) : result.line(width: width)) + "\n"
         }
         print(out, terminator: "")
     }
@@ -158,7 +184,7 @@ struct EvaluateCommand: ParsableCommand {
         for r in results { for w in r.warnings { standardError("warning: \(w)") } }
         let hyps = results.map { TranslationFormat.oneLine($0.text) }
         if let saveHyp { try writeAtomically(hyps.map { $0 + "\n" }.joined(), to: saveHyp, command: "evaluate") }
-        print(SacreBLEUReport.render(try corpusResults(try parsedMetrics(), hyps, references), format: format, width: width))
+        print(SacreBLEUReport.render(try corpusResults(try parsedMetrics(), hyps, [references]), format: format, width: width))
     }
 
     private func parsedMetrics() throws -> [MetricName] {
@@ -166,17 +192,12 @@ struct EvaluateCommand: ParsableCommand {
         for piece in metrics.split(separator: ",", omittingEmptySubsequences: false) {
             let name = piece.trimmingCharacters(in: .whitespaces).lowercased()
             guard let m = MetricName(rawValue: name) else {
-                throw ValidationError("unknown metric '\(name)' in --metrics (known: bleu, chrf)")
+                throw ValidationError("unknown metric '\(name)' in --metrics (known: bleu, chrf, ter)")
             }
             if !out.contains(m) { out.append(m) }
         }
         return out
     }
-}
-
-/// The metrics `s2s evaluate` knows.
-enum MetricName: String {
-    case bleu, chrf
 }
 
 /// A one-line failure of `s2s evaluate` (ArgumentParser prints it as "Error: …").
@@ -186,3 +207,21 @@ struct EvaluateError: Error, CustomStringConvertible {
 }
 
 extension SacreBLEUReport.Format: ExpressibleByArgument {}
+
+/// stdin as sacrebleu's command line reads it.
+enum EvaluateStdin {
+    /// Python's universal newlines: "\r\n" and a lone "\r" become "\n".
+    static func universalNewlines(_ data: Data) -> Data {
+        var out = Data(capacity: data.count)
+        var previousCR = false
+        for b in data {
+            if b == 0x0A && previousCR { previousCR = false; continue }
+            previousCR = b == 0x0D
+            out.append(b == 0x0D ? 0x0A : b)
+        }
+        return out
+    }
+
+    /// Python's `str.rstrip()`, by code points.
+    static func rstrip(_ s: String) -> String { TextLines.rstrip(s) }
+}
