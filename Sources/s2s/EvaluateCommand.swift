@@ -109,8 +109,9 @@ struct EvaluateCommand: ParsableCommand {
         } else {
             let results = try corpusResults(metrics, hyps, refs)
             if scoreOnly {
-                // sacrebleu prints each bare score on its own line (JSON or not).
-                print(results.map { ScoreFormat.fixed($0.score, width) }.joined(separator: "\n"))
+                // sacrebleu prints the bare scores one per line, or as JSON's list layout.
+                let scores = results.map { ScoreFormat.fixed($0.score, width) }
+                print(format == .json && scores.count > 1 ? "[\n" + scores.joined(separator: ",\n") + "\n]" : scores.joined(separator: "\n"))
             } else {
                 print(SacreBLEUReport.render(results, format: format, width: width))
             }

@@ -1,0 +1,86 @@
+import Foundation
+import Testing
+@testable import S2SEval
+
+/// `parity/sacrebleu_cli.json`: each `sacrebleu` command line with its stdout, and the
+/// `s2s evaluate` arguments that ask the same; the built binary must print the same bytes.
+private let binary = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent().appendingPathComponent(".build/debug/s2s").path
+
+/// Runs the s2s binary with `arguments` and `stdin`; returns (status, stdout, stderr).
+func runS2S(_ arguments: [String], stdin: Data = Data()) throws -> (status: Int32, stdout: String, stderr: String) {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: binary)
+    process.arguments = arguments
+    let input = Pipe(), output = Pipe(), errors = Pipe()
+    process.standardInput = input
+    process.standardOutput = output
+    process.standardError = errors
+    try process.run()
+    // Feed stdin from another thread so a full output pipe cannot deadlock us.
+    let writer = Thread {
+        input.fileHandleForWriting.write(stdin)
+        try? input.fileHandleForWriting.close()
+    }
+    writer.start()
+    let out = output.fileHandleForReading.readDataToEndOfFile()
+    let err = errors.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return (process.terminationStatus, String(decoding: out, as: UTF8.self), String(decoding: err, as: UTF8.self))
+}
+
+@Suite(.enabled(if: FileManager.default.isExecutableFile(atPath: binary), "needs the built s2s binary (swift build)"))
+struct EvaluateCommandParityTests {
+    struct Case: Decodable {
+        let sacrebleu: [String]
+        let s2s: [String]
+        let stdout: String
+        let stdin_file: String?
+        let stdin_crlf: Bool?
+    }
+    struct Expected: Decodable {
+        let sacrebleu_version: String
+        let cases: [Case]
+    }
+
+    static let expected: Expected? = try? Fixtures.decode(Expected.self, "parity/sacrebleu_cli.json")
+
+    @Test func sameStdoutAsSacreBLEU() throws {
+        let e = try #require(Self.expected)
+        #expect(e.sacrebleu_version == SacreBLEU.version && e.cases.count >= 10)
+        let folder = try Fixtures.url("sacrebleu").path
+        for c in e.cases {
+            let arguments = c.s2s.map { $0.replacingOccurrences(of: "{F}", with: folder) }
+            var stdin = Data()
+            if let name = c.stdin_file {
+                stdin = try Data(contentsOf: try Fixtures.url(Fixtures.hypothesisPath(name)))
+                if c.stdin_crlf == true { stdin = Data(String(decoding: stdin, as: UTF8.self).replacingOccurrences(of: "\n", with: "\r\n").utf8) }
+            }
+            let run = try runS2S(arguments, stdin: stdin)
+            #expect(run.status == 0, "\(c.sacrebleu): \(run.stderr)")
+            #expect(run.stdout == c.stdout, "sacrebleu \(c.sacrebleu.joined(separator: " "))")
+        }
+    }
+
+    @Test func badInputFailsWithOneLineNamingTheFileOrOption() throws {
+        let folder = try Fixtures.url("sacrebleu").path
+        let short = NSTemporaryDirectory() + "s2s-eval-short-\(getpid()).txt"
+        try "one line\n".write(toFile: short, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: short) }
+        let cases: [([String], String)] = [
+            (["evaluate", "--ref", "\(folder)/ref.de", "--ref", short, "--hyp", "\(folder)/hyp.heavy.de"], short),
+            (["evaluate", "--ref", "\(folder)/ref.de", "--hyp", "\(folder)/hyp.heavy.de", "--smooth-method", "bogus"], "--smooth-method"),
+            (["evaluate", "--ref", "\(folder)/ref.de", "--hyp", "\(folder)/hyp.heavy.de", "--chrf-char-order", "0"], "--chrf-char-order"),
+            (["evaluate", "--ref", "\(folder)/ref.de", "--hyp", "\(folder)/hyp.heavy.de", "--metrics", "bleu,meteor"], "meteor"),
+        ]
+        for (arguments, mention) in cases {
+            let run = try runS2S(arguments)
+            #expect(run.status != 0)
+            #expect(run.stdout.isEmpty, "stdout stays clean")
+            #expect(run.stderr.contains(mention), "\(arguments): \(run.stderr)")
+        }
+        // Several tab-separated systems on stdin are not one hypothesis.
+        let run = try runS2S(["evaluate", "--ref", short], stdin: Data("a\tb\n".utf8))
+        #expect(run.status != 0 && run.stderr.contains("2 tab-separated systems"))
+    }
+}
