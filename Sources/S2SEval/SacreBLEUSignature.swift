@@ -28,7 +28,9 @@ public struct SacreBLEUSignature: Sendable, Equatable {
     /// `fields`: the metric's own.
     public init(references: Int, extra: [(String, String)] = [], fields: [Field]) {
         var all = [Field("nrefs", "\(references)")]
-        all += extra.map { Field($0.0, $0.1) }
+        // sacrebleu's order for the test fields, whatever order they come in.
+        let rank = ["bs": 0, "ar": 1, "seed": 2]
+        all += extra.sorted { rank[$0.0, default: 3] < rank[$1.0, default: 3] }.map { Field($0.0, $0.1) }
         all += fields
         all.append(Field("version", SacreBLEU.version))
         self.fields = all
