@@ -268,6 +268,18 @@ CLI = [
     (["{F}/ref.de", "-i", "{F}/hyp.heavy.de", "-m", "ter", "-sl", "-b", "-w", "2"],
      ["--ref", "{F}/ref.de", "--hyp", "{F}/hyp.heavy.de", "--metrics", "ter", "--sentence-level", "--score-only", "-w", "2"]),
 ]
+# --confidence: sacrebleu reads its seed from SACREBLEU_SEED, s2s from --resample-seed.
+CONFIDENCE_CLI = [
+    (["{F}/ref.de", "-i", "{F}/hyp.heavy.de", "-m", "bleu", "chrf", "ter", "--confidence", "-f", "text"],
+     ["--ref", "{F}/ref.de", "--hyp", "{F}/hyp.heavy.de", "--metrics", "bleu,chrf,ter", "--confidence"], None),
+    (["{F}/ref.de", "{F}/hyp.light.de", "-i", "{F}/hyp.with_empty.de", "-m", "bleu", "chrf", "ter", "--confidence",
+      "--confidence-n", "300", "-f", "json", "-w", "3", "--chrf-word-order", "2"],
+     ["--ref", "{F}/ref.de", "--ref", "{F}/hyp.light.de", "--hyp", "{F}/hyp.with_empty.de", "--metrics", "bleu,chrf,ter",
+      "--confidence", "--confidence-n", "300", "--format", "json", "-w", "3", "--chrf-word-order", "2"], None),
+    (["{F}/ref.de", "-i", "{F}/hyp.light.de", "-m", "bleu", "ter", "--confidence", "-f", "text", "--short"],
+     ["--ref", "{F}/ref.de", "--hyp", "{F}/hyp.light.de", "--metrics", "bleu,ter", "--confidence", "--short",
+      "--resample-seed", "2024"], "2024"),
+]
 STDIN_CLI = [
     # The hypotheses on stdin (universal newlines: the CRLF file reads as the plain one).
     (["{F}/ref.de", "-m", "bleu", "chrf", "-f", "text"], ["--ref", "{F}/ref.de", "--metrics", "bleu,chrf"], "hyp.light.de", True),
@@ -279,10 +291,16 @@ STDIN_CLI = [
 def cli_cases():
     fix = os.path.join(EVAL_FIX, "sacrebleu")
     env = dict(os.environ, NO_COLOR="1")
+    env.pop("SACREBLEU_SEED", None)
     out = []
     for theirs, ours in CLI:
         args = [a.replace("{F}", fix) for a in theirs]
         res = subprocess.run([sys.executable, "-m", "sacrebleu", *args], capture_output=True, text=True, env=env, check=True)
+        out.append({"sacrebleu": theirs, "s2s": ["evaluate", *ours], "stdout": res.stdout})
+    for theirs, ours, seed in CONFIDENCE_CLI:
+        args = [a.replace("{F}", fix) for a in theirs]
+        run_env = dict(env, SACREBLEU_SEED=seed) if seed else env
+        res = subprocess.run([sys.executable, "-m", "sacrebleu", *args], capture_output=True, text=True, env=run_env, check=True)
         out.append({"sacrebleu": theirs, "s2s": ["evaluate", *ours], "stdout": res.stdout})
     for theirs, ours, hyp_name, crlf in STDIN_CLI:
         args = [a.replace("{F}", fix) for a in theirs]

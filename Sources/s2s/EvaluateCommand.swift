@@ -49,6 +49,8 @@ struct EvaluateCommand: ParsableCommand {
 
     @OptionGroup(title: "Metric options (sacrebleu's names and defaults)") var metricOptions: EvaluateMetricOptions
 
+    @OptionGroup(title: "Confidence intervals and paired significance tests (sacrebleu's)") var significance: SignificanceOptions
+
     // MARK: Decoding a corpus split
     @OptionGroup(title: "Decoding a corpus split (with --model)") var decoding: DecodingArguments
 
@@ -84,7 +86,13 @@ struct EvaluateCommand: ParsableCommand {
         guard !ref.isEmpty else {
             throw ValidationError("give --ref FILE (repeat it for several references) and --hyp FILE or the hypotheses on stdin (or --model with --db/--corpus/--split)")
         }
-        if hyp.count > 1 { throw ValidationError("one --hyp: several systems are for paired tests") }
+        if hyp.count > 1 && !significance.paired { throw ValidationError("several --hyp need --paired-bs or --paired-ar") }
+        if hyp.count > 1 && hyp.contains("-") { throw ValidationError("--hyp -: stdin holds all systems (tab-separated) or none") }
+        if significance.paired && significance.confidence { throw ValidationError("--confidence is for one system; paired tests report their own intervals") }
+        if significance.paired && format == .json { throw ValidationError("paired tests print text only (--format text)") }
+        if sentenceLevel && (significance.paired || significance.confidence) {
+            throw ValidationError("statistical tests are unavailable with --sentence-level")
+        }
         if try sentenceLevel && parsedMetrics().count != 1 {
             throw ValidationError("--sentence-level scores one metric: pass --metrics bleu, chrf or ter")
         }
@@ -94,15 +102,23 @@ struct EvaluateCommand: ParsableCommand {
         if usesDecodingMode { return try runDecodingMode() }
         // sacrebleu's command line strips every line's trailing whitespace.
         let refs = try ref.map { path in try TextLines.read(path: path).map(rstrip) }
-        let systems = try readSystems()
+        let (names, systems) = try readSystems()
+        for (name, hyps) in zip(names, systems) {
+            for (path, lines) in zip(ref, refs) where lines.count != hyps.count {
+                throw EvaluateError("\(name) has \(hyps.count) lines but \(path) has \(lines.count)")
+            }
+            guard !hyps.isEmpty else { throw EvaluateError("\(name) and \(ref[0]) have no lines to score") }
+        }
+        if significance.paired {
+            guard systems.count > 1 else { throw EvaluateError("paired tests need two systems or more: repeat --hyp (the first is the baseline)") }
+            let report = PairedTestReport(options: significance, metrics: try sortedMetrics(), references: refs.count, short: short, width: width)
+            let labels = [(hyp.isEmpty || hyp == ["-"] ? "Baseline" : "Baseline: \(names[0])")] + names.dropFirst()
+            print(try report.render(names: labels, systems: systems, referenceSets: refs), terminator: "")
+            return
+        }
         guard systems.count == 1, let hyps = systems.first else {
-            throw EvaluateError("stdin holds \(systems.count) tab-separated systems; one system is scored at a time")
+            throw EvaluateError("stdin holds \(systems.count) tab-separated systems: compare them with --paired-bs or --paired-ar")
         }
-        let hypName = hyp.first.map { $0 == "-" ? "<stdin>" : $0 } ?? "<stdin>"
-        for (path, lines) in zip(ref, refs) where lines.count != hyps.count {
-            throw EvaluateError("\(hypName) has \(hyps.count) lines but \(path) has \(lines.count)")
-        }
-        guard !hyps.isEmpty else { throw EvaluateError("\(hypName) and \(ref[0]) have no lines to score") }
         let metrics = try parsedMetrics()
         if sentenceLevel {
             try printSentenceScores(metricOptions.metric(metrics[0], sentenceLevel: true), hyps, refs)
@@ -120,10 +136,12 @@ struct EvaluateCommand: ParsableCommand {
 
     /// The hypothesis systems: from `--hyp FILE`, or stdin (`--hyp -` or none), where sacrebleu
     /// reads with universal newlines and splits each line at tabs into systems.
-    private func readSystems() throws -> [[String]] {
-        if let path = hyp.first, path != "-" { return [try TextLines.read(path: path).map(rstrip)] }
+    private func readSystems() throws -> (names: [String], systems: [[String]]) {
+        if let path = hyp.first, path != "-" {
+            return (hyp, try hyp.map { try TextLines.read(path: $0).map(rstrip) })
+        }
         let lines = try TextLines.split(EvaluateStdin.universalNewlines(FileHandle.standardInput.readDataToEndOfFile()), path: "<stdin>")
-        guard let first = lines.first else { return [[]] }
+        guard let first = lines.first else { return (["<stdin>"], [[]]) }
         var systems = rstrip(first).split(separator: "\t", omittingEmptySubsequences: false).map { [String($0)] }
         for (k, line) in lines.dropFirst().enumerated() {
             let fields = rstrip(line).split(separator: "\t", omittingEmptySubsequences: false)
@@ -132,15 +150,28 @@ struct EvaluateCommand: ParsableCommand {
             }
             for (i, f) in fields.enumerated() { systems[i].append(rstrip(String(f))) }
         }
-        return systems
+        // sacrebleu names stdin's systems "System 1", "System 2", …
+        return (systems.count == 1 ? ["<stdin>"] : systems.indices.map { "System \($0 + 1)" }, systems)
+    }
+
+    /// The configured metrics in sacrebleu's order (sorted by name: BLEU, chrF, TER).
+    private func sortedMetrics() throws -> [EvalMetric] {
+        try parsedMetrics().map { metricOptions.metric($0) }.sorted { $0.sortKey < $1.sortKey }
     }
 
     private func rstrip(_ s: String) -> String { EvaluateStdin.rstrip(s) }
 
     /// The corpus scores in sacrebleu's order (sorted by name: BLEU, chrF, TER).
+    /// With --confidence, each with its bootstrap estimate and "bs:N|seed:S" in its signature.
     private func corpusResults(_ metrics: [MetricName], _ hyps: [String], _ refs: [[String]]) throws -> [MetricResult] {
         try metrics.map { metricOptions.metric($0) }.sorted { $0.sortKey < $1.sortKey }.map { metric in
-            try metric.corpusResult(hypotheses: hyps, referenceSets: refs, short: short)
+            guard significance.confidence else { return try metric.corpusResult(hypotheses: hyps, referenceSets: refs, short: short && format != .json) }
+            let rows = try metric.statistics(hypotheses: hyps, referenceSets: refs)
+            let r = Significance.confidence(metric, rows: rows, samples: significance.confidenceN, seed: significance.seed)
+            let s = metric.score(EvalMetric.sum(rows))
+            let signature = metric.signature(references: refs.count, short: short && format != .json,
+                                             extra: [("bs", "\(significance.confidenceN)"), ("seed", "\(significance.seed)")])
+            return MetricResult(name: s.name, score: s.score, signature: signature, verbose: s.verbose, confidence: r)
         }
     }
 

@@ -62,6 +62,42 @@ struct EvaluateCommandParityTests {
         }
     }
 
+    /// The paired tests through the command: every cell of the table as sacrebleu's own table
+    /// formats it (score, bootstrap mean ± CI, p-value, "*"), and the non-significant
+    /// comparisons named as such.
+    @Test(arguments: ["bs", "ar"])
+    func pairedTestTable(test: String) throws {
+        let e = try #require(SignificanceTests.expected)
+        let dir = NSTemporaryDirectory() + "s2s-paired-\(getpid())-\(test)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        var paths: [String] = []
+        for name in [e.reference] + SignificanceTests.systems {
+            let lines = try Fixtures.lines(Fixtures.hypothesisPath(name)).prefix(e.lines)
+            let path = "\(dir)/\(name)"
+            try (lines.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+            paths.append(path)
+        }
+        for p in e.paired where p.test == test && p.seed == 12345 && ["bleu", "chrf", "ter"].contains(p.metric) {
+            var arguments = ["evaluate", "--ref", paths[0], "--metrics", p.metric, "--paired-\(test)", "--paired-\(test)-n", "\(p.samples)"]
+            for path in paths.dropFirst() { arguments += ["--hyp", path] }
+            let run = try runS2S(arguments)
+            #expect(run.status == 0, "\(run.stderr)")
+            let rows = run.stdout.split(separator: "\n").map(String.init)
+            for (i, r) in p.results.enumerated() {
+                var cell = ScoreFormat.fixed(r.score, 1)
+                if let m = r.mean, let c = r.ci { cell += " (\(ScoreFormat.fixed(m, 1)) ± \(ScoreFormat.fixed(c, 1)))" }
+                if let pv = r.p_value { cell += " (p = \(ScoreFormat.fixed(pv, 4)))" + (pv > 0.05 ? "" : "*") }
+                let row = try #require(rows.first { $0.contains(SignificanceTests.systems[i] + " ") || $0.hasSuffix(SignificanceTests.systems[i]) || $0.contains(SignificanceTests.systems[i] + "  ") })
+                #expect(row.hasSuffix(cell), "\(test) \(p.metric) system \(i): '\(row)' should end with '\(cell)'")
+                if let pv = r.p_value, pv > 0.05 {
+                    #expect(run.stdout.contains("\(SignificanceTests.systems[i]) vs baseline on"), "not significant, and said so")
+                }
+            }
+            #expect(run.stdout.contains(p.signature), "signature block")
+        }
+    }
+
     @Test func badInputFailsWithOneLineNamingTheFileOrOption() throws {
         let folder = try Fixtures.url("sacrebleu").path
         let short = NSTemporaryDirectory() + "s2s-eval-short-\(getpid()).txt"
