@@ -1,35 +1,11 @@
 import Foundation
+import S2SCommandSupport
 import Testing
 @testable import S2SEval
 
 /// `parity/sacrebleu_cli.json`: each `sacrebleu` command line with its stdout, and the
 /// `s2s evaluate` arguments that ask the same; the built binary must print the same bytes.
-private let binary = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-    .deletingLastPathComponent().appendingPathComponent(".build/debug/s2s").path
-
-/// Runs the s2s binary with `arguments` and `stdin`; returns (status, stdout, stderr).
-func runS2S(_ arguments: [String], stdin: Data = Data()) throws -> (status: Int32, stdout: String, stderr: String) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: binary)
-    process.arguments = arguments
-    let input = Pipe(), output = Pipe(), errors = Pipe()
-    process.standardInput = input
-    process.standardOutput = output
-    process.standardError = errors
-    try process.run()
-    // Feed stdin from another thread so a full output pipe cannot deadlock us.
-    let writer = Thread {
-        input.fileHandleForWriting.write(stdin)
-        try? input.fileHandleForWriting.close()
-    }
-    writer.start()
-    let out = output.fileHandleForReading.readDataToEndOfFile()
-    let err = errors.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: out, as: UTF8.self), String(decoding: err, as: UTF8.self))
-}
-
-@Suite(.enabled(if: FileManager.default.isExecutableFile(atPath: binary), "needs the built s2s binary (swift build)"))
+@Suite(.enabled(if: S2SCommand.isBuilt, "needs the built s2s binary (swift build)"))
 struct EvaluateCommandParityTests {
     struct Case: Decodable {
         let sacrebleu: [String]
@@ -56,7 +32,7 @@ struct EvaluateCommandParityTests {
                 stdin = try Data(contentsOf: try Fixtures.url(Fixtures.hypothesisPath(name)))
                 if c.stdin_crlf == true { stdin = Data(String(decoding: stdin, as: UTF8.self).replacingOccurrences(of: "\n", with: "\r\n").utf8) }
             }
-            let run = try runS2S(arguments, stdin: stdin)
+            let run = try S2SCommand.run(arguments, stdin: stdin)
             #expect(run.status == 0, "\(c.sacrebleu): \(run.stderr)")
             #expect(run.stdout == c.stdout, "sacrebleu \(c.sacrebleu.joined(separator: " "))")
         }
@@ -81,7 +57,7 @@ struct EvaluateCommandParityTests {
         for p in e.paired where p.test == test && p.seed == 12345 && ["bleu", "chrf", "ter"].contains(p.metric) {
             var arguments = ["evaluate", "--ref", paths[0], "--metrics", p.metric, "--paired-\(test)", "--paired-\(test)-n", "\(p.samples)"]
             for path in paths.dropFirst() { arguments += ["--hyp", path] }
-            let run = try runS2S(arguments)
+            let run = try S2SCommand.run(arguments)
             #expect(run.status == 0, "\(run.stderr)")
             let rows = run.stdout.split(separator: "\n").map(String.init)
             for (i, r) in p.results.enumerated() {
@@ -110,13 +86,13 @@ struct EvaluateCommandParityTests {
             (["evaluate", "--ref", "\(folder)/ref.de", "--hyp", "\(folder)/hyp.heavy.de", "--metrics", "bleu,meteor"], "meteor"),
         ]
         for (arguments, mention) in cases {
-            let run = try runS2S(arguments)
+            let run = try S2SCommand.run(arguments)
             #expect(run.status != 0)
             #expect(run.stdout.isEmpty, "stdout stays clean")
             #expect(run.stderr.contains(mention), "\(arguments): \(run.stderr)")
         }
         // Several tab-separated systems on stdin are not one hypothesis.
-        let run = try runS2S(["evaluate", "--ref", short], stdin: Data("a\tb\n".utf8))
+        let run = try S2SCommand.run(["evaluate", "--ref", short], stdin: Data("a\tb\n".utf8))
         #expect(run.status != 0 && run.stderr.contains("2 tab-separated systems"))
     }
 }
