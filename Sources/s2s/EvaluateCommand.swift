@@ -4,21 +4,23 @@ import S2SCorpus
 import S2SDecode
 import S2SEval
 
-/// `s2s evaluate`: BLEU and chrF of a translation file against a reference file, printed
-/// exactly as `sacrebleu REF -i HYP -m bleu chrf [-f text|json] [-w W]` prints them.
+/// `s2s evaluate`: BLEU, chrF and TER of translations against one or more references, printed
+/// exactly as `sacrebleu REF… -i HYP -m bleu chrf ter [options]` prints them, with sacrebleu's
+/// metric options, confidence intervals and paired significance tests.
 ///
 /// A second mode decodes a corpus split with a trained model, then scores it the same way
 /// (`--model --db --corpus --split`, with the search options of `s2s translate`).
 struct EvaluateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "evaluate",
-        abstract: "Score translations with BLEU and chrF (sacrebleu 2.6.0-identical).",
+        abstract: "Score translations with BLEU, chrF and TER (sacrebleu 2.6.0-identical).",
         discussion: """
             Reads two UTF-8 files with one segment per line and prints sacrebleu's lines, signatures \
             included, e.g.
               BLEU|nrefs:1|case:mixed|eff:no|tok:13a|smooth:exp|version:2.6.0 = 73.9 98.3/81.6/72.3/65.0 (…)
             Defaults are sacrebleu's: 13a tokenization, exp smoothing, chrF with 6 character orders \
-            and beta 2, one decimal (--width).
+            and beta 2, one decimal (--width). Options carry sacrebleu's names; paired tests:
+              s2s evaluate --ref ref.de --hyp base.de --hyp new.de --paired-bs
             """
     )
 
