@@ -82,6 +82,7 @@ struct EvaluateCommand: ParsableCommand {
                 throw ValidationError("--split must be train, valid or test, got \(split ?? "")")
             }
             if sentenceLevel { throw ValidationError("--sentence-level scores files; use --hyp/--ref") }
+            if significance.paired { throw ValidationError("paired tests compare files: use --ref and two or more --hyp") }
             return
         }
         if saveHyp != nil { throw ValidationError("--save-hyp goes with --model/--corpus/--split") }
