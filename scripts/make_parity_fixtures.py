@@ -186,6 +186,12 @@ def tercom_vectors():
     return out
 
 
+# Python's str.lower() beyond ASCII: final sigma by context, İ to two code points, ß kept (lower,
+# not casefold), title-case digraphs, Cherokee, combining marks between sigma and its letters.
+LOWER_INPUTS = ["ΟΔΟΣ", "ΟΔΟΣ ΚΑΙ", "Σ", "ΑΣ.", "ΑΣ\u0301Β", "Σ\u0301Α", "İstanbul", "STRAßE", "ǅemal Ǉ", "ᏣᎳᎩ",
+                "ÀÉÎÕÜ", "ＡＢＣ", "ΣΑΣ'Σ", "a\u0345Σ"]
+
+
 def grid_cases():
     ref = lines("ref.de", GRID_LINES)
     ref2 = lines("hyp.punct_unicode.de", GRID_LINES)
@@ -318,7 +324,8 @@ if __name__ == "__main__":
     if "sacrebleu" in which:
         write_json(os.path.join(PARITY, "sacrebleu_api.json"), {
             "sacrebleu_version": sacrebleu.__version__, "grid_lines": GRID_LINES,
-            "vectors": vector_cases(), "tercom": tercom_vectors(), "grid": grid_cases()})
+            "vectors": vector_cases(), "tercom": tercom_vectors(), "grid": grid_cases(),
+            "lower": [{"input": x, "output": x.lower()} for x in LOWER_INPUTS]})
         write_json(os.path.join(PARITY, "sacrebleu_cli.json"), {"sacrebleu_version": sacrebleu.__version__, "cases": cli_cases()})
     if "significance" in which:
         import make_parity_significance
