@@ -50,11 +50,14 @@ public final class SubwordNMTSegmenter {
 
     /// The pieces of one word (no separators added).
     public func segment(_ word: String) -> [String] {
-        isolateGlossaries(word).flatMap { encode($0, cached: true) { self.bpe.segment($0) } }
+        // Plain BPE needs no second cache: `BPE` keeps its own.
+        if glossaries.isEmpty && vocabulary == nil { return bpe.segment(word) }
+        return isolateGlossaries(word).flatMap { encode($0, cached: true) { self.bpe.segment($0) } }
     }
 
     /// `segment` with BPE-dropout (`--dropout`): never cached.
     public func segment<R: RandomNumberGenerator>(_ word: String, dropout: Double, using rng: inout R) -> [String] {
+        if glossaries.isEmpty && vocabulary == nil { return bpe.segment(word, dropout: dropout, using: &rng) }
         var pieces: [String] = []
         for segment in isolateGlossaries(word) {
             pieces += encode(segment, cached: false) { bpe.segment($0, dropout: dropout, using: &rng) }
