@@ -42,9 +42,16 @@ public struct MetricResult: Sendable, Equatable {
     }
 
     /// `Score.format(width, signature=…)`: "BLEU|nrefs:1|… = 73.9 98.3/…".
-    public func line(width: Int) -> String {
-        var s = "\(name)|\(signature) = \(ScoreFormat.fixed(score, width))"
+    /// sacrebleu's `sc`: the score, with " (μ = m ± ci)" after a bootstrap — all that
+    /// `--score-only` prints.
+    public func scoreText(width: Int) -> String {
+        var s = ScoreFormat.fixed(score, width)
         if let c = withWidth(width).confidenceText { s += " (\(c))" }
+        return s
+    }
+
+    public func line(width: Int) -> String {
+        var s = "\(name)|\(signature) = \(scoreText(width: width))"
         if let verbose, !verbose.isEmpty { s += " \(verbose)" }
         return s
     }

@@ -129,7 +129,7 @@ struct EvaluateCommand: ParsableCommand {
             let results = try corpusResults(metrics, hyps, refs)
             if scoreOnly {
                 // sacrebleu prints the bare scores one per line, or as JSON's list layout.
-                let scores = results.map { ScoreFormat.fixed($0.score, width) }
+                let scores = results.map { $0.scoreText(width: width) }
                 print(format == .json && scores.count > 1 ? "[\n" + scores.joined(separator: ",\n") + "\n]" : scores.joined(separator: "\n"))
             } else {
                 print(SacreBLEUReport.render(results, format: format, width: width))
