@@ -289,6 +289,19 @@ CONFIDENCE_CLI = [
      ["--ref", "{F}/ref.de", "--hyp", "{F}/hyp.light.de", "--metrics", "bleu,ter", "--confidence", "--short",
       "--resample-seed", "2024"], "2024"),
 ]
+# Paired tests: s2s prints sacrebleu's stdout (colours off) and then names the comparisons that
+# are not significant; the tests check the prefix and that naming. System names are in the
+# table, so both tools run inside the fixture folder with bare file names.
+PAIRED_CLI = [
+    (["ref.de", "-i", "hyp.light.de", "hyp.heavy.de", "hyp.punct_unicode.de", "-m", "bleu", "chrf",
+      "--paired-bs", "-f", "text"],
+     ["--ref", "ref.de", "--hyp", "hyp.light.de", "--hyp", "hyp.heavy.de", "--hyp", "hyp.punct_unicode.de",
+      "--metrics", "bleu,chrf", "--paired-bs"]),
+    (["ref.de", "hyp.punct_unicode.de", "-i", "hyp.light.de", "hyp.with_empty.de", "-m", "chrf", "ter",
+      "--paired-ar", "--paired-ar-n", "300", "-f", "text", "-w", "2", "--short", "--chrf-word-order", "2"],
+     ["--ref", "ref.de", "--ref", "hyp.punct_unicode.de", "--hyp", "hyp.light.de", "--hyp", "hyp.with_empty.de",
+      "--metrics", "chrf,ter", "--paired-ar", "--paired-ar-n", "300", "-w", "2", "--short", "--chrf-word-order", "2"]),
+]
 STDIN_CLI = [
     # The hypotheses on stdin (universal newlines: the CRLF file reads as the plain one).
     (["{F}/ref.de", "-m", "bleu", "chrf", "-f", "text"], ["--ref", "{F}/ref.de", "--metrics", "bleu,chrf"], "hyp.light.de", True),
@@ -311,6 +324,17 @@ def cli_cases():
         run_env = dict(env, SACREBLEU_SEED=seed) if seed else env
         res = subprocess.run([sys.executable, "-m", "sacrebleu", *args], capture_output=True, text=True, env=run_env, check=True)
         out.append({"sacrebleu": theirs, "s2s": ["evaluate", *ours], "stdout": res.stdout})
+    for theirs, ours in PAIRED_CLI:
+        res = subprocess.run([sys.executable, "-m", "sacrebleu", *theirs], capture_output=True, text=True, env=env,
+                             check=True, cwd=fix)
+        out.append({"sacrebleu": theirs, "s2s": ["evaluate", *ours], "stdout": res.stdout, "paired": True, "in_folder": True})
+    # Paired tests on tab-separated stdin systems ("Baseline", "System 1", …).
+    data = "".join(f"{a}\t{b}\t{c}\n" for a, b, c in zip(*(lines(n) for n in ["hyp.light.de", "hyp.heavy.de", "hyp.punct_unicode.de"])))
+    res = subprocess.run([sys.executable, "-m", "sacrebleu", os.path.join(fix, "ref.de"), "-m", "bleu", "--paired-bs",
+                          "--paired-bs-n", "200", "-f", "text"], input=data.encode(), capture_output=True, env=env, check=True)
+    out.append({"sacrebleu": ["{F}/ref.de", "-m", "bleu", "--paired-bs", "--paired-bs-n", "200", "-f", "text"],
+                "s2s": ["evaluate", "--ref", "{F}/ref.de", "--metrics", "bleu", "--paired-bs", "--paired-bs-n", "200"],
+                "stdin_text": data, "stdout": res.stdout.decode("utf-8"), "paired": True})
     for theirs, ours, hyp_name, crlf in STDIN_CLI:
         args = [a.replace("{F}", fix) for a in theirs]
         data = open(os.path.join(fix, hyp_name), "rb").read()

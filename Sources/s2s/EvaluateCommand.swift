@@ -115,7 +115,11 @@ struct EvaluateCommand: ParsableCommand {
         if significance.paired {
             guard systems.count > 1 else { throw EvaluateError("paired tests need two systems or more: repeat --hyp (the first is the baseline)") }
             let report = PairedTestReport(options: significance, metrics: try sortedMetrics(), references: refs.count, short: short, width: width)
-            let labels = [(hyp.isEmpty || hyp == ["-"] ? "Baseline" : "Baseline: \(names[0])")] + names.dropFirst()
+            // sacrebleu's labels: "Baseline: FILE" and the other files, or on stdin "Baseline",
+            // "System 1", "System 2", …
+            let fromStdin = hyp.isEmpty || hyp == ["-"]
+            let labels = fromStdin ? ["Baseline"] + (1..<systems.count).map { "System \($0)" }
+                                   : ["Baseline: \(names[0])"] + names.dropFirst()
             print(try report.render(names: labels, systems: systems, referenceSets: refs), terminator: "")
             return
         }

@@ -45,12 +45,15 @@ struct PairedTestReport {
     let short: Bool
     let width: Int
 
-    /// Text: one row per system, one column per metric ("score (μ ± CI) (p = …)*"), a plain
-    /// statement of which differences are not significant, then sacrebleu's signature block.
+    /// sacrebleu's text output (`print_results_table` without colours): the table, its
+    /// explanation of the test, the signatures — then, beyond sacrebleu (whose only mark of a
+    /// non-significant difference is red colour), the comparisons that are not significant,
+    /// named.
     func render(names: [String], systems: [[String]], referenceSets: [[String]]) throws -> String {
         let test = options.pairedBs ? "bs" : "ar"
         let samples = options.pairedBs ? options.pairedBsN : options.pairedArN
-        var columns: [(header: String, cells: [String])] = []
+        var headers = ["System"]
+        var columns: [[String]] = []
         var signatures: [(String, String)] = []
         var notSignificant: [String] = []
         for metric in metrics {
@@ -61,41 +64,51 @@ struct PairedTestReport {
             let name = metric.score(EvalMetric.sum(rows[0])).name
             var cells: [String] = []
             for (i, r) in results.enumerated() {
+                // _format_score_lines: score, " (mean ± ci)", "\n(p = …)" with "*" when p ≤ 0.05.
                 var cell = ScoreFormat.fixed(r.score, width)
                 if let m = r.mean, let c = r.ci { cell += " (\(ScoreFormat.fixed(m.value, width)) ± \(ScoreFormat.fixed(c.value, width)))" }
                 if let p = r.pValue {
-                    // sacrebleu stars p ≤ 0.05 and colours the rest red; here the rest is named.
-                    cell += " (p = \(ScoreFormat.fixed(p, 4)))" + (p > Significance.threshold ? "" : "*")
-                    if p > Significance.threshold { notSignificant.append("\(names[i]) vs baseline on \(name) (p = \(ScoreFormat.fixed(p, 4)))") }
+                    cell += "\n(p = \(ScoreFormat.fixed(p, 4)))" + (p > Significance.threshold ? "" : "*")
+                    if p > Significance.threshold { notSignificant.append("\(names[i]) vs the baseline on \(name) (p = \(ScoreFormat.fixed(p, 4)))") }
                 }
                 cells.append(cell)
             }
-            columns.append((options.pairedBs ? "\(name) (μ ± 95% CI)" : name, cells))
+            headers.append(options.pairedBs ? "\(name) (μ ± 95% CI)" : name)
+            columns.append(cells)
             signatures.append((name, metric.signature(references: references, short: short, extra: [(test, "\(samples)"), ("seed", "\(options.seed)")])))
         }
-        var table = [["System"] + columns.map(\.header)]
-        for (i, n) in names.enumerated() { table.append([n] + columns.map { $0.cells[i] }) }
-        let widths = (0..<table[0].count).map { c in table.map { $0[c].count }.max() ?? 0 }
-        var out = table.map { row in
-            row.enumerated().map { c, cell in c == 0 ? String(repeating: " ", count: widths[c] - cell.count) + cell
-                                                 : cell + String(repeating: " ", count: widths[c] - cell.count) }
-                .joined(separator: "  ").trimmingTrailingSpaces()
-        }.joined(separator: "\n") + "\n\n"
-        out += options.pairedBs ? "Paired bootstrap resampling test with \(samples) resampling trials"
-                                : "Paired approximate randomization test with \(samples) trials"
-        out += "; p-values of at most \(Significance.threshold) are marked with \"*\".\n"
-        out += notSignificant.isEmpty ? "Every difference from the baseline is significant.\n"
-            : "Not significant (the difference may be chance):\n" + notSignificant.map { " - \($0)\n" }.joined()
-        out += "\n-----------------\nMetric signatures\n-----------------\n"
-        for (name, sig) in signatures { out += " - \(name.padding(toLength: max(10, name.count), withPad: " ", startingAt: 0)) \(sig)\n" }
-        return out
-    }
-}
+        let rows = names.indices.map { i in [names[i]] + columns.map { $0[i] } }
+        var out = FancyGridTable(headers: headers, rows: rows).render() + "\n\n"
+        let message = options.pairedBs ? "Paired bootstrap resampling test with \(samples) resampling trials"
+                                       : "Paired approximate randomization test with \(samples) trials"
+        let rule = String(repeating: "-", count: message.count)
+        // sacrebleu names the baseline only when its label reads "Baseline: …" (files, not stdin).
+        let baseline = names[0].hasPrefix("Baseline:") ? names[0] : ""
+        out += "\(rule)\n\(message)\n\(rule)\n"
+        out += " - Each system is pairwise compared to \(baseline).\n"
+        out += options.pairedBs ? "   Actual system score / bootstrap estimated true mean / 95% CI are provided for each metric.\n"
+                                : "   Actual system score is provided for each metric.\n"
+        out += """
 
-private extension String {
-    func trimmingTrailingSpaces() -> String {
-        var s = Substring(self)
-        while s.last == " " { s.removeLast() }
-        return String(s)
+             - Null hypothesis: the system and the baseline translations are essentially
+               generated by the same underlying process. For a given system and the baseline,
+               the p-value is roughly the probability of the absolute score difference (delta)
+               or higher occurring due to chance, under the assumption that the null hypothesis is correct.
+
+             - Assuming a significance threshold of 0.05, the null hypothesis can be rejected
+               for p-values < 0.05 (marked with "*"). This means that the delta is unlikely to be attributed
+               to chance, hence the system is significantly "different" than the baseline.
+               Otherwise, the p-values are highlighted in red.
+
+             - NOTE: Significance does not tell whether a system is "better" than the baseline but rather
+               emphasizes the "difference" of the systems in terms of the replicability of the delta.
+
+
+            """
+        out += "-----------------\nMetric signatures\n-----------------\n"
+        for (name, sig) in signatures { out += " - \(name.padding(toLength: max(10, name.count), withPad: " ", startingAt: 0)) \(sig)\n" }
+        out += notSignificant.isEmpty ? "\nEvery difference from the baseline is significant (p ≤ 0.05).\n"
+            : "\nNot significant (p > 0.05; the difference may be chance):\n" + notSignificant.map { " - \($0)\n" }.joined()
+        return out
     }
 }
