@@ -328,13 +328,18 @@ def cli_cases():
         res = subprocess.run([sys.executable, "-m", "sacrebleu", *theirs], capture_output=True, text=True, env=env,
                              check=True, cwd=fix)
         out.append({"sacrebleu": theirs, "s2s": ["evaluate", *ours], "stdout": res.stdout, "paired": True, "in_folder": True})
-    # Paired tests on tab-separated stdin systems ("Baseline", "System 1", …).
-    data = "".join(f"{a}\t{b}\t{c}\n" for a, b, c in zip(*(lines(n) for n in ["hyp.light.de", "hyp.heavy.de", "hyp.punct_unicode.de"])))
-    res = subprocess.run([sys.executable, "-m", "sacrebleu", os.path.join(fix, "ref.de"), "-m", "bleu", "--paired-bs",
-                          "--paired-bs-n", "200", "-f", "text"], input=data.encode(), capture_output=True, env=env, check=True)
-    out.append({"sacrebleu": ["{F}/ref.de", "-m", "bleu", "--paired-bs", "--paired-bs-n", "200", "-f", "text"],
-                "s2s": ["evaluate", "--ref", "{F}/ref.de", "--metrics", "bleu", "--paired-bs", "--paired-bs-n", "200"],
-                "stdin_text": data, "stdout": res.stdout.decode("utf-8"), "paired": True})
+    # Paired tests on tab-separated stdin systems ("Baseline", "System 1", …): the light system,
+    # the same with every 40th line replaced by the reference and every other 40th by the heavy
+    # system's (gains and losses: a difference that is not significant), and the heavy one.
+    light, heavy, ref = lines("hyp.light.de"), lines("hyp.heavy.de"), lines("ref.de")
+    mixed = [r if i % 40 == 0 else h if i % 40 == 20 else l for i, (l, h, r) in enumerate(zip(light, heavy, ref))]
+    data = "".join(f"{a}\t{b}\t{c}\n" for a, b, c in zip(light, mixed, heavy))
+    for test in [["--paired-bs", "--paired-bs-n", "200"], ["--paired-ar", "--paired-ar-n", "200"]]:
+        res = subprocess.run([sys.executable, "-m", "sacrebleu", os.path.join(fix, "ref.de"), "-m", "bleu", "chrf", *test,
+                              "-f", "text"], input=data.encode(), capture_output=True, env=env, check=True)
+        out.append({"sacrebleu": ["{F}/ref.de", "-m", "bleu", "chrf", *test, "-f", "text"],
+                    "s2s": ["evaluate", "--ref", "{F}/ref.de", "--metrics", "bleu,chrf", *test],
+                    "stdin_text": data, "stdout": res.stdout.decode("utf-8"), "paired": True})
     for theirs, ours, hyp_name, crlf in STDIN_CLI:
         args = [a.replace("{F}", fix) for a in theirs]
         data = open(os.path.join(fix, hyp_name), "rb").read()
