@@ -61,15 +61,17 @@ let package = Package(
 
         // MARK: Tests (Swift Testing), one target per module
         .testTarget(name: "S2SNumericsTests", dependencies: ["S2SNumerics"]),
-        .testTarget(name: "S2STextTests", dependencies: ["S2SText"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "S2STextTests", dependencies: ["S2SText", "S2SCommandSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "S2SCorpusTests", dependencies: ["S2SCorpus", "S2SText", "S2SNumerics"], resources: [.copy("Fixtures")]),
         // Finite-difference gradient checks, shared by the layer and model tests.
         .target(name: "S2SGradientCheck", dependencies: ["S2SLayers", "S2SNumerics"], path: "Tests/S2SGradientCheck"),
+        // Runs the built s2s binary for the end-to-end tests.
+        .target(name: "S2SCommandSupport", path: "Tests/S2SCommandSupport"),
         .testTarget(name: "S2SLayersTests", dependencies: ["S2SLayers", "S2SNumerics", "S2SGradientCheck"]),
         .testTarget(name: "S2SModelTests", dependencies: ["S2SModel", "S2SDecode", "S2SLayers", "S2SNumerics", "S2SText", "S2SCorpus", "S2SGradientCheck"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "S2SDecodeTests", dependencies: ["S2SDecode", "S2SModel", "S2SLayers"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "S2SDecodeTests", dependencies: ["S2SDecode", "S2SModel", "S2SLayers", "S2SCommandSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "S2STrainingTests", dependencies: ["S2STraining", "S2SModel", "S2SEval", "S2SCorpus", "S2SText"]),
-        .testTarget(name: "S2SEvalTests", dependencies: ["S2SEval"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "S2SEvalTests", dependencies: ["S2SEval", "S2SCommandSupport"], resources: [.copy("Fixtures")]),
         // The built `s2s` binary run as a user runs it (model search path, --version).
         .testTarget(name: "S2SCommandTests"),
     ]

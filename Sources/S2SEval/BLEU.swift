@@ -4,43 +4,69 @@ import Glibc
 import Darwin
 #endif
 
-/// Corpus and sentence BLEU, identical to sacrebleu 2.6.0 with its defaults: 13a tokenization,
-/// mixed case, `exp` smoothing (NIST/mteval: the k-th order with no match counts as
-/// 1/(2^k · total)), max order 4, one reference per segment.
+/// Corpus and sentence BLEU, identical to sacrebleu 2.6.0: 13a tokenization, and sacrebleu's
+/// options — lowercasing (Python `str.lower()`), the smoothing methods `exp` (NIST/mteval: the
+/// k-th order with no match counts as 1/(2^k · total), the default), `floor`, `add-k` and
+/// `none`, any maximum n-gram order (default 4), and several references per segment (n-gram
+/// counts clipped by the maximum over the references, the closest reference length).
 ///
 /// Corpus BLEU sums the per-segment statistics (`BLEUStatistics`) and scores the sums, as
 /// sacrebleu does; `sentenceScore` scores one segment. sacrebleu's `sentence_bleu()` turns on
 /// effective order (`BLEU(effectiveOrder: true)`): orders the hypothesis has no n-grams of are
 /// left out of the geometric mean instead of zeroing it.
 public struct BLEU: Sendable {
-    /// The highest n-gram order (sacrebleu's `MAX_NGRAM_ORDER`).
+    /// sacrebleu's default highest n-gram order (`MAX_NGRAM_ORDER`).
     public static let maxOrder = 4
     /// Python's `my_log(0)`: the log of a zero precision, large and negative, so `exp` gives 0.
     static let logOfZero: Double = -9_999_999_999
 
     /// Leave out n-gram orders with no hypothesis n-grams (sacrebleu `effective_order`).
     public var effectiveOrder: Bool
+    /// Lowercase both sides before tokenizing (sacrebleu `--lowercase`).
+    public var lowercase: Bool
+    /// How orders without a match are scored (sacrebleu `--smooth-method/--smooth-value`).
+    public var smoothing: BLEUSmoothing
+    /// The highest n-gram order (sacrebleu's `max_ngram_order`).
+    public var maxNgramOrder: Int
 
-    public init(effectiveOrder: Bool = false) {
+    public init(effectiveOrder: Bool = false, lowercase: Bool = false, smoothing: BLEUSmoothing = .exp,
+                maxNgramOrder: Int = BLEU.maxOrder) {
+        precondition(maxNgramOrder >= 1, "BLEU: maxNgramOrder must be at least 1, got \(maxNgramOrder)")
         self.effectiveOrder = effectiveOrder
+        self.lowercase = lowercase
+        self.smoothing = smoothing
+        self.maxNgramOrder = maxNgramOrder
     }
 
-    /// sacrebleu's signature string for this configuration (one reference, sacrebleu 2.6.0).
-    public var signature: String {
-        "nrefs:1|case:mixed|eff:\(effectiveOrder ? "yes" : "no")|tok:13a|smooth:exp|version:\(SacreBLEU.version)"
+    /// sacrebleu's signature string for this configuration with one reference.
+    public var signature: String { signature(references: 1) }
+
+    /// sacrebleu's signature with `references` references per segment ("nrefs:2|case:lc|…").
+    public func signature(references: Int, short: Bool = false, extra: [(String, String)] = []) -> String {
+        SacreBLEUSignature(references: references, extra: extra, fields: [
+            .init("case", lowercase ? "lc" : "mixed"), .init("eff", effectiveOrder ? "yes" : "no"),
+            .init("tok", "13a"), .init("smooth", smoothing.signature),
+        ]).format(short: short)
     }
 
     /// Corpus BLEU over aligned hypothesis and reference lines.
     public func corpusScore(hypotheses: [String], references: [String]) throws(EvalError) -> BLEUScore {
-        guard hypotheses.count == references.count else {
-            throw .lineCountMismatch(hypotheses: hypotheses.count, references: references.count)
-        }
-        var total = BLEUStatistics()
+        try corpusScore(hypotheses: hypotheses, referenceSets: [references])
+    }
+
+    /// Corpus BLEU with several references: `referenceSets[k][i]` is the k-th reference of line i.
+    public func corpusScore(hypotheses: [String], referenceSets: [[String]]) throws(EvalError) -> BLEUScore {
+        score(try corpusStatistics(hypotheses: hypotheses, referenceSets: referenceSets).reduce(into: BLEUStatistics(order: maxNgramOrder)) { $0.add($1) })
+    }
+
+    /// Per-segment statistics of a corpus (summed they give the corpus score; resampled they
+    /// give the significance tests).
+    public func corpusStatistics(hypotheses: [String], referenceSets: [[String]]) throws(EvalError) -> [BLEUStatistics] {
+        try EvalError.checkAligned(hypotheses, referenceSets)
         var interner = TokenInterner()
-        for (h, r) in zip(hypotheses, references) {
-            total.add(statistics(hypothesis: h, reference: r, interner: &interner))
+        return hypotheses.indices.map { i in
+            statistics(hypothesis: hypotheses[i], references: referenceSets.map { $0[i] }, interner: &interner)
         }
-        return score(total)
     }
 
     /// BLEU of a single segment against its reference.
@@ -48,53 +74,101 @@ public struct BLEU: Sendable {
         score(statistics(hypothesis: hypothesis, reference: reference))
     }
 
+    /// BLEU of a single segment against several references.
+    public func sentenceScore(hypothesis: String, references: [String]) -> BLEUScore {
+        var interner = TokenInterner()
+        return score(statistics(hypothesis: hypothesis, references: references, interner: &interner))
+    }
+
     /// The sufficient statistics of one segment: lengths and clipped n-gram matches.
     public func statistics(hypothesis: String, reference: String) -> BLEUStatistics {
         var interner = TokenInterner()
-        return statistics(hypothesis: hypothesis, reference: reference, interner: &interner)
+        return statistics(hypothesis: hypothesis, references: [reference], interner: &interner)
     }
 
-    func statistics(hypothesis: String, reference: String, interner: inout TokenInterner) -> BLEUStatistics {
-        // sacrebleu's _preprocess_segment: rstrip, then tokenize.
-        let hyp = interner.ids(Tokenizer13a.tokens(PythonText.rstrip(PythonText.scalars(hypothesis))))
-        let ref = interner.ids(Tokenizer13a.tokens(PythonText.rstrip(PythonText.scalars(reference))))
-        let refCounts = NGram.counts(ref)
-        let hypCounts = NGram.counts(hyp)
-        var stats = BLEUStatistics()
+    /// sacrebleu's `_preprocess_segment`: lowercase if asked, rstrip, then tokenize.
+    func tokenIDs(_ line: String, interner: inout TokenInterner) -> [Int32] {
+        var s = PythonText.scalars(line)
+        if lowercase { s = PythonText.lower(s) }
+        return interner.ids(Tokenizer13a.tokens(PythonText.rstrip(s)))
+    }
+
+    func statistics(hypothesis: String, references: [String], interner: inout TokenInterner) -> BLEUStatistics {
+        let hyp = tokenIDs(hypothesis, interner: &interner)
+        // _extract_reference_info: per n-gram the maximum count over the references.
+        var refCounts: [NGram: Int] = [:]
+        var refLengths: [Int] = []
+        for reference in references {
+            let ref = tokenIDs(reference, interner: &interner)
+            refLengths.append(ref.count)
+            for (gram, count) in NGram.counts(ref, maxOrder: maxNgramOrder) where count > refCounts[gram, default: 0] {
+                refCounts[gram] = count
+            }
+        }
+        var stats = BLEUStatistics(order: maxNgramOrder)
         stats.sysLen = hyp.count
-        stats.refLen = ref.count
-        for (gram, count) in hypCounts {
-            let n = Int(gram.order) - 1
+        stats.refLen = Self.closestReferenceLength(hyp.count, refLengths)
+        for (gram, count) in NGram.counts(hyp, maxOrder: maxNgramOrder) {
+            let n = gram.order - 1
             stats.totals[n] += count
             if let r = refCounts[gram] { stats.counts[n] += min(count, r) }
         }
         return stats
     }
 
-    /// `BLEU.compute_bleu` with `smooth_method='exp'`: the score from summed statistics, with
-    /// the same operations in the same order as sacrebleu so the result is bit-identical.
+    /// `_get_closest_ref_len`: the reference length nearest the hypothesis', the shorter on a tie.
+    static func closestReferenceLength(_ hypLen: Int, _ refLengths: [Int]) -> Int {
+        var closestDiff = -1, closestLen = -1
+        for len in refLengths {
+            let diff = abs(hypLen - len)
+            if closestDiff == -1 || diff < closestDiff {
+                closestDiff = diff
+                closestLen = len
+            } else if diff == closestDiff && len < closestLen {
+                closestLen = len
+            }
+        }
+        return closestLen
+    }
+
+    /// `BLEU.compute_bleu`: the score from summed statistics, with the same operations in the
+    /// same order as sacrebleu so the result is bit-identical.
     public func score(_ stats: BLEUStatistics) -> BLEUScore {
         let sysLen = stats.sysLen, refLen = stats.refLen
         var bp = 1.0
         if sysLen < refLen {
             bp = sysLen > 0 ? exp(1 - Double(refLen) / Double(sysLen)) : 0.0
         }
-        var precisions = [Double](repeating: 0, count: Self.maxOrder)
+        let order = maxNgramOrder
+        var precisions = [Double](repeating: 0, count: order)
         // sacrebleu #141: no match of any order gives 0 outright.
         guard stats.counts.contains(where: { $0 != 0 }) else {
             return BLEUScore(score: 0, counts: stats.counts, totals: stats.totals, precisions: precisions,
                              bp: bp, sysLen: sysLen, refLen: refLen)
         }
+        // add-k adds k to the counts and totals of orders 2 and up (floats in sacrebleu).
+        var correct = stats.counts.map(Double.init), total = stats.totals.map(Double.init)
         var smoothMteval = 1.0
-        var effOrder = Self.maxOrder
-        for n in 1...Self.maxOrder {
-            if stats.totals[n - 1] == 0 { break }
+        var effOrder = order
+        for n in 1...order {
+            if case let .addK(k) = smoothing, n > 1 {
+                correct[n - 1] += k
+                total[n - 1] += k
+            }
+            if total[n - 1] == 0 { break }
             if effectiveOrder { effOrder = n }
-            if stats.counts[n - 1] == 0 {
-                smoothMteval *= 2
-                precisions[n - 1] = 100.0 / (smoothMteval * Double(stats.totals[n - 1]))
+            if correct[n - 1] == 0 {
+                switch smoothing {
+                case .exp:
+                    smoothMteval *= 2
+                    precisions[n - 1] = 100.0 / (smoothMteval * total[n - 1])
+                case let .floor(value):
+                    precisions[n - 1] = 100.0 * value / total[n - 1]
+                case .none, .addK:
+                    break
+                }
             } else {
-                precisions[n - 1] = 100.0 * Double(stats.counts[n - 1]) / Double(stats.totals[n - 1])
+                precisions[n - 1] = 100.0 * correct[n - 1] / total[n - 1]
             }
         }
         var logSum = 0.0
@@ -109,19 +183,22 @@ public struct BLEU: Sendable {
 public struct BLEUStatistics: Sendable, Equatable {
     /// Hypothesis length in tokens.
     public var sysLen: Int = 0
-    /// Reference length in tokens.
+    /// Reference length in tokens (the closest one's, with several references).
     public var refLen: Int = 0
-    /// Clipped matching n-grams for orders 1...4.
-    public var counts: [Int] = [0, 0, 0, 0]
-    /// Hypothesis n-grams for orders 1...4.
-    public var totals: [Int] = [0, 0, 0, 0]
+    /// Clipped matching n-grams for orders 1...order.
+    public var counts: [Int]
+    /// Hypothesis n-grams for orders 1...order.
+    public var totals: [Int]
 
-    public init() {}
+    public init(order: Int = BLEU.maxOrder) {
+        counts = Array(repeating: 0, count: order)
+        totals = counts
+    }
 
     public mutating func add(_ other: BLEUStatistics) {
         sysLen += other.sysLen
         refLen += other.refLen
-        for n in 0..<BLEU.maxOrder {
+        for n in counts.indices {
             counts[n] += other.counts[n]
             totals[n] += other.totals[n]
         }
@@ -174,21 +251,24 @@ struct TokenInterner {
     }
 }
 
-/// A word n-gram of order 1...4 as token ids (unused slots are -1).
+/// A word n-gram as token ids: the first four in fixed slots (unused ones are -1), any
+/// further ones in `tail` (empty, so no allocation, at sacrebleu's default order 4).
 struct NGram: Hashable {
-    var order: Int8
+    var order: Int
     var a: Int32, b: Int32, c: Int32, d: Int32
+    var tail: [Int32] = []
 
-    /// `extract_all_word_ngrams(line, 1, 4)`: counts of every n-gram, orders 1 to 4.
-    static func counts(_ ids: [Int32]) -> [NGram: Int] {
+    /// `extract_all_word_ngrams(line, 1, maxOrder)`: counts of every n-gram, orders 1 to maxOrder.
+    static func counts(_ ids: [Int32], maxOrder: Int = BLEU.maxOrder) -> [NGram: Int] {
         var out: [NGram: Int] = [:]
-        out.reserveCapacity(ids.count * 4)
-        for n in 1...BLEU.maxOrder where ids.count >= n {
+        out.reserveCapacity(ids.count * maxOrder)
+        for n in 1...maxOrder where ids.count >= n {
             for i in 0...(ids.count - n) {
-                let g = NGram(order: Int8(n), a: ids[i],
+                var g = NGram(order: n, a: ids[i],
                               b: n > 1 ? ids[i + 1] : -1,
                               c: n > 2 ? ids[i + 2] : -1,
                               d: n > 3 ? ids[i + 3] : -1)
+                if n > 4 { g.tail = Array(ids[(i + 4)..<(i + n)]) }
                 out[g, default: 0] += 1
             }
         }
@@ -204,11 +284,22 @@ public enum SacreBLEU {
 /// Errors from scoring whole corpora.
 public enum EvalError: Error, Equatable, CustomStringConvertible {
     case lineCountMismatch(hypotheses: Int, references: Int)
+    case noReferences
 
     public var description: String {
         switch self {
         case let .lineCountMismatch(h, r):
             return "hypotheses have \(h) lines but references have \(r)"
+        case .noReferences:
+            return "no reference lines given"
+        }
+    }
+
+    /// Every reference set has one line per hypothesis.
+    static func checkAligned(_ hypotheses: [String], _ referenceSets: [[String]]) throws(EvalError) {
+        guard !referenceSets.isEmpty else { throw .noReferences }
+        for refs in referenceSets where refs.count != hypotheses.count {
+            throw .lineCountMismatch(hypotheses: hypotheses.count, references: refs.count)
         }
     }
 }

@@ -1,45 +1,70 @@
-/// chrF (Popović 2015), identical to sacrebleu 2.6.0's `CHRF` with its defaults: character
-/// n-grams of orders 1...6 over the line with all whitespace removed, no word n-grams, β = 2,
-/// mixed case, and sacrebleu's "effective order" averaging (`eps_smoothing=False`): precision
-/// and recall are averaged over the orders where both hypothesis and reference have n-grams,
-/// then combined into one F-β. `wordOrder: 2` gives chrF++.
+/// chrF (Popović 2015), identical to sacrebleu 2.6.0's `CHRF`: character n-grams of orders
+/// 1...charOrder (default 6) over the line with all whitespace removed (kept with
+/// `whitespace`), word n-grams of orders 1...wordOrder (0 = chrF, 2 = chrF++), recall weight β
+/// (default 2), optional lowercasing (Python `str.lower()`), and sacrebleu's "effective order"
+/// averaging: precision and recall are averaged over the orders where both hypothesis and
+/// reference have n-grams, then combined into one F-β — or, with `epsSmoothing`, chrF++.py's
+/// average of per-order F-scores with ε for empty orders.
 ///
 /// Corpus chrF sums per-segment statistics first (three numbers per order: hypothesis
-/// n-grams, reference n-grams, matches) and scores the sums, as sacrebleu does.
+/// n-grams, reference n-grams, matches) and scores the sums, as sacrebleu does. With several
+/// references a segment takes the statistics of the reference with the best F-score.
 public struct CHRF: Sendable {
-    /// Character n-gram order, 1...6 (the packed n-gram key holds up to 6 code points).
+    /// Character n-gram order (≥ 1).
     public let charOrder: Int
     /// Word n-gram order (0 = chrF, 2 = chrF++).
     public let wordOrder: Int
     /// Recall weight.
     public let beta: Int
+    /// Lowercase both sides first (sacrebleu `--chrf-lowercase`).
+    public let lowercase: Bool
+    /// Keep whitespace inside character n-grams (sacrebleu `--chrf-whitespace`).
+    public let whitespace: Bool
+    /// chrF++.py/NLTK/Moses ε smoothing instead of effective order (`--chrf-eps-smoothing`).
+    public let epsSmoothing: Bool
 
-    public init(charOrder: Int = 6, wordOrder: Int = 0, beta: Int = 2) {
-        precondition((1...6).contains(charOrder), "CHRF: charOrder must be 1...6, got \(charOrder)")
+    public init(charOrder: Int = 6, wordOrder: Int = 0, beta: Int = 2,
+                lowercase: Bool = false, whitespace: Bool = false, epsSmoothing: Bool = false) {
+        precondition(charOrder >= 1, "CHRF: charOrder must be at least 1, got \(charOrder)")
         precondition(wordOrder >= 0 && beta >= 0, "CHRF: negative wordOrder or beta")
         self.charOrder = charOrder
         self.wordOrder = wordOrder
         self.beta = beta
+        self.lowercase = lowercase
+        self.whitespace = whitespace
+        self.epsSmoothing = epsSmoothing
     }
 
     /// The metric's name as sacrebleu prints it: "chrF2", "chrF2++".
     public var name: String { "chrF\(beta)" + String(repeating: "+", count: wordOrder) }
 
-    /// sacrebleu's signature string for this configuration (one reference, sacrebleu 2.6.0).
-    public var signature: String {
-        "nrefs:1|case:mixed|eff:yes|nc:\(charOrder)|nw:\(wordOrder)|space:no|version:\(SacreBLEU.version)"
+    /// sacrebleu's signature string for this configuration with one reference.
+    public var signature: String { signature(references: 1) }
+
+    /// sacrebleu's signature with `references` references per segment.
+    public func signature(references: Int, short: Bool = false, extra: [(String, String)] = []) -> String {
+        SacreBLEUSignature(references: references, extra: extra, fields: [
+            .init("case", lowercase ? "lc" : "mixed"), .init("eff", epsSmoothing ? "no" : "yes"),
+            .init("nc", "\(charOrder)"), .init("nw", "\(wordOrder)"), .init("space", whitespace ? "yes" : "no"),
+        ]).format(short: short)
     }
 
     /// Corpus chrF over aligned hypothesis and reference lines.
     public func corpusScore(hypotheses: [String], references: [String]) throws(EvalError) -> CHRFScore {
-        guard hypotheses.count == references.count else {
-            throw .lineCountMismatch(hypotheses: hypotheses.count, references: references.count)
-        }
+        try corpusScore(hypotheses: hypotheses, referenceSets: [references])
+    }
+
+    /// Corpus chrF with several references: `referenceSets[k][i]` is the k-th reference of line i.
+    public func corpusScore(hypotheses: [String], referenceSets: [[String]]) throws(EvalError) -> CHRFScore {
         var total = CHRFStatistics(orders: charOrder + wordOrder)
-        for (h, r) in zip(hypotheses, references) {
-            total.add(statistics(hypothesis: h, reference: r))
-        }
+        for s in try corpusStatistics(hypotheses: hypotheses, referenceSets: referenceSets) { total.add(s) }
         return score(total)
+    }
+
+    /// Per-segment statistics of a corpus.
+    public func corpusStatistics(hypotheses: [String], referenceSets: [[String]]) throws(EvalError) -> [CHRFStatistics] {
+        try EvalError.checkAligned(hypotheses, referenceSets)
+        return hypotheses.indices.map { i in statistics(hypothesis: hypotheses[i], references: referenceSets.map { $0[i] }) }
     }
 
     /// chrF of one segment against its reference.
@@ -47,18 +72,46 @@ public struct CHRF: Sendable {
         score(statistics(hypothesis: hypothesis, reference: reference))
     }
 
+    /// chrF of one segment against several references.
+    public func sentenceScore(hypothesis: String, references: [String]) -> CHRFScore {
+        score(statistics(hypothesis: hypothesis, references: references))
+    }
+
     /// Per-order statistics of one segment (`_compute_segment_statistics` with one reference).
     public func statistics(hypothesis: String, reference: String) -> CHRFStatistics {
-        let hyp = PythonText.scalars(hypothesis)
-        let ref = PythonText.scalars(reference)
+        statistics(hypothesis: hypothesis, references: [reference])
+    }
+
+    /// The statistics against the reference with the highest F-score (the first on a tie).
+    public func statistics(hypothesis: String, references: [String]) -> CHRFStatistics {
+        let hyp = preprocess(hypothesis)
+        var best = CHRFStatistics(orders: charOrder + wordOrder), bestF = -1.0
+        for reference in references {
+            let stats = statistics(hyp, preprocess(reference))
+            let f = fScore(stats)
+            if f > bestF { bestF = f; best = stats }
+        }
+        return best
+    }
+
+    private func preprocess(_ line: String) -> Scalars {
+        let s = PythonText.scalars(line)
+        return lowercase ? PythonText.lower(s) : s
+    }
+
+    private func statistics(_ hyp: Scalars, _ ref: Scalars) -> CHRFStatistics {
         var stats = CHRFStatistics(orders: charOrder + wordOrder)
-        let hypChars = PythonText.removingSpaces(hyp)
-        let refChars = PythonText.removingSpaces(ref)
+        let hypChars = whitespace ? hyp : PythonText.removingSpaces(hyp)
+        let refChars = whitespace ? ref : PythonText.removingSpaces(ref)
         var hypGrams: [CharGram] = [], refGrams: [CharGram] = []
         for n in 1...charOrder {
-            CharGram.sortedGrams(hypChars, order: n, into: &hypGrams)
-            CharGram.sortedGrams(refChars, order: n, into: &refGrams)
-            stats.set(order: n - 1, CharGram.match(hypGrams, refGrams))
+            if n <= CharGram.maxOrder {
+                CharGram.sortedGrams(hypChars, order: n, into: &hypGrams)
+                CharGram.sortedGrams(refChars, order: n, into: &refGrams)
+                stats.set(order: n - 1, CharGram.match(hypGrams, refGrams))
+            } else {
+                stats.set(order: n - 1, Self.match(Self.charCounts(hypChars, order: n), Self.charCounts(refChars, order: n)))
+            }
         }
         if wordOrder > 0 {
             let hypWords = Self.removePunctuation(hyp)
@@ -71,20 +124,38 @@ public struct CHRF: Sendable {
         return stats
     }
 
-    /// `_compute_f_score` without eps smoothing: F-β of the precision and recall averaged over
-    /// the orders where both sides have n-grams; same operations, same order, as sacrebleu.
+    /// Character n-grams longer than `CharGram` packs, counted by their code points.
+    static func charCounts(_ s: Scalars, order n: Int) -> [ArraySlice<UInt32>: Int] {
+        var out: [ArraySlice<UInt32>: Int] = [:]
+        guard s.count >= n else { return out }
+        for i in 0...(s.count - n) { out[s[i..<(i + n)], default: 0] += 1 }
+        return out
+    }
+
+    /// The segment score sacrebleu compares references by (`_compute_f_score`).
+    func fScore(_ stats: CHRFStatistics) -> Double { score(stats).score }
+
+    /// `_compute_f_score`: F-β of the precision and recall averaged over the orders where both
+    /// sides have n-grams, or with ε smoothing the mean of per-order F-β; same operations, same
+    /// order, as sacrebleu.
     public func score(_ stats: CHRFStatistics) -> CHRFScore {
         let factor = Double(beta * beta)
-        var avgPrec = 0.0, avgRec = 0.0
+        let eps = 1e-16
+        var avgPrec = 0.0, avgRec = 0.0, epsScore = 0.0
         var effective = 0
         for i in 0..<stats.orders {
             let nHyp = stats.hyp[i], nRef = stats.ref[i], nMatch = stats.match[i]
+            let prec = nHyp > 0 ? Double(nMatch) / Double(nHyp) : eps
+            let rec = nRef > 0 ? Double(nMatch) / Double(nRef) : eps
+            let denom = factor * prec + rec
+            epsScore += denom > 0 ? (1 + factor) * prec * rec / denom : eps
             if nHyp > 0 && nRef > 0 {
-                avgPrec += Double(nMatch) / Double(nHyp)
-                avgRec += Double(nMatch) / Double(nRef)
+                avgPrec += prec
+                avgRec += rec
                 effective += 1
             }
         }
+        if epsSmoothing { return CHRFScore(score: 100 * epsScore / Double(stats.orders), name: name) }
         if effective == 0 {
             avgPrec = 0; avgRec = 0
         } else {
@@ -190,13 +261,14 @@ public struct CHRFScore: Sendable, Equatable {
     }
 }
 
-/// A character n-gram of up to 6 code points packed into 128 bits (21 bits each); the order is
+/// A character n-gram of up to `maxOrder` (6) code points packed into 128 bits (21 bits each); the order is
 /// implied by the list it sits in.
 ///
 /// Counting goes by sorting rather than hashing: a sentence has a few dozen n-grams per order,
 /// and sorting two short arrays and walking them together (clipped matches = Σ min of equal
 /// runs) is several times faster than filling two dictionaries, with identical counts.
 struct CharGram: Comparable {
+    static let maxOrder = 6
     var hi: UInt64
     var lo: UInt64
 

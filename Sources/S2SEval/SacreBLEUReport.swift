@@ -15,6 +15,24 @@ public struct MetricResult: Sendable, Equatable {
         self.verbose = verbose
     }
 
+    /// A score with its bootstrap mean and 95% half-interval (`--confidence`).
+    public init(name: String, score: Double, signature: String, verbose: String?, confidence: Significance.Result?) {
+        self.init(name: name, score: score, signature: signature, verbose: verbose)
+        confidenceMean = confidence?.mean?.value
+        confidenceCI = confidence?.ci?.value
+    }
+
+    /// The bootstrap estimate, printed as "(μ = 24.0 ± 4.0)" after the score.
+    public private(set) var confidenceMean: Double?
+    public private(set) var confidenceCI: Double?
+
+    /// sacrebleu prints the estimate only when its mean is positive.
+    private var confidenceText: String? {
+        guard let m = confidenceMean, let c = confidenceCI, m > 0 else { return nil }
+        return "μ = \(ScoreFormat.fixed(m, widthForConfidence)) ± \(ScoreFormat.fixed(c, widthForConfidence))"
+    }
+    private var widthForConfidence = 1
+
     public init(_ s: BLEUScore, signature: String) {
         self.init(name: "BLEU", score: s.score, signature: signature, verbose: s.verbose)
     }
@@ -24,8 +42,16 @@ public struct MetricResult: Sendable, Equatable {
     }
 
     /// `Score.format(width, signature=…)`: "BLEU|nrefs:1|… = 73.9 98.3/…".
+    /// sacrebleu's `sc`: the score, with " (μ = m ± ci)" after a bootstrap — all that
+    /// `--score-only` prints.
+    public func scoreText(width: Int) -> String {
+        var s = ScoreFormat.fixed(score, width)
+        if let c = withWidth(width).confidenceText { s += " (\(c))" }
+        return s
+    }
+
     public func line(width: Int) -> String {
-        var s = "\(name)|\(signature) = \(ScoreFormat.fixed(score, width))"
+        var s = "\(name)|\(signature) = \(scoreText(width: width))"
         if let verbose, !verbose.isEmpty { s += " \(verbose)" }
         return s
     }
@@ -37,12 +63,23 @@ public struct MetricResult: Sendable, Equatable {
             ("score", ScoreFormat.jsonRounded(score, width)),
             ("signature", Self.quote(signature)),
         ]
+        if let c = withWidth(width).confidenceText, let m = confidenceMean, let v = confidenceCI {
+            fields.append(("confidence_mean", ScoreFormat.jsonRounded(m, width)))
+            fields.append(("confidence_var", ScoreFormat.jsonRounded(v, width)))
+            fields.append(("confidence", Self.quote(c)))
+        }
         if let verbose, !verbose.isEmpty { fields.append(("verbose_score", Self.quote(verbose))) }
         for pair in signature.split(separator: "|", omittingEmptySubsequences: false) {
             let kv = pair.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
             fields.append((String(kv[0]), Self.quote(kv.count > 1 ? String(kv[1]) : "")))
         }
         return "{\n" + fields.map { " \(Self.quote($0.0)): \($0.1)" }.joined(separator: ",\n") + "\n}"
+    }
+
+    private func withWidth(_ width: Int) -> MetricResult {
+        var copy = self
+        copy.widthForConfidence = width
+        return copy
     }
 
     /// A JSON string literal as Python's `json.dumps(..., ensure_ascii=False)` writes it.

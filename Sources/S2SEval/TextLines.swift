@@ -11,6 +11,11 @@ import Glibc
 /// invalid byte sequence is reported with the file, the 1-based line number and the byte
 /// offset of the line's start.
 public enum TextLines {
+    /// Python's `line.rstrip()` (what sacrebleu's command line does to every line it reads).
+    public static func rstrip(_ line: String) -> String {
+        PythonText.string(PythonText.rstrip(PythonText.scalars(line)))
+    }
+
     /// The lines of `path`, without their "\n".
     public static func read(path: String) throws(TextFileError) -> [String] {
         try split(readBytes(path: path), path: path)

@@ -89,7 +89,7 @@ public enum Tokenizer13a {
 
     /// `re.sub` for a pattern of two single-character classes: leftmost match first, matches
     /// never overlap, scanning resumes after the second character of a match.
-    private static func substitutePairs(
+    static func substitutePairs(
         _ s: Scalars, first: (UInt32) -> Bool, second: (UInt32) -> Bool,
         replace: (UInt32, UInt32, inout Scalars) -> Void
     ) -> Scalars {

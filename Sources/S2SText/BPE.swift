@@ -62,6 +62,11 @@ public final class BPE {
     /// trailing "\r", "\n", " " are kept. Python's other line breaks (U+0085, U+2028, "\v", …)
     /// split the line as its codecs reader would.
     public func applyLine(_ line: String, separator: String = "@@") -> String {
+        applyLine(line, separator: separator) { segment($0) }
+    }
+
+    /// `applyLine` with another segmenter per word (BPE-dropout, glossaries, vocabulary).
+    public func applyLine(_ line: String, separator: String, segmenter: (String) -> [String]) -> String {
         var out = ""
         WhitespaceWords.forEachLine(line) { part in
             let scalars = Array(part)
@@ -70,7 +75,7 @@ public final class BPE {
             if leading > 0 { out += String(String.UnicodeScalarView(scalars[0..<leading])) }
             var pieces: [String] = []
             for word in WhitespaceWords.words(ofLine: part) {
-                let segmented = segment(String(word))
+                let segmented = segmenter(String(word))
                 for piece in segmented.dropLast() { pieces.append(piece + separator) }
                 if let last = segmented.last { pieces.append(last) }
             }

@@ -24,6 +24,20 @@ public enum BPELearner {
         return BPECodes(merges: state.run(merges: merges, minFrequency: minFrequency))
     }
 
+    /// `--total-symbols`: the distinct word-internal characters and the distinct word-final
+    /// ones (a character that ends some word and sits inside another counts in both), by code
+    /// point; subword-nmt subtracts their sum from the number of merges.
+    public static func characterSymbols<S: Sequence>(in words: S) -> (internal: Int, final: Int) where S.Element == String {
+        var inner = Set<UInt32>(), last = Set<UInt32>()
+        for word in words {
+            let scalars = Array(word.unicodeScalars)
+            guard let end = scalars.last else { continue }
+            for s in scalars.dropLast() { inner.insert(s.value) }
+            last.insert(end.value)
+        }
+        return (inner.count, last.count)
+    }
+
     /// Convenience for a dictionary of counts.
     public static func learn(counts: [ExactString: Int], merges: Int, minFrequency: Int = 2) -> BPECodes {
         learn(wordCounts: counts.lazy.map { (key: $0.key.string, value: $0.value) }, merges: merges, minFrequency: minFrequency)
@@ -204,9 +218,14 @@ struct LearnerState {
                 i += 1
             }
         }
-        var view = String.UnicodeScalarView()
-        view.append(contentsOf: out)
-        return String(view).split(separator: " ", omittingEmptySubsequences: false).map { intern(String($0)) }
+        // `.split(' ')` on code points. Splitting the joined `String` would split at
+        // `Character` " ", and a space followed by a combining mark (" \u{301}") is one
+        // grapheme, not " ": the symbol after it would swallow the space (issue 21).
+        return out.split(separator: " ", omittingEmptySubsequences: false).map { piece in
+            var view = String.UnicodeScalarView()
+            view.append(contentsOf: piece)
+            return intern(String(view))
+        }
     }
 
     // MARK: update_pair_statistics

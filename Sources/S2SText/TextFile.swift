@@ -17,6 +17,9 @@ public final class LineReader {
     public private(set) var replaced = 0
     /// Bytes read so far.
     public private(set) var bytesRead = 0
+    /// Whether the line last returned ended with "\n" (false only for a last line without
+    /// one): commands that mirror subword-nmt carry the line end through instead of adding one.
+    public private(set) var lastLineTerminated = true
 
     private let fd: Int32
     private let ownsDescriptor: Bool
@@ -58,12 +61,14 @@ public final class LineReader {
             if let newline = findNewline() {
                 let line = try decode(from: start, to: newline)
                 start = newline + 1
+                lastLineTerminated = true
                 return line
             }
             if atEOF {
                 guard start < end else { return nil }
                 let line = try decode(from: start, to: end)
                 start = end
+                lastLineTerminated = false
                 return line
             }
             try fill()

@@ -49,9 +49,7 @@ struct DetokenizeCommand: ParsableCommand {
                 }
                 out.write(text.decode(values))
             } else if whitespace {
-                var joined = line.replacingAll(separator + " ", with: "")
-                if joined.hasSuffix(separator) { joined.removeLast(separator.count) }
-                out.write(joined)
+                out.write(line.removingSeparators(separator))
             } else {
                 out.write(Detokenizer.detokenize(line: line))
             }
@@ -61,16 +59,26 @@ struct DetokenizeCommand: ParsableCommand {
 }
 
 fileprivate extension String {
-    /// Every occurrence of `target` replaced.
-    func replacingAll(_ target: String, with replacement: String) -> String {
-        guard !target.isEmpty else { return self }
-        var out = ""
-        var rest = Substring(self)
-        while let range = rest.firstRange(of: target) {
-            out += rest[rest.startIndex..<range.lowerBound]
-            out += replacement
-            rest = rest[range.upperBound...]
+    /// `sed -r 's/(@@ )|(@@ ?$)//g'`: every separator + space, and a final separator, removed.
+    /// On code points: `String` search goes by `Character`, and " " followed by a combining
+    /// mark is one grapheme, so "@@ " before "\u{301}" would not be found (issue 21).
+    func removingSeparators(_ separator: String) -> String {
+        let target = Array(separator.unicodeScalars) + [" "]
+        let scalars = Array(unicodeScalars)
+        var out = String.UnicodeScalarView()
+        var i = 0
+        while i < scalars.count {
+            if i + target.count <= scalars.count && scalars[i..<(i + target.count)].elementsEqual(target) {
+                i += target.count
+            } else {
+                out.append(scalars[i])
+                i += 1
+            }
         }
-        return out + rest
+        let tail = target.dropLast()
+        if !tail.isEmpty && out.count >= tail.count && Array(out.suffix(tail.count)) == Array(tail) {
+            out.removeLast(tail.count)
+        }
+        return String(out)
     }
 }

@@ -45,9 +45,10 @@ struct TextPipelineOptions: ParsableArguments {
 struct TextLineWriter {
     private var buffer: [UInt8] = []
 
-    mutating func write(_ line: String) {
+    /// Writes `line`, then "\n" unless `newline` is false (a last input line without one).
+    mutating func write(_ line: String, newline: Bool = true) {
         buffer.append(contentsOf: line.utf8)
-        buffer.append(0x0A)
+        if newline { buffer.append(0x0A) }
         if buffer.count >= 1 << 16 { flush() }
     }
 
@@ -102,12 +103,25 @@ struct TokenizeCommand: ParsableCommand {
     @Option(help: "Separator for --whitespace mode.")
     var separator: String = "@@"
 
+    @Option(parsing: .upToNextOption, help: "--whitespace: regular expressions whose matches are never split (subword-nmt --glossaries).")
+    var glossaries: [String] = []
+
+    @Option(help: "--whitespace: a 'word count' vocabulary; pieces it lacks are split back (subword-nmt --vocabulary).")
+    var vocabulary: String?
+
+    @Option(help: "--whitespace: with --vocabulary, words counted fewer times count as unknown.")
+    var vocabularyThreshold: Int?
+
     @Flag(help: "Replace invalid UTF-8 with U+FFFD (counted on stderr) instead of failing.")
     var replaceInvalid = false
 
     func validate() throws {
         if ids && pipeline.pipeline == nil { throw ValidationError("--ids needs --pipeline DIR") }
         if whitespace && codes == nil { throw ValidationError("--whitespace needs --codes FILE") }
+        if !whitespace && (!glossaries.isEmpty || vocabulary != nil || vocabularyThreshold != nil) {
+            throw ValidationError("--glossaries, --vocabulary and --vocabulary-threshold go with --whitespace")
+        }
+        if vocabularyThreshold != nil && vocabulary == nil { throw ValidationError("--vocabulary-threshold needs --vocabulary FILE") }
         if pipeline.pipeline != nil && codes != nil { throw ValidationError("--codes and --pipeline exclude each other (the pipeline has its codes)") }
         if !(0...1).contains(dropout) { throw ValidationError("--bpe-dropout \(dropout): expected a probability in [0, 1]") }
     }
@@ -118,8 +132,16 @@ struct TokenizeCommand: ParsableCommand {
         var rng = TextSeededGenerator(seed: seed)
         if whitespace, let codes {
             let bpe = BPE(codes: try BPECodes.load(path: codes))
+            let words = try SubwordNMTSegmenter(
+                bpe: bpe, separator: separator, glossaries: glossaries,
+                vocabulary: try vocabulary.map { path throws(TextError) in try WordCountFile.vocabulary(path: path, threshold: vocabularyThreshold) })
+            // subword-nmt writes `process_line(line)` for each line, its line end included:
+            // a last line without "\n" stays without one.
             while let line = try reader.next() {
-                out.write(dropout > 0 ? whitespaceDropout(bpe, line, &rng) : bpe.applyLine(line, separator: separator))
+                let segmented = dropout > 0
+                    ? bpe.applyLine(line, separator: separator) { words.segment($0, dropout: dropout, using: &rng) }
+                    : bpe.applyLine(line, separator: separator) { words.segment($0) }
+                out.write(segmented, newline: reader.lastLineTerminated)
             }
         } else if let text = try pipeline.load() {
             while let line = try reader.next() {
@@ -146,16 +168,6 @@ struct TokenizeCommand: ParsableCommand {
         if reader.replaced > 0 {
             TextStderr.write("s2s tokenize: replaced \(reader.replaced) invalid UTF-8 sequences with U+FFFD\n")
         }
-    }
-
-    private func whitespaceDropout(_ bpe: BPE, _ line: String, _ rng: inout TextSeededGenerator) -> String {
-        var pieces: [String] = []
-        for word in line.split(separator: " ") {
-            let segmented = bpe.segment(String(word), dropout: dropout, using: &rng)
-            pieces += segmented.dropLast().map { $0 + separator }
-            if let last = segmented.last { pieces.append(last) }
-        }
-        return pieces.joined(separator: " ")
     }
 }
 

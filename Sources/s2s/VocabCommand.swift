@@ -183,27 +183,49 @@ struct VocabLearnBPECommand: ParsableCommand {
         discussion: "No ICU: the input is split at spaces as subword-nmt does, so the codes can be compared byte for byte."
     )
 
-    @Option(name: [.customShort("i"), .long], help: "Input text (repeatable; counts are summed).")
-    var input: [String]
+    @Option(name: [.customShort("i"), .long], help: "Input text (repeatable; counts are summed); none or '-' reads stdin.")
+    var input: [String] = []
     @Option(name: [.customShort("s"), .long], help: "Number of merges.")
     var symbols: Int = 10000
     @Option(help: "Stop when no pair occurs this often.")
     var minFrequency: Int = 2
-    @Option(name: [.customShort("o"), .long], help: "Codes file to write.")
-    var output: String
+    @Flag(help: "The input holds 'word count' lines (subword-nmt --dict-input).")
+    var dictInput = false
+    @Flag(name: [.customShort("t"), .long], help: "Subtract the number of distinct characters from --symbols (subword-nmt --total-symbols).")
+    var totalSymbols = false
+    @Option(name: [.customShort("o"), .long], help: "Codes file to write (default: stdout).")
+    var output: String?
 
     func run() throws {
         var counts: [ExactString: Int] = [:]
-        for path in input {
-            let reader = try LineReader(path: path)
+        for path in input.isEmpty ? ["-"] : input {
+            if dictInput {
+                for (word, count) in try WordCountFile.counts(path: path) { counts[word, default: 0] += count }
+                continue
+            }
+            let reader = path == "-" ? LineReader() : try LineReader(path: path)
             // Whole lines go through subword-nmt's line splitting (U+2028 and friends break lines too).
             while let line = try reader.next() { WhitespaceWords.count(line, into: &counts) }
-            if reader.bytesRead == 0 { throw TextError.emptyInput(file: path) }
+            if reader.bytesRead == 0 { throw TextError.emptyInput(file: reader.name) }
+        }
+        var merges = symbols
+        if totalSymbols {
+            let reduction = BPELearner.characterSymbols(in: counts.keys.lazy.map(\.string))
+            TextStderr.write("Number of word-internal characters: \(reduction.internal)\n"
+                + "Number of word-final characters: \(reduction.final)\n"
+                + "Reducing number of merge operations by \(reduction.internal + reduction.final)\n")
+            merges -= reduction.internal + reduction.final
         }
         let start = TextClock.now()
-        let codes = BPELearner.learn(counts: counts, merges: symbols, minFrequency: minFrequency)
-        try codes.write(to: output)
-        TextStderr.write("s2s vocab learn-bpe: \(counts.count) word types, \(codes.merges.count) merges in \(TextClock.format(TextClock.now() - start)) s → \(output)\n")
+        let codes = BPELearner.learn(counts: counts, merges: merges, minFrequency: minFrequency)
+        if let output {
+            try codes.write(to: output)
+        } else {
+            var out = TextLineWriter()
+            out.write(String(decoding: codes.serialized(), as: UTF8.self), newline: false)
+            out.flush()
+        }
+        TextStderr.write("s2s vocab learn-bpe: \(counts.count) word types, \(codes.merges.count) merges in \(TextClock.format(TextClock.now() - start)) s → \(output ?? "stdout")\n")
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import S2SCommandSupport
 import Testing
 
 /// End-to-end checks of `s2s translate` as a user runs it: the built binary in a child process,
@@ -12,29 +13,8 @@ private struct Run {
 }
 
 private func run(_ arguments: [String], stdin: [UInt8], directory: String? = nil) throws -> Run {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: binary)
-    process.arguments = arguments
-    if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
-    var environment = ProcessInfo.processInfo.environment
-    environment["OMP_NUM_THREADS"] = "1"
-    process.environment = environment
-    let input = Pipe(), output = Pipe(), errors = Pipe()
-    process.standardInput = input
-    process.standardOutput = output
-    process.standardError = errors
-    try process.run()
-    // Feed stdin from another thread so a full output pipe cannot deadlock us.
-    let writer = Thread {
-        input.fileHandleForWriting.write(Data(stdin))
-        try? input.fileHandleForWriting.close()
-    }
-    writer.start()
-    let out = output.fileHandleForReading.readDataToEndOfFile()
-    let err = errors.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return Run(status: process.terminationStatus, stdout: String(decoding: out, as: UTF8.self),
-               stderr: String(decoding: err, as: UTF8.self))
+    let r = try S2SCommand.run(arguments, stdin: Data(stdin), directory: directory, environment: ["OMP_NUM_THREADS": "1"])
+    return Run(status: r.status, stdout: r.stdout, stderr: r.stderr)
 }
 
 private func outputLines(_ s: String) -> [Substring] {
