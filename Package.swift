@@ -73,6 +73,6 @@ let package = Package(
         .testTarget(name: "S2STrainingTests", dependencies: ["S2STraining", "S2SModel", "S2SEval", "S2SCorpus", "S2SText"]),
         .testTarget(name: "S2SEvalTests", dependencies: ["S2SEval", "S2SCommandSupport"], resources: [.copy("Fixtures")]),
         // The built `s2s` binary run as a user runs it (model search path, --version).
-        .testTarget(name: "S2SCommandTests"),
+        .testTarget(name: "S2SCommandTests", dependencies: ["S2SCommandSupport"]),
     ]
 )

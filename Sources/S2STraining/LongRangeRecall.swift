@@ -26,6 +26,11 @@ public struct LongRangeRecall: Sendable {
         public var learningRate: Float = 3e-3
         public var clip: Float = 1
         public var evaluationSize = 512
+        /// Added to the bias of the gate that keeps the state (the LSTM's forget gate, the GRU's
+        /// update gate z; subtracted from the simple gated cell's g), so the cell starts out
+        /// remembering: Gers et al.'s and Jozefowicz et al.'s forget-gate bias of 1. The vanilla
+        /// cell has no such gate. 0 = PyTorch's initialization.
+        public var keepGateBias: Float = 0
         public var seed: UInt64 = 1
 
         public init(cell: RecurrentCellKind, length: Int) {
@@ -63,6 +68,17 @@ public struct LongRangeRecall: Sendable {
         layer = RecurrentStack(parameters, prefix: "rnn", cell: options.cell, inputSize: options.embedding,
                                hiddenSize: options.hidden, layers: 1, bidirectional: false, rng: &rng)
         classifier = Linear(parameters, prefix: "out", input: options.hidden, output: options.classes, rng: &rng)
+        let H = options.hidden, bias = layer.weights[0][0].biasIH.value
+        let (block, sign): (Int?, Float) = switch options.cell {
+        case .rnn: (nil, 0)
+        case .gated: (0, -1)   // s_t = (1 − g) s_{t−1} + g u: g → 0 keeps
+        case .lstm: (1, 1)     // blocks i, f, g, o: f → 1 keeps
+        case .gru: (1, 1)      // blocks r, z, n: z → 1 keeps
+        }
+        if let block, options.keepGateBias != 0 {
+            for j in 0..<H { bias[block * H + j] += sign * options.keepGateBias }
+            bias.bumpVersion()
+        }
     }
 
     /// Sequences time-major (row t·B + b): token 0 is class c ∈ 1…K, the rest distractors.

@@ -28,6 +28,8 @@ struct BenchLongRangeCommand: ParsableCommand {
     @Option(help: "Kinds of distractor token after the first (1 = a blank, as in the copying-memory task).")
     var distractors = 1
     @Option(help: "Adam learning rate.") var lr: Float = 3e-3
+    @Option(help: "Initial bias toward keeping the state on the LSTM's forget, the GRU's update and the gated cell's gate (0 = PyTorch's init).")
+    var keepGateBias: Float = 0
     @Option(help: "Seed of initialization and data.") var seed: UInt64 = 1
     @Option(help: "Write the gradient norm through time (at initialization, and trained) as SVG here.")
     var plot: String?
@@ -53,6 +55,7 @@ struct BenchLongRangeCommand: ParsableCommand {
                 options.hidden = hidden
                 options.distractors = distractors
                 options.learningRate = lr
+                options.keepGateBias = keepGateBias
                 options.seed = seed
                 let start = Date()
                 let result = LongRangeRecall(options).run { step, loss in

@@ -16,15 +16,24 @@ public enum S2SCommand {
         public var stderr: String
     }
 
-    /// Runs s2s with `arguments`; `environment` entries are added to this process's.
+    /// Runs s2s (or `executable`) with `arguments`; `environment` entries are added to this
+    /// process's, or, with `inheritEnvironment` false, are the whole environment (so a user's
+    /// S2S_MODEL_PATH, HOME or XDG_DATA_HOME never leak into a test).
     public static func run(_ arguments: [String], stdin: Data = Data(), directory: String? = nil,
-                           environment: [String: String] = [:]) throws -> Run {
+                           environment: [String: String] = [:], inheritEnvironment: Bool = true,
+                           executable: String = binary) throws -> Run {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
+        process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        let input = Pipe(), output = Pipe(), errors = Pipe()
+        process.environment = inheritEnvironment
+            ? ProcessInfo.processInfo.environment.merging(environment) { $1 } : environment
+        // stderr goes to a file, so that neither of two full pipes can block the child.
+        let errorFile = FileManager.default.temporaryDirectory.appendingPathComponent("s2s-stderr-\(UUID().uuidString)")
+        FileManager.default.createFile(atPath: errorFile.path, contents: nil)
+        defer { try? FileManager.default.removeItem(at: errorFile) }
+        let errors = try FileHandle(forWritingTo: errorFile)
+        let input = Pipe(), output = Pipe()
         process.standardInput = input
         process.standardOutput = output
         process.standardError = errors
@@ -36,9 +45,9 @@ public enum S2SCommand {
         }
         writer.start()
         let out = output.fileHandleForReading.readDataToEndOfFile()
-        let err = errors.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
+        try errors.close()
         return Run(status: process.terminationStatus, stdout: String(decoding: out, as: UTF8.self),
-                   stderr: String(decoding: err, as: UTF8.self))
+                   stderr: String(decoding: try Data(contentsOf: errorFile), as: UTF8.self))
     }
 }

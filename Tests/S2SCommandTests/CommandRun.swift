@@ -1,11 +1,12 @@
 import Foundation
+import S2SCommandSupport
 
 /// The repository root (for the shipped model and the built binary).
 let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
     .deletingLastPathComponent().path
 
 /// The `s2s` that `swift build` / `swift test` built.
-let builtBinary = repositoryRoot + "/.build/debug/s2s"
+let builtBinary = S2SCommand.binary
 
 /// What a child process did.
 struct CommandRun {
@@ -17,32 +18,11 @@ struct CommandRun {
     /// S2S_MODEL_PATH, HOME or XDG_DATA_HOME never leak into a test) in `directory`.
     init(_ executable: String, _ arguments: [String], stdin: String = "", environment: [String: String],
          directory: String) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.environment = environment
-        process.currentDirectoryURL = URL(fileURLWithPath: directory)
-        // stderr goes to a file, so that neither of two full pipes can block the child.
-        let errorFile = FileManager.default.temporaryDirectory.appendingPathComponent("s2s-stderr-\(UUID().uuidString)")
-        FileManager.default.createFile(atPath: errorFile.path, contents: nil)
-        defer { try? FileManager.default.removeItem(at: errorFile) }
-        let errors = try FileHandle(forWritingTo: errorFile)
-        let input = Pipe(), output = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        let writer = Thread {
-            input.fileHandleForWriting.write(Data(stdin.utf8))
-            try? input.fileHandleForWriting.close()
-        }
-        writer.start()
-        let out = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        try errors.close()
-        status = process.terminationStatus
-        stdout = String(decoding: out, as: UTF8.self)
-        stderr = String(decoding: try Data(contentsOf: errorFile), as: UTF8.self)
+        let r = try S2SCommand.run(arguments, stdin: Data(stdin.utf8), directory: directory, environment: environment,
+                                   inheritEnvironment: false, executable: executable)
+        status = r.status
+        stdout = r.stdout
+        stderr = r.stderr
     }
 }
 
