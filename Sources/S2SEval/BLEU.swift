@@ -4,8 +4,8 @@ import Glibc
 import Darwin
 #endif
 
-/// Corpus and sentence BLEU, identical to sacrebleu 2.6.0 with its defaults: 13a tokenization,
-/// mixed case, `exp` smoothing (NIST/mteval: the k-th order with no match counts as
+/// Corpus and sentence BLEU, identical to sacrebleu 2.6.0 with its defaults: 13a tokenization
+/// (or any other `BLEUTokenizer`), mixed case, `exp` smoothing (NIST/mteval: the k-th order with no match counts as
 /// 1/(2^k · total)), max order 4, one reference per segment.
 ///
 /// Corpus BLEU sums the per-segment statistics (`BLEUStatistics`) and scores the sums, as
@@ -20,14 +20,17 @@ public struct BLEU: Sendable {
 
     /// Leave out n-gram orders with no hypothesis n-grams (sacrebleu `effective_order`).
     public var effectiveOrder: Bool
+    /// sacrebleu's `tokenize`: how segments become the tokens of the n-grams.
+    public var tokenizer: BLEUTokenizer
 
-    public init(effectiveOrder: Bool = false) {
+    public init(effectiveOrder: Bool = false, tokenizer: BLEUTokenizer = .thirteenA) {
         self.effectiveOrder = effectiveOrder
+        self.tokenizer = tokenizer
     }
 
     /// sacrebleu's signature string for this configuration (one reference, sacrebleu 2.6.0).
     public var signature: String {
-        "nrefs:1|case:mixed|eff:\(effectiveOrder ? "yes" : "no")|tok:13a|smooth:exp|version:\(SacreBLEU.version)"
+        "nrefs:1|case:mixed|eff:\(effectiveOrder ? "yes" : "no")|tok:\(tokenizer.rawValue)|smooth:exp|version:\(SacreBLEU.version)"
     }
 
     /// Corpus BLEU over aligned hypothesis and reference lines.
@@ -56,8 +59,8 @@ public struct BLEU: Sendable {
 
     func statistics(hypothesis: String, reference: String, interner: inout TokenInterner) -> BLEUStatistics {
         // sacrebleu's _preprocess_segment: rstrip, then tokenize.
-        let hyp = interner.ids(Tokenizer13a.tokens(PythonText.rstrip(PythonText.scalars(hypothesis))))
-        let ref = interner.ids(Tokenizer13a.tokens(PythonText.rstrip(PythonText.scalars(reference))))
+        let hyp = interner.ids(tokenizer.tokens(PythonText.rstrip(PythonText.scalars(hypothesis))))
+        let ref = interner.ids(tokenizer.tokens(PythonText.rstrip(PythonText.scalars(reference))))
         let refCounts = NGram.counts(ref)
         let hypCounts = NGram.counts(hyp)
         var stats = BLEUStatistics()
