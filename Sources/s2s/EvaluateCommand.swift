@@ -18,7 +18,10 @@ struct EvaluateCommand: ParsableCommand {
             included, e.g.
               BLEU|nrefs:1|case:mixed|eff:no|tok:13a|smooth:exp|version:2.6.0 = 73.9 98.3/81.6/72.3/65.0 (…)
             Defaults are sacrebleu's: 13a tokenization, exp smoothing, chrF with 6 character orders \
-            and beta 2, one decimal (--width).
+            and beta 2, one decimal (--width). For Chinese targets BLEU tokenizes with zh, for \
+            Japanese, Korean, Thai, Lao, Khmer and Burmese with char (no MeCab in this build): the \
+            language comes from --lang, the corpus, or the script of the references; --tokenize \
+            overrides, and the signature's tok: field shows the choice.
             """
     )
 
@@ -37,6 +40,8 @@ struct EvaluateCommand: ParsableCommand {
 
     @Option(name: .shortAndLong, help: "Decimals of the score (sacrebleu's -w).")
     var width: Int = 1
+
+    @OptionGroup(title: "BLEU tokenization") var tokenizing: BLEUTokenizerArguments
 
     @Flag(name: .long, help: "One score per line instead of a corpus score (one metric only; BLEU uses effective order as sacrebleu -sl does).")
     var sentenceLevel = false
@@ -91,19 +96,20 @@ struct EvaluateCommand: ParsableCommand {
         }
         guard !hyps.isEmpty else { throw EvaluateError("\(hyp) and \(ref) have no lines to score") }
         let metrics = try parsedMetrics()
+        let tokenizer = chosenTokenizer(references: refs, corpusLanguage: nil, metrics: metrics)
         if sentenceLevel {
-            printSentenceScores(metrics[0], hyps, refs)
+            printSentenceScores(metrics[0], hyps, refs, tokenizer: tokenizer)
         } else {
-            print(SacreBLEUReport.render(try corpusResults(metrics, hyps, refs), format: format, width: width))
+            print(SacreBLEUReport.render(try corpusResults(metrics, hyps, refs, tokenizer: tokenizer), format: format, width: width))
         }
     }
 
     /// The corpus scores in sacrebleu's order (sorted by name: BLEU, then chrF).
-    private func corpusResults(_ metrics: [MetricName], _ hyps: [String], _ refs: [String]) throws -> [MetricResult] {
+    private func corpusResults(_ metrics: [MetricName], _ hyps: [String], _ refs: [String], tokenizer: BLEUTokenizer) throws -> [MetricResult] {
         try metrics.sorted { $0.rawValue < $1.rawValue }.map { metric in
             switch metric {
             case .bleu:
-                let bleu = BLEU()
+                let bleu = BLEU(tokenizer: tokenizer)
                 return MetricResult(try bleu.corpusScore(hypotheses: hyps, references: refs), signature: bleu.signature)
             case .chrf:
                 let chrf = CHRF()
@@ -113,13 +119,13 @@ struct EvaluateCommand: ParsableCommand {
     }
 
     /// `sacrebleu -sl`: one formatted score per segment, with the signature on every line.
-    private func printSentenceScores(_ metric: MetricName, _ hyps: [String], _ refs: [String]) {
+    private func printSentenceScores(_ metric: MetricName, _ hyps: [String], _ refs: [String], tokenizer: BLEUTokenizer) {
         var out = ""
         for (h, r) in zip(hyps, refs) {
             let result: MetricResult
             switch metric {
             case .bleu:
-                let bleu = BLEU(effectiveOrder: true)
+                let bleu = BLEU(effectiveOrder: true, tokenizer: tokenizer)
                 result = MetricResult(bleu.sentenceScore(hypothesis: h, reference: r), signature: bleu.signature)
             case .chrf:
                 let chrf = CHRF()
@@ -141,8 +147,10 @@ struct EvaluateCommand: ParsableCommand {
         guard let corpus, let splitName = split, let split = Split(rawValue: splitName) else { return }
         let path = db ?? CorpusStore.defaultPath
         var sources: [String] = [], references: [String] = []
+        var targetLanguage: String?
         do {
             let store = try CorpusStore(path: path, mode: .readOnly)
+            targetLanguage = try store.corpus(named: corpus).targetLanguage
             try store.forEachPair(corpus: corpus, split: split) { pair in
                 sources.append(pair.source)
                 references.append(pair.target)
@@ -158,7 +166,19 @@ struct EvaluateCommand: ParsableCommand {
         for r in results { for w in r.warnings { standardError("warning: \(w)") } }
         let hyps = results.map { TranslationFormat.oneLine($0.text) }
         if let saveHyp { try writeAtomically(hyps.map { $0 + "\n" }.joined(), to: saveHyp, command: "evaluate") }
-        print(SacreBLEUReport.render(try corpusResults(try parsedMetrics(), hyps, references), format: format, width: width))
+        let metrics = try parsedMetrics()
+        let tokenizer = chosenTokenizer(references: references, corpusLanguage: targetLanguage, metrics: metrics)
+        print(SacreBLEUReport.render(try corpusResults(metrics, hyps, references, tokenizer: tokenizer), format: format, width: width))
+    }
+
+    /// The BLEU tokenizer, with a note on standard error when the language chose it (standard
+    /// output stays what sacrebleu prints).
+    private func chosenTokenizer(references: [String], corpusLanguage: String?, metrics: [MetricName]) -> BLEUTokenizer {
+        let choice = tokenizing.choice(references: references, corpusLanguage: corpusLanguage)
+        if metrics.contains(.bleu) && choice.reason != "--tokenize" {
+            standardError("evaluate: BLEU tokenizer \(choice.tokenizer.rawValue) (\(choice.reason); --tokenize overrides)")
+        }
+        return choice.tokenizer
     }
 
     private func parsedMetrics() throws -> [MetricName] {
