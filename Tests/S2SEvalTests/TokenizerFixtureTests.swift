@@ -53,12 +53,19 @@ struct TokenizerExpected: Decodable {
         PythonText.split(PythonText.scalars(sacrebleuOutput)).map { PythonText.string(Array($0)) }.joined(separator: " ")
     }
 
+    /// Every language set with sacrebleu's figures for `tokenizer` and the lines they score.
+    static func cases(_ tokenizer: BLEUTokenizer) throws
+        -> [(name: String, want: TokenizerExpected.PerTokenizer, hyps: [String], refs: [String])] {
+        let e = try #require(expected)
+        return try e.sets.sorted { $0.key < $1.key }.map { name, set in
+            let (hyps, refs) = try pairs(name)
+            return (name, try #require(set.tokenizers[tokenizer.rawValue]), hyps, refs)
+        }
+    }
+
     @Test(arguments: BLEUTokenizer.available)
     func tokenizationMatchesSacrebleu(_ tokenizer: BLEUTokenizer) throws {
-        let e = try #require(Self.expected)
-        for (name, set) in e.sets {
-            let want = try #require(set.tokenizers[tokenizer.rawValue])
-            let (hyps, refs) = try Self.pairs(name)
+        for (name, want, hyps, refs) in try Self.cases(tokenizer) {
             for (i, line) in hyps.enumerated() where i < want.tok_hyp.count {
                 #expect(tokenizer.tokenize(line) == Self.tokens(want.tok_hyp[i]), "\(name) hyp \(i + 1) \(tokenizer.rawValue)")
             }
@@ -70,10 +77,7 @@ struct TokenizerExpected: Decodable {
 
     @Test(arguments: BLEUTokenizer.available)
     func corpusAndSentenceBLEU(_ tokenizer: BLEUTokenizer) throws {
-        let e = try #require(Self.expected)
-        for (name, set) in e.sets {
-            let want = try #require(set.tokenizers[tokenizer.rawValue])
-            let (hyps, refs) = try Self.pairs(name)
+        for (name, want, hyps, refs) in try Self.cases(tokenizer) {
             let bleu = BLEU(tokenizer: tokenizer)
             let got = try bleu.corpusScore(hypotheses: hyps, references: refs)
             expectBLEU(got, want.corpus, "\(name) \(tokenizer.rawValue)")
