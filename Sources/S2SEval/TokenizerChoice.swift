@@ -6,26 +6,26 @@ import CICU
 /// told the target language (`BLEU(trg_lang=…)`), and its documentation advises `char` for
 /// scripts without spaces (Thai) and wherever MeCab is missing. This build has no MeCab, so
 /// Japanese and Korean take `char`. Every other language keeps sacrebleu's default `13a`.
-public struct TokenizerChoice: Sendable, Equatable {
-    public let tokenizer: BLEUTokenizer
+package struct TokenizerChoice: Sendable, Equatable {
+    package let tokenizer: BLEUTokenizer
     /// What decided it: "--tokenize", "language ja", "reference script Hira+Hani", …
-    public let reason: String
+    package let reason: String
 
-    public init(tokenizer: BLEUTokenizer, reason: String) {
+    package init(tokenizer: BLEUTokenizer, reason: String) {
         self.tokenizer = tokenizer
         self.reason = reason
     }
 
     /// The tokenizer for a language code ("ja", "zh-Hant", "tha", "th_TH"); only the primary
     /// subtag counts, ISO 639-1 or 639-3.
-    public static func forLanguage(_ code: String) -> TokenizerChoice {
+    package static func forLanguage(_ code: String) -> TokenizerChoice {
         let primary = String(code.lowercased().split(whereSeparator: { $0 == "-" || $0 == "_" }).first ?? "")
         return TokenizerChoice(tokenizer: tokenizer(primary: primary), reason: "language \(code)")
     }
 
     /// The tokenizer for text in an unknown language: the language its dominant script implies
     /// (`ScriptCensus`), or 13a for scripts written with spaces and for text with no letters.
-    public static func forText(_ lines: [String]) -> TokenizerChoice {
+    package static func forText(_ lines: [String]) -> TokenizerChoice {
         let census = ScriptCensus(lines)
         guard let language = census.language else {
             let script = census.dominant.map { "reference script \($0)" } ?? "no letters in the reference"
