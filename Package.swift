@@ -39,7 +39,10 @@ let package = Package(
         .target(name: "S2SCorpus", dependencies: ["CSQLite", "S2SText", "S2SNumerics"]),
         .target(name: "S2SLayers", dependencies: ["S2SNumerics"]),
         .target(name: "S2SModel", dependencies: ["S2SLayers", "S2SNumerics", "S2SText", "S2SCorpus"]),
-        .target(name: "S2SEval", dependencies: []),
+        // CICU for the Unicode classes of sacrebleu's `intl` tokenizer and the script of a
+        // reference (which BLEU tokenizer a target language needs); not S2SText: scoring must
+        // not depend on the translation pipeline it judges.
+        .target(name: "S2SEval", dependencies: ["CICU"]),
         // Collectives between the ranks of an `mpirun` job (or the identity in one process).
         .target(name: "S2SDistributed", dependencies: ["CMPI", "CKernels"]),
         .target(name: "S2SDecode", dependencies: ["S2SModel", "S2SText"]),

@@ -117,8 +117,9 @@ extension CorpusStore {
         try db.execute("PRAGMA cache_size = -65536")
         defer { try? db.execute("PRAGMA cache_size = -2000") }
         var report = try db.transaction(immediate: true) { () throws(CorpusError) -> ImportReport in
-            let corpusID = try prepareCorpus(options, origin: options.origin ?? source.origin)
-            let sink = try PairSink(db: db, corpusID: corpusID, options: options)
+            let (corpusID, languages) = try prepareCorpus(options, origin: options.origin ?? source.origin)
+            let lengths = try PairLength(unit: options.lengthUnit, sourceLanguage: languages.source, targetLanguage: languages.target)
+            let sink = try PairSink(db: db, corpusID: corpusID, options: options, lengths: lengths)
             if readers.count == 2 {
                 try Self.readAligned(readers[0], readers[1], into: sink, isCancelled: isCancelled)
             } else {
@@ -131,8 +132,9 @@ extension CorpusStore {
         return report
     }
 
-    /// Finds (append) or creates the corpus row; returns its id.
-    private func prepareCorpus(_ options: ImportOptions, origin: String) throws(CorpusError) -> Int64 {
+    /// Finds (append) or creates the corpus row; returns its id and languages.
+    private func prepareCorpus(_ options: ImportOptions, origin: String) throws(CorpusError)
+        -> (Int64, languages: (source: String, target: String)) {
         let find = try db.prepare("SELECT id, source_lang, target_lang FROM corpora WHERE name = ?")
         try find.bind(1, options.corpus)
         if try find.step() {
@@ -140,7 +142,7 @@ extension CorpusStore {
             let existing = "\(find.text(1))-\(find.text(2))"
             let given = "\(options.sourceLanguage ?? find.text(1))-\(options.targetLanguage ?? find.text(2))"
             guard existing == given else { throw .languageMismatch(name: options.corpus, existing: existing, given: given) }
-            return find.int64(0)
+            return (find.int64(0), (find.text(1), find.text(2)))
         }
         guard let sourceLanguage = options.sourceLanguage, let targetLanguage = options.targetLanguage else {
             throw .missingLanguages(name: options.corpus)
@@ -155,7 +157,7 @@ extension CorpusStore {
         try insert.bind(5, options.license)
         try insert.bind(6, CorpusStore.timestamp())
         try insert.step()
-        return db.lastInsertRowID
+        return (db.lastInsertRowID, (sourceLanguage, targetLanguage))
     }
 
     private func recordImport(corpusID: Int64, origin: String, split: Split, report: ImportReport) throws(CorpusError) {
@@ -228,15 +230,17 @@ final class PairSink {
     var report = ImportReport()
     private let db: Connection
     private let options: ImportOptions
+    private let lengths: PairLength
     private let insert: Statement
     private let fetch: Statement
     private var seen: [UInt64: Int64] = [:]
     /// Further pairs whose hash collided with a different pair (practically always empty).
     private var collided: [UInt64: [Int64]] = [:]
 
-    init(db: Connection, corpusID: Int64, options: ImportOptions) throws(CorpusError) {
+    init(db: Connection, corpusID: Int64, options: ImportOptions, lengths: PairLength) throws(CorpusError) {
         self.db = db
         self.options = options
+        self.lengths = lengths
         insert = try db.prepare("INSERT INTO pairs (corpus_id, split, source, target, hash) VALUES (?, ?, ?, ?, ?)")
         try insert.bind(1, corpusID)
         try insert.bind(2, options.split.rawValue)
@@ -257,7 +261,7 @@ final class PairSink {
             return
         }
         if options.maxLength != nil || options.maxRatio != nil {
-            let a = options.lengthUnit.measure(source), b = options.lengthUnit.measure(target)
+            let (a, b) = lengths.measure(source: source, target: target)
             if let maxLength = options.maxLength, max(a, b) > maxLength {
                 report.tooLong += 1
                 return

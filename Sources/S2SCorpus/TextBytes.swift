@@ -73,7 +73,7 @@ enum TextBytes {
         bytes.allSatisfy(isASCIISpace)
     }
 
-    /// Whitespace-separated words (ASCII whitespace), the unit of `--max-len` by default.
+    /// Whitespace-separated words (ASCII whitespace): `corpus stats`, and `PairLength`'s fallback.
     static func wordCount(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
         var count = 0
         var inWord = false
@@ -99,15 +99,8 @@ enum TextBytes {
     }
 }
 
-/// What `--max-len` and `--max-ratio` count: whitespace-separated words (fits pre-tokenized and
-/// space-separated languages) or Unicode scalars (fits Japanese, Chinese, Thai).
+/// What `--max-len` and `--max-ratio` count (`PairLength`): words as the ICU tokenizer of each
+/// side's language segments them (every script), or Unicode scalars.
 public enum LengthUnit: String, Sendable, CaseIterable, Codable {
     case words, chars
-
-    func measure(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
-        switch self {
-        case .words: TextBytes.wordCount(bytes)
-        case .chars: TextBytes.scalarCount(bytes)
-        }
-    }
 }

@@ -4,11 +4,12 @@ import Glibc
 import Darwin
 #endif
 
-/// Corpus and sentence BLEU, identical to sacrebleu 2.6.0: 13a tokenization, and sacrebleu's
-/// options — lowercasing (Python `str.lower()`), the smoothing methods `exp` (NIST/mteval: the
-/// k-th order with no match counts as 1/(2^k · total), the default), `floor`, `add-k` and
-/// `none`, any maximum n-gram order (default 4), and several references per segment (n-gram
-/// counts clipped by the maximum over the references, the closest reference length).
+/// Corpus and sentence BLEU, identical to sacrebleu 2.6.0: 13a tokenization (or any other
+/// `BLEUTokenizer`), and sacrebleu's options — lowercasing (Python `str.lower()`), the smoothing
+/// methods `exp` (NIST/mteval: the k-th order with no match counts as 1/(2^k · total), the
+/// default), `floor`, `add-k` and `none`, any maximum n-gram order (default 4), and several
+/// references per segment (n-gram counts clipped by the maximum over the references, the closest
+/// reference length).
 ///
 /// Corpus BLEU sums the per-segment statistics (`BLEUStatistics`) and scores the sums, as
 /// sacrebleu does; `sentenceScore` scores one segment. sacrebleu's `sentence_bleu()` turns on
@@ -28,14 +29,17 @@ public struct BLEU: Sendable {
     public var smoothing: BLEUSmoothing
     /// The highest n-gram order (sacrebleu's `max_ngram_order`).
     public var maxNgramOrder: Int
+    /// sacrebleu's `tokenize`: how segments become the tokens of the n-grams.
+    public var tokenizer: BLEUTokenizer
 
     public init(effectiveOrder: Bool = false, lowercase: Bool = false, smoothing: BLEUSmoothing = .exp,
-                maxNgramOrder: Int = BLEU.maxOrder) {
+                maxNgramOrder: Int = BLEU.maxOrder, tokenizer: BLEUTokenizer = .thirteenA) {
         precondition(maxNgramOrder >= 1, "BLEU: maxNgramOrder must be at least 1, got \(maxNgramOrder)")
         self.effectiveOrder = effectiveOrder
         self.lowercase = lowercase
         self.smoothing = smoothing
         self.maxNgramOrder = maxNgramOrder
+        self.tokenizer = tokenizer
     }
 
     /// sacrebleu's signature string for this configuration with one reference.
@@ -45,7 +49,7 @@ public struct BLEU: Sendable {
     public func signature(references: Int, short: Bool = false, extra: [(String, String)] = []) -> String {
         SacreBLEUSignature(references: references, extra: extra, fields: [
             .init("case", lowercase ? "lc" : "mixed"), .init("eff", effectiveOrder ? "yes" : "no"),
-            .init("tok", "13a"), .init("smooth", smoothing.signature),
+            .init("tok", tokenizer.rawValue), .init("smooth", smoothing.signature),
         ]).format(short: short)
     }
 
@@ -90,7 +94,7 @@ public struct BLEU: Sendable {
     func tokenIDs(_ line: String, interner: inout TokenInterner) -> [Int32] {
         var s = PythonText.scalars(line)
         if lowercase { s = PythonText.lower(s) }
-        return interner.ids(Tokenizer13a.tokens(PythonText.rstrip(s)))
+        return interner.ids(tokenizer.tokens(PythonText.rstrip(s)))
     }
 
     func statistics(hypothesis: String, references: [String], interner: inout TokenInterner) -> BLEUStatistics {

@@ -51,9 +51,11 @@ public struct MetricsLogEntry: Codable, Sendable, Equatable {
     public var tokensPerSecond: Double?
     public var teacherForcingRatio: Double?
     public var bleu: Double?
+    /// Corpus chrF of the same decoding (absent in logs written before it was recorded).
+    public var chrf: Double?
 
     enum CodingKeys: String, CodingKey {
-        case kind, step, epoch, loss, bleu
+        case kind, step, epoch, loss, bleu, chrf
         case timeSeconds = "time_s"
         case perplexity = "ppl"
         case learningRate = "lr"
@@ -66,14 +68,14 @@ public struct MetricsLogEntry: Codable, Sendable, Equatable {
                              learningRate: Double, tokensPerSecond: Double, teacherForcingRatio: Double) -> MetricsLogEntry {
         MetricsLogEntry(kind: .train, step: step, epoch: epoch, timeSeconds: timeSeconds, loss: loss, perplexity: perplexity,
                       learningRate: learningRate, tokensPerSecond: tokensPerSecond,
-                      teacherForcingRatio: teacherForcingRatio, bleu: nil)
+                      teacherForcingRatio: teacherForcingRatio, bleu: nil, chrf: nil)
     }
 
     /// A validation record.
     public static func valid(step: Int, epoch: Int? = nil, timeSeconds: Double? = nil, loss: Double,
-                             perplexity: Double, bleu: Double?) -> MetricsLogEntry {
+                             perplexity: Double, bleu: Double?, chrf: Double? = nil) -> MetricsLogEntry {
         MetricsLogEntry(kind: .valid, step: step, epoch: epoch, timeSeconds: timeSeconds, loss: loss, perplexity: perplexity,
-                      learningRate: nil, tokensPerSecond: nil, teacherForcingRatio: nil, bleu: bleu)
+                      learningRate: nil, tokensPerSecond: nil, teacherForcingRatio: nil, bleu: bleu, chrf: chrf)
     }
 
     /// The record as one log line (no newline), keys in the documented order, absent values
@@ -92,6 +94,7 @@ public struct MetricsLogEntry: Codable, Sendable, Equatable {
         add("tokens_per_s", tokensPerSecond)
         add("tf_ratio", teacherForcingRatio)
         add("bleu", bleu)
+        add("chrf", chrf)
         return "{" + fields.joined(separator: ",") + "}"
     }
 }

@@ -40,9 +40,14 @@ public enum Tokenizer13a {
             s = PythonText.replace(s, lt, [0x3C])
             s = PythonText.replace(s, gt, [0x3E])
         }
+        return regexpTokens([0x20] + s + [0x20])
+    }
+
+    /// Rules 3–7 alone: sacrebleu's `TokenizerRegexp`, which `13a` calls on the padded line and
+    /// `zh` on the unpadded one (so a leading "." splits differently in the two).
+    static func regexpTokens(_ s: Scalars) -> [ArraySlice<UInt32>] {
         var padded = Scalars()
-        padded.reserveCapacity(s.count * 2 + 2)
-        padded.append(0x20)
+        padded.reserveCapacity(s.count * 2)
         // Rule 3: one character at a time, so a plain map.
         for c in s {
             if isIsolatedSymbol(c) {
@@ -51,7 +56,6 @@ public enum Tokenizer13a {
                 padded.append(c)
             }
         }
-        padded.append(0x20)
         // Rule 4: ([^0-9])([\.,]) -> "\1 \2 "
         var t = substitutePairs(padded, first: { !isDigit($0) }, second: isPeriodOrComma) { a, b, out in
             out.append(a); out.append(0x20); out.append(b); out.append(0x20)

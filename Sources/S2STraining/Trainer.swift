@@ -1,6 +1,7 @@
 import Foundation
 import S2SCorpus
 import S2SDistributed
+import S2SEval
 import S2SLayers
 import S2SModel
 import S2SNumerics
@@ -59,6 +60,8 @@ public final class Trainer {
     let resumed: Bool
     let overwrite: Bool
     let metricsPath: String
+    /// Why validation BLEU uses its tokenizer (printed with the configuration).
+    let tokenizerReason: String
     /// The ranks of the job (one process: `LocalCommunicator`).
     let communicator: any Communicator
     let gradients: GradientAllreduce
@@ -117,6 +120,17 @@ public final class Trainer {
                 throw TrainingError.noData("corpus '\(data.corpus)' in \(data.database) has no pairs in its train split")
             }
             validationPairs = try store.count(corpus: data.corpus, split: .valid)
+            // A new run scores validation BLEU with the tokenizer its target language needs;
+            // a checkpoint keeps the one it was started with (13a before there was a choice).
+            if let chosen = options.validTokenizer {
+                tokenizerReason = requested.validTokenizer == nil ? "from the checkpoint" : "as configured"
+                options.validTokenizer = chosen
+            } else {
+                let language = try store.corpus(named: data.corpus).targetLanguage
+                let choice = TokenizerChoice.forLanguage(language)
+                options.validTokenizer = choice.tokenizer
+                tokenizerReason = "for the corpus's target \(choice.reason)"
+            }
         } catch {
             throw .wrap(error)
         }

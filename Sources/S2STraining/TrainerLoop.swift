@@ -204,12 +204,13 @@ extension Trainer {
             try rollBack()
             return
         }
-        let (bleu, _) = try validator.bleu(model: model, pipelines: pipelines, beam: options.validBeam)
+        let (bleu, chrf, _) = try validator.scores(model: model, pipelines: pipelines, beam: options.validBeam,
+                                                   tokenizer: options.validTokenizer ?? .thirteenA)
         let record = ValidationRecord(step: state.step, epoch: epoch, loss: loss, perplexity: exp(loss), bleu: bleu,
-                                      sentences: validator.count, seconds: Self.now() - start)
+                                      chrf: chrf, sentences: validator.count, seconds: Self.now() - start)
         state.history.append(record)
         try metrics?.append(.valid(step: record.step, epoch: epoch, timeSeconds: elapsed, loss: loss,
-                                  perplexity: record.perplexity, bleu: bleu))
+                                  perplexity: record.perplexity, bleu: bleu, chrf: chrf))
         let score = TrainerState.score(record, metric: options.bestMetric)
         let improved = score.isFinite && (state.bestScore.map { score > $0 } ?? true)
         if improved {
@@ -272,6 +273,7 @@ extension Trainer {
             "parameters   \(model.parameterCount)",
         ]
         lines += options.summaryLines
+        lines.append("valid BLEU   tok:\(options.validTokenizer?.rawValue ?? BLEUTokenizer.thirteenA.rawValue) \(tokenizerReason); best model by \(options.bestMetric.rawValue)")
         lines.append(resumed
             ? "resuming     \(checkpointPath) at step \(state.step), epoch \(state.batcher.epoch + 1)"
             : "output       \(outputDirectory)")

@@ -9,8 +9,11 @@ public struct ValidationRecord: Codable, Equatable, Sendable {
     /// Mean per-token cross-entropy without label smoothing, and its exp.
     public var loss: Double
     public var perplexity: Double
-    /// Corpus BLEU (sacrebleu 13a) of greedy (or beam) decoding, detokenized.
+    /// Corpus BLEU of greedy (or beam) decoding, detokenized, with the run's validation
+    /// tokenizer (`TrainingOptions.validTokenizer`).
     public var bleu: Double
+    /// Corpus chrF of the same decoding (nil in checkpoints written before it was measured).
+    public var chrf: Double? = nil
     public var sentences: Int
     public var seconds: Double
 }
@@ -35,7 +38,7 @@ public struct TrainerState: Codable, Equatable, Sendable {
     /// Non-finite steps in a row (reset by a good step).
     public var nonFiniteStreak = 0
     public var skippedSteps = 0
-    /// Best validation score (BLEU, or −loss) on the regular validation grid, its step, and
+    /// Best validation score (BLEU, chrF or −loss) on the regular validation grid, its step, and
     /// regular validations since.
     public var bestScore: Double?
     public var bestStep: Int?
@@ -55,6 +58,10 @@ public struct TrainerState: Codable, Equatable, Sendable {
 
     /// The score of a validation under `metric`, larger is better.
     static func score(_ record: ValidationRecord, metric: TrainingOptions.BestMetric) -> Double {
-        metric == .bleu ? record.bleu : -record.loss
+        switch metric {
+        case .bleu: return record.bleu
+        case .chrf: return record.chrf ?? -.infinity
+        case .loss: return -record.loss
+        }
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import S2SDistributed
+import S2SEval
 import S2SLayers
 import S2SModel
 import S2SNumerics
@@ -20,7 +21,7 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
         case inverseSqrt = "inverse-sqrt"
     }
     /// Which validation figure picks the best model (and drives early stopping).
-    public enum BestMetric: String, Codable, Sendable, CaseIterable { case bleu, loss }
+    public enum BestMetric: String, Codable, Sendable, CaseIterable { case bleu, chrf, loss }
 
     /// Architecture, dropout and label smoothing (vocabulary sizes come from the pipelines).
     public var model: ModelConfig
@@ -72,6 +73,9 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
     /// Beam size for validation BLEU (1 = greedy).
     public var validBeam: Int
     public var bestMetric: BestMetric
+    /// The tokenizer of validation BLEU; nil until the trainer resolves it from the corpus's
+    /// target language (`TokenizerChoice`), after which checkpoints carry it.
+    public var validTokenizer: BLEUTokenizer?
     /// Stop after this many validations without a new best (0 = never).
     public var patience: Int
     /// Consecutive non-finite steps tolerated before rolling back to the last checkpoint.
@@ -233,7 +237,9 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
     }
 
     /// Keys added since the first checkpoint format, with the value that means "as before".
-    static var addedSettings: [(String, Any)] { [("accumulate", 1), ("gradientCompression", "none")] }
+    static var addedSettings: [(String, Any)] {
+        [("accumulate", 1), ("gradientCompression", "none"), ("validTokenizer", BLEUTokenizer.thirteenA.rawValue)]
+    }
 
     /// The resolved configuration, one `name value` per line, for the start of a run.
     public var summaryLines: [String] {
@@ -251,7 +257,7 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
             "optimizer    \(opt), lr \(learningRate), schedule \(sched), clip \(clip == 0 ? "off" : "\(clip)")",
             "batches      \(batchTokens) target tokens\(accumulate > 1 ? " × \(accumulate) accumulated" : ""), max length \(maxLength), seed \(seed), precision \(precision), threads \(threads == 0 ? "default" : "\(threads)")",
             "sampling     \(scheduledSampling.description), feed \(feedChoice.rawValue)",
-            "validation   every \(validEvery == 0 ? "end only" : "\(validEvery) steps"), \(validMaxSentences == 0 ? "all" : "\(validMaxSentences)") sentences, \(validBeam == 1 ? "greedy" : "beam \(validBeam)") BLEU, best by \(bestMetric.rawValue), patience \(patience == 0 ? "off" : "\(patience)")",
+            "validation   every \(validEvery == 0 ? "end only" : "\(validEvery) steps"), \(validMaxSentences == 0 ? "all" : "\(validMaxSentences)") sentences, \(validBeam == 1 ? "greedy" : "beam \(validBeam)") BLEU (tok \(validTokenizer?.rawValue ?? "from the target language")) and chrF, best by \(bestMetric.rawValue), patience \(patience == 0 ? "off" : "\(patience)")",
             "budget       max-steps \(maxSteps == 0 ? "none" : "\(maxSteps)"), max-time \(maxMinutes == 0 ? "none" : "\(maxMinutes) min"), max-epochs \(maxEpochs == 0 ? "none" : "\(maxEpochs)"), log every \(logEvery)",
         ]
     }

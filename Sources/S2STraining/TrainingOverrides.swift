@@ -1,4 +1,5 @@
 import S2SDistributed
+import S2SEval
 import S2SLayers
 import S2SModel
 
@@ -30,6 +31,8 @@ public struct TrainingOverrides: Sendable {
     public var sampleFed: Bool?
     public var validEvery, validMaxSentences, validBeam, patience, nanTolerance: Int?
     public var bestMetric: TrainingOptions.BestMetric?
+    /// `--valid-tokenize`: the validation BLEU tokenizer (default: from the target language).
+    public var validTokenizer: BLEUTokenizer?
     public var modelStorage: String?
     public var maxSteps, maxEpochs, logEvery, threads: Int?
     public var maxMinutes: Double?
@@ -96,6 +99,7 @@ public struct TrainingOverrides: Sendable {
         set("valid-max-sentences", validMaxSentences, \.validMaxSentences)
         set("valid-beam", validBeam, \.validBeam)
         set("best-metric", bestMetric, \.bestMetric)
+        set("valid-tokenize", validTokenizer.map { Optional($0) }, \.validTokenizer)
         set("patience", patience, \.patience)
         set("nan-tolerance", nanTolerance, \.nanTolerance)
         set("model-storage", modelStorage, \.modelStorage)

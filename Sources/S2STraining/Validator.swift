@@ -7,9 +7,10 @@ import S2SModel
 import S2SNumerics
 import S2SText
 
-/// The validation split, encoded once, and the two measurements made on it at every
-/// validation: the teacher-forced loss (perplexity) and the BLEU of decoding, detokenized with
-/// the target pipeline and scored against the raw reference sentences of the corpus.
+/// The validation split, encoded once, and the measurements made on it at every validation:
+/// the teacher-forced loss (perplexity), and the BLEU (with the target language's tokenizer)
+/// and chrF of decoding, detokenized with the target pipeline and scored against the raw
+/// reference sentences of the corpus.
 final class Validator {
     /// Pipeline ids, unframed.
     let sources: [[Int32]]
@@ -107,8 +108,9 @@ final class Validator {
     }
 
     /// Decodes every source (greedy for `beam` 1, else beam search) and returns the detokenized
-    /// hypotheses in corpus order with their corpus BLEU.
-    func bleu(model: Seq2SeqModel, pipelines: TextPipelinePair, beam: Int) throws -> (bleu: Double, hypotheses: [String]) {
+    /// hypotheses in corpus order with their corpus BLEU and chrF.
+    func scores(model: Seq2SeqModel, pipelines: TextPipelinePair, beam: Int,
+                tokenizer: BLEUTokenizer) throws -> (bleu: Double, chrf: Double, hypotheses: [String]) {
         var hyps = [String](repeating: "", count: sources.count)
         let stepModel = Seq2SeqStepModel(model: model)
         var options = DecodeOptions()
@@ -125,7 +127,8 @@ final class Validator {
                 hyps[i] = pipelines.target.decode(SequenceFraming.stripTarget(tokens))
             }
         }
-        let score = try BLEU().corpusScore(hypotheses: hyps, references: references)
-        return (score.score, hyps)
+        let bleu = try BLEU(tokenizer: tokenizer).corpusScore(hypotheses: hyps, references: references)
+        let chrf = try CHRF().corpusScore(hypotheses: hyps, references: references)
+        return (bleu.score, chrf.score, hyps)
     }
 }

@@ -46,7 +46,7 @@ struct CorpusImport: ParsableCommand {
     @Flag(help: "Add to an existing corpus of this name.") var append = false
     @Option(name: .customLong("max-len"), help: "Skip pairs with a side longer than this.") var maxLen: Int?
     @Option(name: .customLong("max-ratio"), help: "Skip pairs whose longer side exceeds the shorter this many times.") var maxRatio: Double?
-    @Option(name: .customLong("len-unit"), help: "Unit of --max-len/--max-ratio: words or chars.") var lenUnit: LengthUnit = .words
+    @Option(name: .customLong("len-unit"), help: "Unit of --max-len/--max-ratio: words (as the ICU tokenizer of each side's language segments them, punctuation not counted) or chars.") var lenUnit: LengthUnit = .words
     @Flag(name: .customLong("skip-bad"), help: "Skip (and count) TSV lines without a tab instead of failing.") var skipBad = false
     @Flag(name: .customLong("keep-duplicates"), help: "Import exact duplicates too (e.g. an official test set, line for line).") var keepDuplicates = false
     @Option(help: "Provenance note for a new corpus (default: the input paths).") var origin: String?

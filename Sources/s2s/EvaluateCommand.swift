@@ -19,7 +19,11 @@ struct EvaluateCommand: ParsableCommand {
             included, e.g.
               BLEU|nrefs:1|case:mixed|eff:no|tok:13a|smooth:exp|version:2.6.0 = 73.9 98.3/81.6/72.3/65.0 (…)
             Defaults are sacrebleu's: 13a tokenization, exp smoothing, chrF with 6 character orders \
-            and beta 2, one decimal (--width). Options carry sacrebleu's names; paired tests:
+            and beta 2, one decimal (--width). For Chinese targets BLEU tokenizes with zh, for \
+            Japanese, Korean, Thai, Lao, Khmer and Burmese with char (no MeCab in this build): the \
+            language comes from --lang, the corpus, or the script of the references; --tokenize \
+            overrides, and the signature's tok: field shows the choice. Options carry sacrebleu's \
+            names; paired tests:
               s2s evaluate --ref ref.de --hyp base.de --hyp new.de --paired-bs
             """
     )
@@ -39,6 +43,8 @@ struct EvaluateCommand: ParsableCommand {
 
     @Option(name: .shortAndLong, help: "Decimals of the score (sacrebleu's -w).")
     var width: Int = 1
+
+    @OptionGroup(title: "BLEU tokenization") var tokenizing: BLEUTokenizerArguments
 
     @Flag(name: .long, help: "One score per line instead of a corpus score (one metric only; BLEU uses effective order as sacrebleu -sl does).")
     var sentenceLevel = false
@@ -112,9 +118,12 @@ struct EvaluateCommand: ParsableCommand {
             }
             guard !hyps.isEmpty else { throw EvaluateError("\(name) and \(ref[0]) have no lines to score") }
         }
+        let metrics = try parsedMetrics()
+        let tokenizer = chosenTokenizer(references: refs.first ?? [], corpusLanguage: nil, metrics: metrics)
         if significance.paired {
             guard systems.count > 1 else { throw EvaluateError("paired tests need two systems or more: repeat --hyp (the first is the baseline)") }
-            let report = PairedTestReport(options: significance, metrics: try sortedMetrics(), references: refs.count, short: short, width: width)
+            let report = PairedTestReport(options: significance, metrics: sortedMetrics(metrics, tokenizer: tokenizer),
+                                          references: refs.count, short: short, width: width)
             // sacrebleu's labels: "Baseline: FILE" and the other files, or on stdin "Baseline",
             // "System 1", "System 2", …
             let fromStdin = hyp.isEmpty || hyp == ["-"]
@@ -126,11 +135,10 @@ struct EvaluateCommand: ParsableCommand {
         guard systems.count == 1, let hyps = systems.first else {
             throw EvaluateError("stdin holds \(systems.count) tab-separated systems: compare them with --paired-bs or --paired-ar")
         }
-        let metrics = try parsedMetrics()
         if sentenceLevel {
-            try printSentenceScores(metricOptions.metric(metrics[0], sentenceLevel: true), hyps, refs)
+            try printSentenceScores(metricOptions.metric(metrics[0], sentenceLevel: true, tokenizer: tokenizer), hyps, refs)
         } else {
-            let results = try corpusResults(metrics, hyps, refs)
+            let results = try corpusResults(metrics, hyps, refs, tokenizer: tokenizer)
             if scoreOnly {
                 // sacrebleu prints the bare scores one per line, or as JSON's list layout.
                 let scores = results.map { $0.scoreText(width: width) }
@@ -162,16 +170,17 @@ struct EvaluateCommand: ParsableCommand {
     }
 
     /// The configured metrics in sacrebleu's order (sorted by name: BLEU, chrF, TER).
-    private func sortedMetrics() throws -> [EvalMetric] {
-        try parsedMetrics().map { metricOptions.metric($0) }.sorted { $0.sortKey < $1.sortKey }
+    private func sortedMetrics(_ metrics: [MetricName], tokenizer: BLEUTokenizer) -> [EvalMetric] {
+        metrics.map { metricOptions.metric($0, tokenizer: tokenizer) }.sorted { $0.sortKey < $1.sortKey }
     }
 
     private func rstrip(_ s: String) -> String { EvaluateStdin.rstrip(s) }
 
     /// The corpus scores in sacrebleu's order (sorted by name: BLEU, chrF, TER).
     /// With --confidence, each with its bootstrap estimate and "bs:N|seed:S" in its signature.
-    private func corpusResults(_ metrics: [MetricName], _ hyps: [String], _ refs: [[String]]) throws -> [MetricResult] {
-        try metrics.map { metricOptions.metric($0) }.sorted { $0.sortKey < $1.sortKey }.map { metric in
+    private func corpusResults(_ metrics: [MetricName], _ hyps: [String], _ refs: [[String]],
+                               tokenizer: BLEUTokenizer) throws -> [MetricResult] {
+        try sortedMetrics(metrics, tokenizer: tokenizer).map { metric in
             guard significance.confidence else { return try metric.corpusResult(hypotheses: hyps, referenceSets: refs, short: short && format != .json) }
             let rows = try metric.statistics(hypotheses: hyps, referenceSets: refs)
             let r = Significance.confidence(metric, rows: rows, samples: significance.confidenceN, seed: significance.seed)
@@ -206,8 +215,10 @@ struct EvaluateCommand: ParsableCommand {
         guard let corpus, let splitName = split, let split = Split(rawValue: splitName) else { return }
         let path = db ?? CorpusStore.defaultPath
         var sources: [String] = [], references: [String] = []
+        var targetLanguage: String?
         do {
             let store = try CorpusStore(path: path, mode: .readOnly)
+            targetLanguage = try store.corpus(named: corpus).targetLanguage
             try store.forEachPair(corpus: corpus, split: split) { pair in
                 sources.append(pair.source)
                 references.append(pair.target)
@@ -223,7 +234,19 @@ struct EvaluateCommand: ParsableCommand {
         for r in results { for w in r.warnings { standardError("warning: \(w)") } }
         let hyps = results.map { TranslationFormat.oneLine($0.text) }
         if let saveHyp { try writeAtomically(hyps.map { $0 + "\n" }.joined(), to: saveHyp, command: "evaluate") }
-        print(SacreBLEUReport.render(try corpusResults(try parsedMetrics(), hyps, [references]), format: format, width: width))
+        let metrics = try parsedMetrics()
+        let tokenizer = chosenTokenizer(references: references, corpusLanguage: targetLanguage, metrics: metrics)
+        print(SacreBLEUReport.render(try corpusResults(metrics, hyps, [references], tokenizer: tokenizer), format: format, width: width))
+    }
+
+    /// The BLEU tokenizer, with a note on standard error when the language chose it (standard
+    /// output stays what sacrebleu prints).
+    private func chosenTokenizer(references: [String], corpusLanguage: String?, metrics: [MetricName]) -> BLEUTokenizer {
+        let choice = tokenizing.choice(references: references, corpusLanguage: corpusLanguage)
+        if metrics.contains(.bleu) && choice.reason != "--tokenize" {
+            standardError("evaluate: BLEU tokenizer \(choice.tokenizer.rawValue) (\(choice.reason); --tokenize overrides)")
+        }
+        return choice.tokenizer
     }
 
     private func parsedMetrics() throws -> [MetricName] {

@@ -47,11 +47,12 @@ struct EvaluateMetricOptions: ParsableArguments {
     }
 
     /// The metric as configured; BLEU with effective order in sentence-level mode (as sacrebleu -sl).
-    func metric(_ name: MetricName, sentenceLevel: Bool = false) -> EvalMetric {
+    func metric(_ name: MetricName, sentenceLevel: Bool = false, tokenizer: BLEUTokenizer = .thirteenA) -> EvalMetric {
         switch name {
         case .bleu:
             .bleu(BLEU(effectiveOrder: sentenceLevel, lowercase: bleuLowercase,
-                       smoothing: BLEUSmoothing(smoothMethod, value: smoothValue), maxNgramOrder: maxNgramOrder))
+                       smoothing: BLEUSmoothing(smoothMethod, value: smoothValue), maxNgramOrder: maxNgramOrder,
+                       tokenizer: tokenizer))
         case .chrf:
             .chrf(CHRF(charOrder: chrfCharOrder, wordOrder: chrfWordOrder, beta: chrfBeta,
                        lowercase: chrfLowercase, whitespace: chrfWhitespace, epsSmoothing: chrfEpsSmoothing))

@@ -30,8 +30,8 @@ final class ProgressPrinter {
             if !isTerminal { say(Self.line(p)) }
         case let .validated(r, best):
             let mark = best ? "  * best → \(outputDirectory)/model.safetensors" : ""
-            say(String(format: "valid  step %d · epoch %d · loss %.3f · ppl %.2f · BLEU %.2f (%d sentences, %.1f s)",
-                       r.step, r.epoch, r.loss, r.perplexity, r.bleu, r.sentences, r.seconds) + mark)
+            say(String(format: "valid  step %d · epoch %d · loss %.3f · ppl %.2f · BLEU %.2f · chrF %.2f (%d sentences, %.1f s)",
+                       r.step, r.epoch, r.loss, r.perplexity, r.bleu, r.chrf ?? .nan, r.sentences, r.seconds) + mark)
         case let .checkpoint(path, step):
             say("checkpoint step \(step) → \(path)")
         case let .warning(text):

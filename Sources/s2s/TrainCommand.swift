@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import S2SCorpus
 import S2SDistributed
+import S2SEval
 import S2SLayers
 import S2SModel
 import S2SNumerics
@@ -96,7 +97,9 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Validate and checkpoint every this many updates (0 = at the end only; default 1000).") var validEvery: Int?
     @Option(help: "Validate on at most this many pairs (0 = all; default 0).") var validMaxSentences: Int?
     @Option(help: "Beam size for validation BLEU (1 = greedy; default 1).") var validBeam: Int?
-    @Option(help: "bleu or loss: which validation figure picks the best model (default bleu).") var bestMetric: String?
+    @Option(help: "bleu, chrf or loss: which validation figure picks the best model (default bleu).") var bestMetric: String?
+    @Option(help: ArgumentHelp("Validation BLEU tokenizer: \(BLEUTokenizer.available.map(\.rawValue).joined(separator: ", ")) (default: from the corpus's target language, as `s2s evaluate`).", valueName: "name"))
+    var validTokenize: BLEUTokenizer?
     @Option(help: "Stop after this many validations without a new best (0 = never; default 8).") var patience: Int?
     @Option(help: "Non-finite steps in a row before rolling back to the checkpoint (default 5).") var nanTolerance: Int?
     @Option(help: "Storage of model.safetensors: f32, f16 or bf16 (default f32).") var modelStorage: String?
@@ -121,7 +124,10 @@ struct TrainCommand: ParsableCommand {
         }
         if mpiTimeout <= 0 || !mpiTimeout.isFinite { throw ValidationError("--mpi-timeout must be positive, got \(mpiTimeout)") }
         if let bestMetric, TrainingOptions.BestMetric(rawValue: bestMetric) == nil {
-            throw ValidationError("--best-metric must be bleu or loss, got '\(bestMetric)'")
+            throw ValidationError("--best-metric must be bleu, chrf or loss, got '\(bestMetric)'")
+        }
+        if let validTokenize, !validTokenize.isAvailable {
+            throw ValidationError("--valid-tokenize: " + BLEUTokenizerError.unavailable(validTokenize).description)
         }
     }
 
@@ -202,7 +208,8 @@ struct TrainCommand: ParsableCommand {
             + String(format: "%.1f min, ", summary.seconds / 60) + "\(ProgressPrinter.rate(summary.targetTokensPerSecond)) target tok/s, "
             + String(format: "peak RSS %.0f MB", peakRSSMegabytes())]
         if let best = summary.best {
-            lines.append(String(format: "best: step %d, BLEU %.2f, loss %.3f", best.step, best.bleu, best.loss)
+            lines.append(String(format: "best: step %d, BLEU %.2f (tok:", best.step, best.bleu) + (trainer.options.validTokenizer?.rawValue ?? "13a")
+                + String(format: "), chrF %.2f, loss %.3f", best.chrf ?? .nan, best.loss)
                 + " → \(trainer.modelPath)")
         }
         if summary.skippedSteps > 0 {
@@ -255,6 +262,7 @@ struct TrainCommand: ParsableCommand {
         o.validMaxSentences = validMaxSentences
         o.validBeam = validBeam
         o.bestMetric = bestMetric.flatMap(TrainingOptions.BestMetric.init(rawValue:))
+        o.validTokenizer = validTokenize
         o.patience = patience
         o.nanTolerance = nanTolerance
         o.modelStorage = modelStorage

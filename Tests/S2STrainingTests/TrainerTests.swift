@@ -40,6 +40,9 @@ import S2SText
         #expect(summary.history.map(\.step) == [50, 100])
         let log = try MetricsLogReader.read(path: fixture.output("tiny") + "/metrics.jsonl").records
         #expect(log.filter { $0.kind == .valid }.count == 2 && log.filter { $0.kind == .train }.count == 10)
+        // chrF is measured with BLEU at every validation and logged.
+        #expect(summary.history.allSatisfy { ($0.chrf ?? 0) > 0 })
+        #expect(log.filter { $0.kind == .valid }.map(\.chrf) == summary.history.map(\.chrf))
     }
 
     /// 2N updates straight and N + resume + N give the same bits: parameters, optimizer moments,

@@ -71,4 +71,21 @@ void s2s_tokenizer_set_chunk_cache(s2s_tokenizer *tokenizer, int32_t enabled);
 /// The message of the last failure on this tokenizer (NUL-terminated; empty if none).
 const char *s2s_tokenizer_last_error(const s2s_tokenizer *tokenizer);
 
+/// Unicode general-category classes of one code point, as a bit set (S2S_CLASS_*): what the
+/// `regex` module's \p{P}, \p{S} and \p{N} test in sacrebleu's `intl` BLEU tokenizer.
+enum {
+    S2S_CLASS_PUNCTUATION = 1,  // P*: Pc Pd Ps Pe Pi Pf Po
+    S2S_CLASS_SYMBOL = 2,       // S*: Sm Sc Sk So
+    S2S_CLASS_NUMBER = 4,       // N*: Nd Nl No
+};
+int32_t s2s_char_classes(uint32_t code_point);
+
+/// The ICU script code (UScriptCode) of one code point; 0 (Common), 1 (Inherited) and 103
+/// (Unknown) are the scripts no language owns. Invalid code points give 103.
+int32_t s2s_char_script(uint32_t code_point);
+
+/// The script's ISO 15924 code ("Hani", "Thai", …) written into `out` (NUL-terminated).
+/// Returns 0 on success, S2S_ICU_ERROR for an unknown code or a too small buffer.
+int32_t s2s_script_code(int32_t script, char *out, int32_t capacity);
+
 #endif
