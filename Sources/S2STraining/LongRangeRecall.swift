@@ -24,6 +24,12 @@ public struct LongRangeRecall: Sendable {
         public var batch = 32
         public var steps = 1500
         public var learningRate: Float = 3e-3
+        /// Adam rescales every parameter's gradient to a step of about the learning rate, so it
+        /// partly undoes a vanishing gradient (whose direction may still be right); plain SGD
+        /// with momentum moves each parameter in proportion to its gradient, the setting in which
+        /// Bengio et al. (1994) and Hochreiter (1991) analysed the problem.
+        public var optimizer: TrainingOptions.OptimizerKind = .adam
+        public var momentum: Float = 0.9
         public var clip: Float = 1
         public var evaluationSize = 512
         /// Added to the bias of the gate that keeps the state (the LSTM's forget gate, the GRU's
@@ -144,14 +150,14 @@ public struct LongRangeRecall: Sendable {
         let probe = sample(options.batch, &rng)
         parameters.zeroGrad()
         let initial = pass(probe.tokens, probe.targets, backward: true).norms
-        let adam = Adam()
+        let optimizer: any Optimizer = options.optimizer == .adam ? Adam() : SGD(momentum: options.momentum)
         var recent: [Double] = []
         for step in 1...options.steps {
             let (tokens, targets) = sample(options.batch, &rng)
             parameters.zeroGrad()
             let r = pass(tokens, targets, backward: true)
             GradientClipping.clipGlobalNorm(parameters, maxNorm: options.clip)
-            adam.step(parameters, lr: options.learningRate)
+            optimizer.step(parameters, lr: options.learningRate)
             recent.append(r.loss)
             if step % 100 == 0 {
                 progress(step, recent.suffix(100).reduce(0, +) / Double(min(100, recent.count)))
