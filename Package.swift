@@ -73,7 +73,7 @@ let package = Package(
         .testTarget(name: "S2SLayersTests", dependencies: ["S2SLayers", "S2SNumerics", "S2SGradientCheck"]),
         .testTarget(name: "S2SModelTests", dependencies: ["S2SModel", "S2SDecode", "S2SLayers", "S2SNumerics", "S2SText", "S2SCorpus", "S2SGradientCheck"], resources: [.copy("Fixtures")]),
         .testTarget(name: "S2SDecodeTests", dependencies: ["S2SDecode", "S2SModel", "S2SLayers", "S2SCommandSupport"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "S2STrainingTests", dependencies: ["S2STraining", "S2SModel", "S2SEval", "S2SCorpus", "S2SText"]),
+        .testTarget(name: "S2STrainingTests", dependencies: ["S2STraining", "S2SModel", "S2SLayers", "S2SEval", "S2SCorpus", "S2SText"]),
         .testTarget(name: "S2SEvalTests", dependencies: ["S2SEval", "S2SCommandSupport"], resources: [.copy("Fixtures")]),
         // The built `s2s` binary run as a user runs it (model search path, --version).
         .testTarget(name: "S2SCommandTests", dependencies: ["S2SCommandSupport"]),

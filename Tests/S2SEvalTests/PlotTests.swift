@@ -229,3 +229,13 @@ func keep(_ svg: String, _ name: String) {
         }
     }
 }
+
+/// The gradient-norm plot: one curve per series on a log scale, non-positive norms left out,
+/// nothing to plot is an error.
+@Test func gradientNormPlotDrawsEachSeriesOnALogScale() throws {
+    let svg = try GradientNormPlot.svg([("rnn L=3", [1, 1e-3, 1e-6]), ("gru L=3", [1, 0.5, 0])], title: "norms <test>")
+    #expect(svg.contains("rnn L=3") && svg.contains("gru L=3") && svg.contains("norms &lt;test&gt;"))
+    #expect(svg.components(separatedBy: "<polyline").count - 1 == 2)
+    #expect(svg.contains(">-6<"))   // the axis reaches log10(1e-6)
+    #expect(throws: PlotError.self) { try GradientNormPlot.svg([("x", [0, -1])], title: "empty") }
+}
