@@ -6,8 +6,9 @@ For every size × thread count, runs `s2s bench decode` (fp32 and bf16) and
 for ROUNDS rounds, and prints medians, ranges and s2s/PyTorch ratios as a
 Markdown table (raw JSON lines go to --out).
 
-Usage (release build, peers venv from ../shared/peers/setup.sh):
-    /tmp/peers-venv/bin/python scripts/bench_decode.py --rounds 3 --out /tmp/decode.jsonl
+Usage (release build; a venv with PyTorch CPU; the reference script's path is not part of this
+repository, so give it with --torch-script or $TORCH_SEQ2SEQ):
+    /tmp/peers-venv/bin/python scripts/bench_decode.py --torch-script PATH/torch_seq2seq.py --rounds 3
 
 The machine is shared: before each run the script waits (up to --max-wait s)
 until other processes use less than --quiet of the CPUs, and records what it saw.
@@ -50,7 +51,8 @@ def main():
     root = os.path.dirname(here)
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--s2s", default=os.path.join(root, ".build/release/s2s"))
-    p.add_argument("--torch-script", default=os.path.join(root, "../shared/peers/torch_seq2seq.py"))
+    p.add_argument("--torch-script", default=os.environ.get("TORCH_SEQ2SEQ"),
+                   required="TORCH_SEQ2SEQ" not in os.environ, help="the PyTorch reference's torch_seq2seq.py")
     p.add_argument("--rounds", type=int, default=3)
     p.add_argument("--sizes", default="small,medium")
     p.add_argument("--threads", default="1,2")

@@ -6,8 +6,7 @@ loop is timed (imports, file reading and learning the codes are not). With --cod
 codes are first learned (subword-nmt learn_bpe, --merges symbols, on the sacremoses-tokenized input)
 and saved there, so later runs reuse them.
 
-Needs sacremoses and subword-nmt: `bash /work/shared/peers/setup.sh` (venv) or
-`pip install sacremoses subword-nmt`.
+Needs sacremoses and subword-nmt: `pip install sacremoses==0.2.0 subword-nmt==0.3.8` (in a venv).
 """
 import argparse, io, json, os, sys, tempfile, time
 

@@ -13,8 +13,9 @@ struct BenchCorpusCommand: ParsableCommand {
         abstract: "Corpus import pairs/s and streaming memory."
     )
 
-    @Option(help: "Tatoeba/manythings TSV to import.") var tatoeba = "/work/shared/corpora/tatoeba-eng-fra/fra.txt"
-    @Option(help: "Directory with Multi30k train.en and train.de.") var multi30k = "/work/shared/corpora/multi30k"
+    @Option(help: "Tatoeba/manythings TSV to import (skipped when not given).") var tatoeba: String?
+    @Option(help: "Directory with Multi30k train.en and train.de (default: the bundled copy, run from the repository root).")
+    var multi30k = "corpora/multi30k"
     @Option(help: "Repetitions of each import (median reported).") var runs = 5
     @Option(name: .customLong("stream-pairs"), help: "Pairs in the synthetic streaming corpus (0 to skip).") var streamPairs = 1_000_000
     @Option(help: "Directory for the scratch databases.") var scratch = "/tmp"
@@ -29,8 +30,8 @@ struct BenchCorpusCommand: ParsableCommand {
         print("bench corpus: \(runs) runs each, load average \(CorpusBenchScratch.loadAverage()) (before)")
 
         var imports: [(String, ImportSource, String, String)] = []
-        if access(tatoeba, R_OK) == 0 { imports.append(("tatoeba eng-fra (TSV)", .tsv(path: tatoeba), "en", "fr")) }
-        else { CorpusOutput.error("skipping Tatoeba: \(tatoeba) not readable") }
+        if let tatoeba, access(tatoeba, R_OK) == 0 { imports.append(("tatoeba eng-fra (TSV)", .tsv(path: tatoeba), "en", "fr")) }
+        else { CorpusOutput.error("skipping Tatoeba: " + (tatoeba.map { "\($0) not readable" } ?? "no --tatoeba given")) }
         let en = multi30k + "/train.en", de = multi30k + "/train.de"
         if access(en, R_OK) == 0 && access(de, R_OK) == 0 { imports.append(("multi30k en-de train (aligned)", .alignedFiles(source: en, target: de), "en", "de")) }
         else { CorpusOutput.error("skipping Multi30k: \(en) / \(de) not readable") }

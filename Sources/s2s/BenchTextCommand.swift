@@ -15,12 +15,12 @@ struct BenchTextCommand: ParsableCommand {
         """
     )
 
-    @Option(help: "Text to tokenize (one sentence per line).")
-    var input = "/work/shared/corpora/multi30k/train.en"
+    @Option(help: "Text to tokenize (one sentence per line; default: the bundled Multi30k, run from the repository root).")
+    var input = "corpora/multi30k/train.en"
     @Option(help: "Language of --input.")
     var lang = "en"
     @Option(help: "Second side for the joint-learning timing.")
-    var learnTgt = "/work/shared/corpora/multi30k/train.de"
+    var learnTgt = "corpora/multi30k/train.de"
     @Option(help: "Language of --learn-tgt.")
     var learnTgtLang = "de"
     @Option(help: "BPE merges (both sides learn this many).")
@@ -112,7 +112,7 @@ struct BenchTextCommand: ParsableCommand {
         let env = ProcessInfo.processInfo.environment
         let python = self.python ?? "\(env["PEERS_VENV"] ?? "/tmp/peers-venv")/bin/python"
         guard FileManager.default.isExecutableFile(atPath: python) else {
-            throw ValidationError("no Python at \(python): run `bash /work/shared/peers/setup.sh`, pass --python, or --no-peer")
+            throw ValidationError("no Python at \(python): make a venv with sacremoses and subword-nmt (pip install sacremoses==0.2.0 subword-nmt==0.3.8) at $PEERS_VENV, pass --python, or --no-peer")
         }
         guard FileManager.default.fileExists(atPath: script) else { throw ValidationError("peer script \(script) not found (run from the repository root)") }
         let codes = peerCodes ?? NSTemporaryDirectory() + "s2s-bench-text-\((input as NSString).lastPathComponent)-\(merges).codes"

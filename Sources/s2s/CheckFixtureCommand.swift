@@ -20,7 +20,7 @@ struct CheckFixtureCommand: ParsableCommand {
         """
     )
 
-    @Argument(help: "Fixture JSON file (e.g. ../shared/peers/fixtures/seq2seq_1layer.json).")
+    @Argument(help: "Fixture JSON file (e.g. Tests/S2SModelTests/Fixtures/model_dec_lstm_deep.json).")
     var file: String
 
     @Option(help: "Maximum allowed relative error.")

@@ -86,7 +86,8 @@ import Foundation
         }
     }
 
-    @Test(.enabled(if: Fixture.slowTests, "set S2S_SLOW_TESTS=1 to check every line of /work/shared/corpora"),
+    @Test(.enabled(if: Fixture.slowTests && !Fixture.sharedCorpora.isEmpty,
+                   "set S2S_SLOW_TESTS=1 and S2S_CORPORA=DIR (the shared corpora) to check every line of them"),
           arguments: corpora)
     func everyLineOfTheSharedCorpora(_ source: Source) throws {
         let settings = source.languages.map { TokenizerSettings(language: $0) }
