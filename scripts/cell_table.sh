@@ -52,8 +52,8 @@ r=[json.loads(l).get("tokens_per_s") for l in open(sys.argv[1])]
 r=[x for x in r if x]
 print(round(sum(r)/len(r)) if r else "?")' "$out/metrics.jsonl")
     scores=$("$S2S" evaluate --model "$out" --db "$DB" --corpus "$NAME" --split valid --beam 5 --threads "$THREADS" 2>/dev/null)
-    bleu=$(printf '%s\n' "$scores" | sed -n 's/^BLEU[^=]*= *\([0-9.]*\).*/\1/p' | head -1)
-    chrf=$(printf '%s\n' "$scores" | sed -n 's/^chrF[^=]*= *\([0-9.]*\).*/\1/p' | head -1)
+    bleu=$(printf '%s\n' "$scores" | sed -n 's/^ *BLEU[^=]*= *\([0-9.]*\).*/\1/p' | head -1)
+    chrf=$(printf '%s\n' "$scores" | sed -n 's/^ *chrF[^=]*= *\([0-9.]*\).*/\1/p' | head -1)
     echo "| $enc | $dec | $depth | ${params:-?} | $rate | ${bleu:-?} | ${chrf:-?} |"
   done
 done
