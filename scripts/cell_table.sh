@@ -39,12 +39,13 @@ for depth in $DEPTHS; do
   for pair in $PAIRS; do
     enc=${pair%%:*} dec=${pair##*:}
     out="models/cells-$enc-$dec-$depth"
+    log="${TMPDIR:-/tmp}/cells-$enc-$dec-$depth.log"
     extra=()
     [ "$depth" -gt 1 ] && extra=(--enc-layers "$depth" --dec-layers "$depth" --residual)
     say "$enc encoder, $dec decoder, depth $depth: $MINUTES minutes at $THREADS threads ($(uptime | sed 's/.*load/load/'))"
     "$S2S" train --db "$DB" --corpus "$NAME" --vocab "vocab/$NAME" --out "$out" --overwrite \
       --enc-cell "$enc" --dec-cell "$dec" "${extra[@]}" --max-time "$MINUTES" --threads "$THREADS" \
-      --valid-every 1000 --log-every 200 2> "$out.log" || { say "training failed, see $out.log"; continue; }
+      --valid-every 1000 --log-every 200 2> "$log" || { say "training failed, see $log"; continue; }
     params=$("$S2S" model info "$out" | sed -n 's/^parameters *\([0-9]*\).*/\1/p')
     # Target tokens/s: the mean of the training records' rates.
     rate=$(python3 -c 'import json,sys
