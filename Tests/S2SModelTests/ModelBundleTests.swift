@@ -5,16 +5,6 @@ import S2SNumerics
 import S2SText
 @testable import S2SModel
 
-/// A scratch directory per test, removed afterwards.
-private final class Scratch {
-    let path: String
-    init() throws {
-        path = FileManager.default.temporaryDirectory.appendingPathComponent("s2s-bundle-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    }
-    deinit { try? FileManager.default.removeItem(atPath: path) }
-}
-
 /// Builds a real BPE vocabulary directory from the first lines of the bundled Multi30k.
 private func buildVocabulary(at directory: String, lines: Int = 150, merges: Int = 200, lowercase: Bool = false) throws {
     let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -42,7 +32,7 @@ private func bits(_ model: Seq2SeqModel) -> [String: [UInt32]] {
 
 @Suite struct ModelBundleTests {
     @Test func saveThenLoadGivesTheSameModelAndVocabulary() throws {
-        let scratch = try Scratch()
+        let scratch = try ScratchDirectory()
         let vocab = scratch.path + "/vocab/en-de"
         try buildVocabulary(at: vocab)
         let pipelines = try TextPipelinePair(directory: vocab)
@@ -75,7 +65,7 @@ private func bits(_ model: Seq2SeqModel) -> [String: [UInt32]] {
     }
 
     @Test func halfPrecisionStorageRoundsEachWeightOnce() throws {
-        let scratch = try Scratch()
+        let scratch = try ScratchDirectory()
         try buildVocabulary(at: scratch.path + "/v")
         let pipelines = try TextPipelinePair(directory: scratch.path + "/v")
         let model = try smallModel(pipelines)
@@ -89,7 +79,7 @@ private func bits(_ model: Seq2SeqModel) -> [String: [UInt32]] {
     }
 
     @Test func aDifferentVocabularyIsRefused() throws {
-        let scratch = try Scratch()
+        let scratch = try ScratchDirectory()
         try buildVocabulary(at: scratch.path + "/v1")
         try buildVocabulary(at: scratch.path + "/v2", lowercase: true)
         let pipelines = try TextPipelinePair(directory: scratch.path + "/v1")
@@ -107,7 +97,7 @@ private func bits(_ model: Seq2SeqModel) -> [String: [UInt32]] {
     }
 
     @Test func corruptForeignAndMissingFilesGiveOneClearError() throws {
-        let scratch = try Scratch()
+        let scratch = try ScratchDirectory()
         try buildVocabulary(at: scratch.path + "/v")
         let pipelines = try TextPipelinePair(directory: scratch.path + "/v")
         let dir = scratch.path + "/m"
@@ -154,7 +144,7 @@ private func bits(_ model: Seq2SeqModel) -> [String: [UInt32]] {
     }
 
     @Test func nonFiniteParametersAreNeverWritten() throws {
-        let scratch = try Scratch()
+        let scratch = try ScratchDirectory()
         try buildVocabulary(at: scratch.path + "/v")
         let pipelines = try TextPipelinePair(directory: scratch.path + "/v")
         let model = try smallModel(pipelines)

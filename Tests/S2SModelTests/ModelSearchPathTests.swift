@@ -5,19 +5,12 @@ import Testing
 /// A directory tree for one test: `dir(name)` makes a directory, `model(in:named:)` a directory
 /// holding a `model.safetensors` (the resolver looks at nothing else).
 private final class Tree {
-    let root: String
-    init() throws {
-        root = FileManager.default.temporaryDirectory.appendingPathComponent("s2s-search-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
-    }
-    deinit { try? FileManager.default.removeItem(atPath: root) }
+    private let scratch: ScratchDirectory
+    var root: String { scratch.path }
+    init() throws { scratch = try ScratchDirectory() }
 
     @discardableResult
-    func dir(_ relative: String) throws -> String {
-        let path = root + "/" + relative
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        return path
-    }
+    func dir(_ relative: String) throws -> String { try scratch.directory(relative) }
 
     @discardableResult
     func model(in relative: String, named name: String) throws -> String {

@@ -3,18 +3,6 @@ import Testing
 import S2SNumerics
 @testable import S2SModel
 
-/// A scratch directory per test, removed afterwards.
-private final class ScratchDirectory {
-    let path: String
-    init() throws {
-        path = FileManager.default.temporaryDirectory.appendingPathComponent("s2s-st-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    }
-    deinit { try? FileManager.default.removeItem(atPath: path) }
-    func file(_ name: String) -> String { path + "/" + name }
-    var contents: [String] { (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? [] }
-}
-
 /// Raw safetensors bytes: 8-byte length, header text, data.
 private func rawFile(_ header: String, _ data: [UInt8] = [], length: UInt64? = nil) -> [UInt8] {
     let h = Array(header.utf8)
