@@ -27,7 +27,7 @@ extension RecurrentDecoder {
         batch = B
         sourceLength = S
         self.training = training
-        let drop = training && dropout.isActive, G = cells[0].gateCount
+        let drop = training && dropout.isActive
         let X = ws.matrix("X", rows: T * B, cols: E + (inputFeeding ? D : 0))
         let F = ws.matrix("F", rows: T * B, cols: featureSize)
         let alpha = ws.matrix("alpha", rows: T * B, cols: S)
@@ -39,39 +39,39 @@ extension RecurrentDecoder {
             dropout.drawMask(ws.matrix("fMask", rows: T * B, cols: featureSize), random: random,
                              purpose: SentenceRandom.Purpose.outputFeaturesDropout, batch: B)
         }
-        for l in 0..<layers {
-            MatrixOps.copy(h0, to: states(l).rows(0, B))
-            if cells[l].hasMemory { MatrixOps.copy(h0, to: memories(l).rows(0, B)) }
-            if l > 0 && drop {
-                dropout.drawMask(ws.matrix("XLmask\(l)", rows: T * B, cols: Hd), random: random,
-                                 purpose: SentenceRandom.Purpose.decoderLayerDropout(layer: l), batch: B)
+        let buf = (0..<layers).map(buffers)
+        for (l, b) in buf.enumerated() {
+            MatrixOps.copy(h0, to: b.states.rows(0, B))
+            if let c = b.memories { MatrixOps.copy(h0, to: c.rows(0, B)) }
+            if let mask = b.inputMask {
+                dropout.drawMask(mask, random: random, purpose: SentenceRandom.Purpose.decoderLayerDropout(layer: l), batch: B)
             }
         }
         // The embedding part of the first layer's input product, all steps at once; rows fed
         // their own prediction are recomputed when it is known.
-        Matmul.gemm(xe, cells[0].weightIH.value.matrix.columns(0, E), transB: true, into: gates(0), precision: precision)
+        Matmul.gemm(xe, cells[0].weightIH.value.matrix.columns(0, E), transB: true, into: buf[0].gates, precision: precision)
         let wIc = inputFeeding ? contextWeight() : nil
         if inputFeeding { MatrixOps.zero(X.columns(E, D).rows(0, B)) }
         var ownFed = 0
         for t in 0..<T {
             let r0 = t * B
             var below = Matrix(X.base, rows: 0, cols: 0)
-            for l in 0..<layers {
-                let gi = gates(l).rows(r0, B)
+            for (l, b) in buf.enumerated() {
+                let gi = b.gates.rows(r0, B)
                 var input = X.rows(r0, B)
-                if l == 0 {
-                    if let wIc, t > 0 { Matmul.gemm(X.columns(E, D).rows(r0, B), weight: wIc, transB: true, into: gi, beta: 1, precision: precision) }
-                } else {
-                    input = ws.matrix("XL\(l)", rows: T * B, cols: Hd).rows(r0, B)
+                if let x = b.input {
+                    input = x.rows(r0, B)
                     MatrixOps.copy(below, to: input)
-                    if drop { MatrixOps.multiply(input, by: ws.matrix("XLmask\(l)", rows: T * B, cols: Hd).rows(r0, B)) }
+                    if let mask = b.inputMask { MatrixOps.multiply(input, by: mask.rows(r0, B)) }
                     Matmul.gemm(input, weight: cells[l].weightIH.value, transB: true, into: gi, precision: precision)
+                } else if let wIc, t > 0 {
+                    Matmul.gemm(X.columns(E, D).rows(r0, B), weight: wIc, transB: true, into: gi, beta: 1, precision: precision)
                 }
-                let H = states(l), C = cells[l].hasMemory ? memories(l) : nil
-                cells[l].activate(gi: gi, gh: recurrentGates(l, G).rows(r0, B), hPrev: H.rows(r0, B), cPrev: C?.rows(r0, B),
+                let H = b.states, C = b.memories
+                cells[l].activate(gi: gi, gh: b.recurrentGates.rows(r0, B), hPrev: H.rows(r0, B), cPrev: C?.rows(r0, B),
                                   h: H.rows(r0 + B, B), c: C?.rows(r0 + B, B), precision: precision)
-                below = layerOutput(l, step: t)
-                if residualAt(l) {
+                below = b.output(step: t, batch: B)
+                if b.output != nil {
                     MatrixOps.copy(H.rows(r0 + B, B), to: below)
                     MatrixOps.add(input, to: below)
                 }
@@ -89,29 +89,48 @@ extension RecurrentDecoder {
         return (F, alpha, ownFed)
     }
 
-    /// States h^l_0 … h^l_T of layer l [(T+1)·B, Hd].
-    func states(_ l: Int) -> Matrix { ws.matrix("H\(l)", rows: (steps + 1) * batch, cols: Hd) }
-    /// LSTM memories c^l_0 … c^l_T [(T+1)·B, Hd].
-    func memories(_ l: Int) -> Matrix { ws.matrix("C\(l)", rows: (steps + 1) * batch, cols: Hd) }
-    /// Saved gates of layer l [T·B, G·Hd]: W_ih x (+ W_hh h) before the step, activations after
-    /// it, pre-activation gradients after backward.
-    func gates(_ l: Int) -> Matrix { ws.matrix("GI\(l)", rows: steps * batch, cols: cells[l].gateCount * Hd) }
-    /// The GRU's separate W_hh h products [T·B, 3Hd]; a 1-row placeholder for the other cells.
-    func recurrentGates(_ l: Int, _ G: Int) -> Matrix {
-        cells[l].kind == .gru ? ws.matrix("GH\(l)", rows: steps * batch, cols: G * Hd) : gates(l)
+    /// The buffers of layer l for this pass, looked up once per pass (the time loops index these
+    /// views instead of the workspace's keyed dictionary at every step).
+    struct LayerBuffers {
+        /// h^l_0 … h^l_T [(T+1)·B, Hd].
+        let states: Matrix
+        /// LSTM memories c^l_0 … c^l_T [(T+1)·B, Hd].
+        let memories: Matrix?
+        /// Saved gates [T·B, G·Hd]: W_ih x (+ W_hh h) before a step, activations after it,
+        /// pre-activation gradients after backward.
+        let gates: Matrix
+        /// The GRU's separate W_hh h products [T·B, 3Hd]; the other cells add theirs into `gates`.
+        let recurrentGates: Matrix
+        /// Layer l ≥ 1: its input x^l [T·B, Hd] (after dropout) and the dropout mask.
+        let input: Matrix?
+        let inputMask: Matrix?
+        /// Residual layers: o^l = h^l + x^l [T·B, Hd].
+        let output: Matrix?
+
+        /// What the layer hands up at step t [B, Hd]: its state, or state + input with residuals.
+        func output(step t: Int, batch B: Int) -> Matrix { output?.rows(t * B, B) ?? states.rows((t + 1) * B, B) }
     }
-    /// What layer l hands up at step t [B, Hd]: its state, or state + input with residuals.
-    func layerOutput(_ l: Int, step t: Int) -> Matrix {
-        residualAt(l) ? ws.matrix("O\(l)", rows: steps * batch, cols: Hd).rows(t * batch, batch)
-                      : states(l).rows((t + 1) * batch, batch)
+
+    func buffers(_ l: Int) -> LayerBuffers {
+        let rows = steps * batch, G = cells[l].gateCount
+        let gates = ws.matrix("GI\(l)", rows: rows, cols: G * Hd)
+        return LayerBuffers(
+            states: ws.matrix("H\(l)", rows: rows + batch, cols: Hd),
+            memories: cells[l].hasMemory ? ws.matrix("C\(l)", rows: rows + batch, cols: Hd) : nil,
+            gates: gates,
+            recurrentGates: cells[l].kind == .gru ? ws.matrix("GH\(l)", rows: rows, cols: G * Hd) : gates,
+            input: l > 0 ? ws.matrix("XL\(l)", rows: rows, cols: Hd) : nil,
+            inputMask: l > 0 && training && dropout.isActive ? ws.matrix("XLmask\(l)", rows: rows, cols: Hd) : nil,
+            output: residualAt(l) ? ws.matrix("O\(l)", rows: rows, cols: Hd) : nil)
     }
 
     /// Backward from dL/dF [T·B, Hd+2H+E] (modified): every step in reverse, then the weight
     /// gradients of all steps as single GEMMs and the target embedding's gradient. Returns
     /// dL/dh0 [B, Hd], summed over the layers that start from it.
     func backward(dF: Matrix, precision: Precision, observer: (any BackwardObserver)?) -> Matrix {
-        let T = steps, B = batch, G = cells[0].gateCount
+        let T = steps, B = batch
         let drop = training && dropout.isActive
+        let buf = (0..<layers).map(buffers)
         if drop { MatrixOps.multiply(dF, by: ws.matrix("fMask", rows: T * B, cols: featureSize)) }
         let X = ws.matrix("X", rows: T * B, cols: E + (inputFeeding ? D : 0))
         let alpha = ws.matrix("alpha", rows: T * B, cols: sourceLength)
@@ -131,13 +150,13 @@ extension RecurrentDecoder {
             MatrixOps.copy(dft.columns(0, Hd), to: dq)
             MatrixOps.copy(dft.columns(Hd, D), to: dctx)
             if inputFeeding { MatrixOps.add(dctxNext, to: dctx) }
-            let query = layerOutput(layers - 1, step: t)
+            let query = buf[layers - 1].output(step: t, batch: B)
             attention.backward(step: t, query: query, alpha: alpha.rows(r0, B), dContext: dctx, dQuery: dq, precision: precision)
             var dOut = dq   // dL/d(output of layer l at step t)
             for l in stride(from: layers - 1, through: 0, by: -1) {
-                let H = states(l), C = cells[l].hasMemory ? memories(l) : nil
-                let gi = gates(l).rows(r0, B), next = recurrent[l][t % 2]
-                cells[l].backwardStep(gi: gi, gh: recurrentGates(l, G).rows(r0, B), hPrev: H.rows(r0, B), cPrev: C?.rows(r0, B),
+                let b = buf[l], H = b.states, C = b.memories
+                let gi = b.gates.rows(r0, B), next = recurrent[l][t % 2]
+                cells[l].backwardStep(gi: gi, gh: b.recurrentGates.rows(r0, B), hPrev: H.rows(r0, B), cPrev: C?.rows(r0, B),
                                       c: C?.rows(r0 + B, B), dy: dOut, dhRec: incoming[l], dc: C != nil ? dc[l] : nil,
                                       dhPrev: next, precision: precision)
                 incoming[l] = next
@@ -146,24 +165,23 @@ extension RecurrentDecoder {
                 let dx = dIn[l % 2]
                 Matmul.gemm(gi, weight: cells[l].weightIH.value, into: dx, precision: precision)
                 if residualAt(l) { MatrixOps.add(dOut, to: dx) }
-                if drop { MatrixOps.multiply(dx, by: ws.matrix("XLmask\(l)", rows: T * B, cols: Hd).rows(r0, B)) }
+                if let mask = b.inputMask { MatrixOps.multiply(dx, by: mask.rows(r0, B)) }
                 dOut = dx
             }
-            if let wIc, t > 0 { Matmul.gemm(gates(0).rows(r0, B), weight: wIc, into: dctxNext, precision: precision) }
+            if let wIc, t > 0 { Matmul.gemm(buf[0].gates.rows(r0, B), weight: wIc, into: dctxNext, precision: precision) }
         }
-        for l in 0..<layers {
-            let x = l == 0 ? X : ws.matrix("XL\(l)", rows: T * B, cols: Hd)
-            cells[l].accumulateWeightGradients(dgi: gates(l), dgh: recurrentGates(l, G), x: x, hPrev: states(l).rows(0, T * B),
-                                               precision: precision)
+        for (l, b) in buf.enumerated() {
+            cells[l].accumulateWeightGradients(dgi: b.gates, dgh: b.recurrentGates, x: b.input ?? X,
+                                               hPrev: b.states.rows(0, T * B), precision: precision)
         }
-        cells[0].inputGradient(dgi: gates(0), into: dE, columns: 0..<E, accumulate: true, precision: precision)
+        cells[0].inputGradient(dgi: buf[0].gates, into: dE, columns: 0..<E, accumulate: true, precision: precision)
         if drop { MatrixOps.multiply(dE, by: ws.matrix("xeMask", rows: T * B, cols: E)) }
         embedding.backward(ids: fed.pointer, count: T * B, dy: dE)
         // Every layer's h (and an LSTM's c) started as h0.
         let dh0 = ws.matrix("dh0", rows: B, cols: Hd, zeroed: true)
         for l in 0..<layers {
             if let g = incoming[l] { MatrixOps.add(g, to: dh0) }
-            if cells[l].hasMemory { MatrixOps.add(dc[l], to: dh0) }
+            if buf[l].memories != nil { MatrixOps.add(dc[l], to: dh0) }
         }
         return dh0
     }
@@ -211,7 +229,7 @@ extension RecurrentDecoder {
             }
         }
         let X = ws.matrix("X", rows: T * B, cols: E + (inputFeeding ? D : 0))
-        let gi = gates(0)
+        let gi = buffers(0).gates
         let wIe = cells[0].weightIH.value.matrix.columns(0, E)
         let table = embedding.weight.value.matrix
         let drop = training && dropout.isActive

@@ -26,7 +26,7 @@ struct ModelCatalogTests {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("s2s-catalog-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: root) }
         let first = root + "/first", second = root + "/second"
-        for d in [first, second, root + "/work"] { try FileManager.default.createDirectory(atPath: d, withIntermediateDirectories: true) }
+        for d in [first, second, root + "/cwd"] { try FileManager.default.createDirectory(atPath: d, withIntermediateDirectories: true) }
         let winner = try saveModel(in: first, named: "default", source: "fr", target: "en")
         let shadowed = try saveModel(in: second, named: "default", source: "en", target: "de")
         let other = try saveModel(in: second, named: "ja-en", source: "ja", target: "en")
@@ -35,7 +35,7 @@ struct ModelCatalogTests {
         try Data("x".utf8).write(to: URL(fileURLWithPath: second + "/notes.txt"))
 
         let path = ModelSearchPath(environment: ["S2S_MODEL_PATH": "\(first):\(second)", "HOME": root + "/home"],
-                                   workingDirectory: root + "/work", executable: nil)
+                                   workingDirectory: root + "/cwd", executable: nil)
         let listings = ModelCatalog.list(path)
         #expect(listings.map(\.directory) == [winner, shadowed, other])
         #expect(listings.map(\.name) == ["default", "default", "ja-en"])

@@ -20,12 +20,12 @@ private final class Tree {
     }
 
     /// A search path with every input inside the tree: $S2S_MODEL_PATH as given, the working
-    /// directory `work`, $HOME `home`, the executable `prefix/bin/s2s`.
+    /// directory `cwd`, $HOME `home`, the executable `prefix/bin/s2s`.
     func searchPath(modelPath: String? = nil, xdg: String? = nil) -> ModelSearchPath {
         var environment = ["HOME": root + "/home"]
         if let modelPath { environment["S2S_MODEL_PATH"] = modelPath }
         if let xdg { environment["XDG_DATA_HOME"] = xdg }
-        return ModelSearchPath(environment: environment, workingDirectory: root + "/work", executable: root + "/prefix/bin/s2s")
+        return ModelSearchPath(environment: environment, workingDirectory: root + "/cwd", executable: root + "/prefix/bin/s2s")
     }
 }
 
@@ -34,7 +34,7 @@ struct ModelSearchPathTests {
         let t = try Tree()
         let path = t.searchPath(modelPath: "\(t.root)/a::relative:")
         #expect(path.entries.map(\.directory) == [
-            t.root + "/a", t.root + "/work/relative", t.root + "/work/models",
+            t.root + "/a", t.root + "/cwd/relative", t.root + "/cwd/models",
             t.root + "/home/.local/share/s2s/models", t.root + "/prefix/share/s2s/models",
         ])
         #expect(path.entries.map(\.origin) == [.environment, .environment, .workingDirectory, .user, .installed])
@@ -51,13 +51,13 @@ struct ModelSearchPathTests {
 
     @Test func aDirectoryListedTwiceIsSearchedOnce() throws {
         let t = try Tree()
-        let path = t.searchPath(modelPath: "\(t.root)/work/models:\(t.root)/work/models/")
-        #expect(path.entries.filter { $0.directory == t.root + "/work/models" }.map(\.origin) == [.environment])
+        let path = t.searchPath(modelPath: "\(t.root)/cwd/models:\(t.root)/cwd/models/")
+        #expect(path.entries.filter { $0.directory == t.root + "/cwd/models" }.map(\.origin) == [.environment])
     }
 
     @Test func everyPlaceOnThePathIsSearchedAndTheFirstWins() throws {
         let t = try Tree()
-        let places = ["env", "work/models", "home/.local/share/s2s/models", "prefix/share/s2s/models"]
+        let places = ["env", "cwd/models", "home/.local/share/s2s/models", "prefix/share/s2s/models"]
         // A model found only in place i resolves there; with every later place holding one too,
         // the earliest still wins.
         for (i, place) in places.enumerated().reversed() {
@@ -76,17 +76,17 @@ struct ModelSearchPathTests {
 
     @Test func aDirectoryWithoutModelFileIsNotAModel() throws {
         let t = try Tree()
-        try t.dir("work/models/m/vocab")
+        try t.dir("cwd/models/m/vocab")
         let later = try t.model(in: "prefix/share/s2s/models", named: "m")
         #expect(try t.searchPath().resolve("m") == later)
     }
 
     @Test func anArgumentWithASlashIsAPathNeverLookedUp() throws {
         let t = try Tree()
-        try t.model(in: "work/models", named: "m")
+        try t.model(in: "cwd/models", named: "m")
         let elsewhere = try t.dir("elsewhere/m")
         #expect(try t.searchPath().resolve(elsewhere) == elsewhere)
-        #expect(throws: ModelLookupError.noSuchPath(path: "nowhere/m", workingDirectory: t.root + "/work")) {
+        #expect(throws: ModelLookupError.noSuchPath(path: "nowhere/m", workingDirectory: t.root + "/cwd")) {
             try t.searchPath().resolve("nowhere/m")
         }
         #expect(!ModelSearchPath.isName("./m") && !ModelSearchPath.isName(".") && !ModelSearchPath.isName(".."))
@@ -102,7 +102,7 @@ struct ModelSearchPathTests {
         #expect(!line.contains("\n"))
         for entry in path.entries { #expect(line.contains(entry.directory)) }
         // A same-named directory in the working directory is not on the path: say how to use it.
-        try t.dir("work/fr-en")
+        try t.dir("cwd/fr-en")
         #expect(throws: ModelLookupError.notFound(name: "fr-en", searched: path.entries.map(\.directory), localDirectory: "fr-en")) {
             try path.resolve("fr-en")
         }
