@@ -34,6 +34,7 @@ public struct TrainingOverrides: Sendable {
     /// `--valid-tokenize`: the validation BLEU tokenizer (default: from the target language).
     public var validTokenizer: BLEUTokenizer?
     public var modelStorage: String?
+    public var keepCheckpoints: Int?
     public var maxSteps, maxEpochs, logEvery, threads: Int?
     public var maxMinutes: Double?
 
@@ -103,6 +104,7 @@ public struct TrainingOverrides: Sendable {
         set("patience", patience, \.patience)
         set("nan-tolerance", nanTolerance, \.nanTolerance)
         set("model-storage", modelStorage, \.modelStorage)
+        set("keep-checkpoints", keepCheckpoints, \.keepCheckpoints)
         set("max-steps", maxSteps, \.maxSteps)
         set("max-time", maxMinutes, \.maxMinutes)
         set("max-epochs", maxEpochs, \.maxEpochs)

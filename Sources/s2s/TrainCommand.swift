@@ -103,6 +103,8 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Stop after this many validations without a new best (0 = never; default 8).") var patience: Int?
     @Option(help: "Non-finite steps in a row before rolling back to the checkpoint (default 5).") var nanTolerance: Int?
     @Option(help: "Storage of model.safetensors: f32, f16 or bf16 (default f32).") var modelStorage: String?
+    @Option(help: "Keep the parameters of the last N validations as step-N.safetensors, for `s2s model average` (default 0).")
+    var keepCheckpoints: Int?
     @Option(help: "Stop after this many updates in total (0 = no limit; default 0).") var maxSteps: Int?
     @Option(help: "Stop after this many minutes of this run (0 = no limit; default 0).") var maxTime: Double?
     @Option(help: "Stop after this many epochs (0 = no limit; default 0).") var maxEpochs: Int?
@@ -266,6 +268,7 @@ struct TrainCommand: ParsableCommand {
         o.patience = patience
         o.nanTolerance = nanTolerance
         o.modelStorage = modelStorage
+        o.keepCheckpoints = keepCheckpoints
         o.maxSteps = maxSteps
         o.maxMinutes = maxTime
         o.maxEpochs = maxEpochs
