@@ -9,7 +9,7 @@ import S2SNumerics
 ///     x^l_t   = dropout(o^{l−1}_t),  o^l_t = h^l_t (+ x^l_t with residuals, l ≥ 1)
 ///     α_t, ctx_t = attention(query o^{Ld−1}_t, encoder outputs)    [B, S], [B, 2H]
 ///     F_t     = [o^{Ld−1}_t ; ctx_t ; e_t]                          [B, Hd + 2H + E] (dropout)
-///     logits  = out(F_t)                                            [B, V]
+///     logits  = out(F_t)                                            [B, V]   (OutputLayer: tied or not)
 ///
 /// The top layer attends and feeds the output layer; ctx_0 = 0; every layer starts from the
 /// encoder's bridged state h0 (and an LSTM layer's memory too, as Joey NMT does).
@@ -23,7 +23,7 @@ public final class RecurrentDecoder: @unchecked Sendable {
     /// Layer 0 is `cell.*`, layer l ≥ 1 `cell.*_l{l}` (PyTorch's suffix for stacked layers).
     public let cells: [RecurrentCell]
     public let attention: any Attention     // att_*
-    public let output: Linear               // out
+    public let output: OutputLayer          // out (tied: out_proj, then tgt_emb as the matrix)
     public let inputFeeding: Bool
     public let residual: Bool
     /// On embeddings, between layers and on F in training.
@@ -38,7 +38,7 @@ public final class RecurrentDecoder: @unchecked Sendable {
     private var contextWeightCopy: Tensor?
     private var contextWeightVersion: UInt64 = 0
 
-    init(embedding: Embedding, cells: [RecurrentCell], attention: any Attention, output: Linear, encoderOutput: Int,
+    init(embedding: Embedding, cells: [RecurrentCell], attention: any Attention, output: OutputLayer, encoderOutput: Int,
          inputFeeding: Bool, residual: Bool, dropout: Float) {
         precondition(!cells.isEmpty, "RecurrentDecoder: at least one layer")
         self.embedding = embedding

@@ -211,7 +211,8 @@ extension RecurrentDecoder {
         let feats = ws.matrix("ownF", rows: n, cols: featureSize)
         for i in 0..<n { feats.row(i).update(from: F.row(t * B + Int(rows[i])), count: featureSize) }
         let logits = ws.matrix("ownLogits", rows: n, cols: V)
-        output.forward(feats, into: logits, precision: precision)
+        let hidden = output.isTied ? ws.matrix("ownHidden", rows: n, cols: output.hiddenSize) : nil
+        output.forward(feats, hidden: hidden, into: logits, precision: precision)
         switch feed.choice {
         case .argmax:
             Kernels.argmaxRows(logits, into: tokens)

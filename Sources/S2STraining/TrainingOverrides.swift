@@ -13,6 +13,7 @@ public struct TrainingOverrides: Sendable {
     public var decoderLayers: Int?
     public var inputFeeding: Bool?
     public var residual: Bool?
+    public var tying: EmbeddingTying?
     public var dropout, labelSmoothing: Float?
     public var orthogonal: Bool?
     public var precision: String?
@@ -72,6 +73,7 @@ public struct TrainingOverrides: Sendable {
         set("dec-layers", decoderLayers, \.model.decoderLayers)
         set("input-feeding", inputFeeding, \.model.inputFeeding)
         set("residual", residual, \.model.residual)
+        set("tie-embeddings", tying, \.model.tying)
         set("attention", attention, \.model.attention)
         set("dropout", dropout, \.model.dropout)
         set("label-smoothing", labelSmoothing, \.model.labelSmoothing)

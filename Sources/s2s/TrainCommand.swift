@@ -60,6 +60,9 @@ struct TrainCommand: ParsableCommand {
     @Flag(inversion: .prefixedNo, help: "Feed the previous attention context to the first decoder layer (default on).")
     var inputFeeding: Bool?
     @Flag(help: "Residual connections between stacked layers, from the second layer up.") var residual = false
+    @Option(help: ArgumentHelp("Tie embeddings: none, target (target embeddings = output projection) or all "
+                               + "(also the source embeddings; needs a shared vocabulary) (default none).", valueName: "none|target|all"))
+    var tieEmbeddings: EmbeddingTying?
     @Option(help: "additive (Bahdanau), or Luong's general, dot or concat (default additive).") var attention: String?
     @Option(help: "Dropout on embeddings, between encoder layers and before the output layer (default 0.2).") var dropout: Float?
     @Option(help: "Label smoothing of the training loss (default 0.1).") var labelSmoothing: Float?
@@ -239,6 +242,7 @@ struct TrainCommand: ParsableCommand {
         o.decoderLayers = decLayers
         o.inputFeeding = inputFeeding
         o.residual = residual ? true : nil
+        o.tying = tieEmbeddings
         o.precision = precision
         o.seed = seed
         o.batchTokens = batchTokens
@@ -281,3 +285,5 @@ struct TrainCommand: ParsableCommand {
 extension GradientCompression: ExpressibleByArgument {}
 
 extension RecurrentCellKind: ExpressibleByArgument {}
+
+extension EmbeddingTying: ExpressibleByArgument {}
