@@ -33,8 +33,12 @@ public struct ModelConfig: Codable, Equatable, Sendable {
     /// Residual connections between stacked layers (encoder and decoder), from the second up.
     public var residual: Bool
     public var attention: AttentionKind
-    /// Dropout on both embeddings, between encoder layers and on the output layer's input.
+    /// Dropout on both embeddings, between stacked layers and on the output layer's input,
+    /// wherever a site has no rate of its own (`DropoutRates`).
     public var dropout: Float
+    /// Per-site rates (nil: `dropout`); word and context dropout are off unless given.
+    public var embeddingDropout: Float?, layerDropout: Float?, outputDropout: Float?
+    public var contextDropout: Float = 0, wordDropout: Float = 0
     /// Label smoothing of the training loss.
     public var labelSmoothing: Float
     /// Initialize recurrent matrices with orthogonal gate blocks instead of U(±1/√H).
@@ -71,7 +75,7 @@ public struct ModelConfig: Codable, Equatable, Sendable {
     private enum CodingKeys: String, CodingKey {
         case sourceVocabulary, targetVocabulary, embedding, hidden, decoderHidden, attentionSize, layers
         case encoderCell, decoderCell, decoderLayers, inputFeeding, residual, attention, dropout, labelSmoothing, orthogonalRecurrent
-        case tying
+        case tying, embeddingDropout, layerDropout, outputDropout, contextDropout, wordDropout
     }
 
     /// Decodes a stored configuration. Models written before the cell, depth and residual options
@@ -112,6 +116,11 @@ public struct ModelConfig: Codable, Equatable, Sendable {
                 debugDescription: "embedding tying '\(tie)' is not one this build of s2s knows (\(EmbeddingTying.allCases.map(\.rawValue).joined(separator: ", ")))")
         }
         self.tying = tying
+        embeddingDropout = try c.decodeIfPresent(Float.self, forKey: .embeddingDropout)
+        layerDropout = try c.decodeIfPresent(Float.self, forKey: .layerDropout)
+        outputDropout = try c.decodeIfPresent(Float.self, forKey: .outputDropout)
+        contextDropout = try c.decodeIfPresent(Float.self, forKey: .contextDropout) ?? 0
+        wordDropout = try c.decodeIfPresent(Float.self, forKey: .wordDropout) ?? 0
     }
 
     /// 2H: size of an encoder output (forward ; backward).
@@ -147,7 +156,12 @@ public struct ModelConfig: Codable, Equatable, Sendable {
         if tying.tiesSource && sourceVocabulary != targetVocabulary {
             throw .invalidConfiguration("three-way tied embeddings need one joint vocabulary; the source has \(sourceVocabulary) entries, the target \(targetVocabulary)")
         }
-        if !(dropout >= 0 && dropout < 1) { throw .invalidConfiguration("dropout must be in [0, 1), got \(dropout)") }
+        let rates: [(String, Float?)] = [("dropout", dropout), ("embeddingDropout", embeddingDropout), ("layerDropout", layerDropout),
+                                         ("outputDropout", outputDropout), ("contextDropout", contextDropout),
+                                         ("wordDropout", wordDropout)]
+        for (name, rate) in rates {
+            if let rate, !(rate >= 0 && rate < 1) { throw .invalidConfiguration("\(name) must be in [0, 1), got \(rate)") }
+        }
         if !(labelSmoothing >= 0 && labelSmoothing < 1) {
             throw .invalidConfiguration("labelSmoothing must be in [0, 1), got \(labelSmoothing)")
         }

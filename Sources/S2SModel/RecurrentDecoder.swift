@@ -3,7 +3,7 @@ import S2SNumerics
 
 /// The decoder: one step reads the previous token and state and writes the output features.
 ///
-///     e_t     = tgt_emb[y_{t−1}]                                   [B, E]   (dropout in training)
+///     e_t     = tgt_emb[y_{t−1}]                                   [B, E]   (embedding and word dropout)
 ///     x⁰_t    = [e_t ; ctx_{t−1}]  (input feeding) or e_t           [B, E (+ 2H)]
 ///     h^l_t   = cell_l(x^l_t, h^l_{t−1})                            [B, Hd]  l = 0 … Ld−1
 ///     x^l_t   = dropout(o^{l−1}_t),  o^l_t = h^l_t (+ x^l_t with residuals, l ≥ 1)
@@ -26,8 +26,8 @@ public final class RecurrentDecoder: @unchecked Sendable {
     public let output: OutputLayer          // out (tied: out_proj, then tgt_emb as the matrix)
     public let inputFeeding: Bool
     public let residual: Bool
-    /// On embeddings, between layers and on F in training.
-    public let dropout: Dropout
+    /// Training's rates on the embeddings (and words), between layers and on F.
+    public let dropout: DropoutRates
 
     let E: Int, Hd: Int, D: Int
     let ws = Workspace()
@@ -39,7 +39,7 @@ public final class RecurrentDecoder: @unchecked Sendable {
     private var contextWeightVersion: UInt64 = 0
 
     init(embedding: Embedding, cells: [RecurrentCell], attention: any Attention, output: OutputLayer, encoderOutput: Int,
-         inputFeeding: Bool, residual: Bool, dropout: Float) {
+         inputFeeding: Bool, residual: Bool, dropout: DropoutRates) {
         precondition(!cells.isEmpty, "RecurrentDecoder: at least one layer")
         self.embedding = embedding
         self.cells = cells
@@ -47,7 +47,7 @@ public final class RecurrentDecoder: @unchecked Sendable {
         self.output = output
         self.inputFeeding = inputFeeding
         self.residual = residual
-        self.dropout = Dropout(dropout)
+        self.dropout = dropout
         E = embedding.dimension
         Hd = cells[0].hiddenSize
         D = encoderOutput

@@ -45,7 +45,7 @@ public final class Seq2SeqModel: @unchecked Sendable {
         let sourceEmbedding = sharedSource ?? Embedding(sharing: targetEmbedding.weight)
         let stack = RecurrentStack(p, prefix: "enc", cell: config.encoderCell, inputSize: E, hiddenSize: H,
                                    layers: config.layers, bidirectional: true, residual: config.residual,
-                                   dropout: config.layers > 1 ? config.dropout : 0,
+                                   dropout: config.layers > 1 ? config.dropoutRates.layer : 0,
                                    orthogonalRecurrent: config.orthogonalRecurrent, rng: &rng)
         let bridge = Linear(p, prefix: "bridge", input: D, output: Hd, rng: &rng)
         let attention: any Attention
@@ -65,7 +65,7 @@ public final class Seq2SeqModel: @unchecked Sendable {
                                  tiedTo: config.tying.tiesOutput ? targetEmbedding : nil, rng: &rng)
         encoder = RecurrentEncoder(embedding: sourceEmbedding, layers: stack, bridge: bridge, attention: attention)
         decoder = RecurrentDecoder(embedding: targetEmbedding, cells: cells, attention: attention, output: output, encoderOutput: D,
-                          inputFeeding: config.inputFeeding, residual: config.residual, dropout: config.dropout)
+                          inputFeeding: config.inputFeeding, residual: config.residual, dropout: config.dropoutRates)
     }
 
     /// Number of scalar parameters.

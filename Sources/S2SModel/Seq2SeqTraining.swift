@@ -87,7 +87,7 @@ extension Seq2SeqModel {
         let B = batch.size, S = batch.sourceLength, T = batch.targetLength
         let Dout = config.outputInput
         let ws = trainWorkspace, ix = trainIndices, prec = precision
-        let drop = Dropout(options.training ? config.dropout : 0)
+        let rates = config.dropoutRates.when(options.training)
 
         // Time-major id copies: row t·B + b is position t of sentence b.
         let fed = decoder.fed.reserve(T * B), tgt = ix.targets.reserve(T * B)
@@ -99,7 +99,7 @@ extension Seq2SeqModel {
         }
         profile.lap("batch setup")
 
-        let (memory, h0) = encoder.forward(batch, decoderSteps: T, dropout: drop, training: options.training, random: random,
+        let (memory, h0) = encoder.forward(batch, decoderSteps: T, dropout: rates, training: options.training, random: random,
                                            precision: prec)
         profile.lap("encoder forward")
         let (F, alpha, ownFed) = decoder.forward(

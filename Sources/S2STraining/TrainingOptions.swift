@@ -163,6 +163,12 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
                   + "give --dec-hidden \(m.encoderOutput) (it is \(m.decoderHidden)) or another --attention")
         try check(!m.residual || m.layers > 1 || m.decoderLayers > 1,
                   "--residual connects stacked layers: give --enc-layers or --dec-layers of 2 or more")
+        let rates: [(String, Float?)] = [("dropout", m.dropout), ("dropout-emb", m.embeddingDropout),
+                                         ("dropout-layer", m.layerDropout), ("dropout-out", m.outputDropout),
+                                         ("dropout-ctx", m.contextDropout), ("word-dropout", m.wordDropout)]
+        for (flag, rate) in rates {
+            if let rate { try check(rate >= 0 && rate < 1, "--\(flag) must be in [0, 1), got \(rate)") }
+        }
         do {
             try model.validate()
         } catch {
@@ -260,7 +266,7 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
         }
         return [
             "model        \(m.summary)",
-            "regularize   dropout \(m.dropout), label-smoothing \(m.labelSmoothing)",
+            "regularize   dropout \(m.dropoutRates.summary), label-smoothing \(m.labelSmoothing)",
             "optimizer    \(opt), lr \(learningRate), schedule \(sched), clip \(clip == 0 ? "off" : "\(clip)")",
             "batches      \(batchTokens) target tokens\(accumulate > 1 ? " × \(accumulate) accumulated" : ""), max length \(maxLength), seed \(seed), precision \(precision), threads \(threads == 0 ? "default" : "\(threads)")",
             "sampling     \(scheduledSampling.description), feed \(feedChoice.rawValue)",

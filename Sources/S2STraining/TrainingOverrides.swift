@@ -15,6 +15,9 @@ public struct TrainingOverrides: Sendable {
     public var residual: Bool?
     public var tying: EmbeddingTying?
     public var dropout, labelSmoothing: Float?
+    /// Per-site dropout (`DropoutRates`): embeddings, between layers, output layer input,
+    /// encoder outputs, whole words.
+    public var embeddingDropout, layerDropout, outputDropout, contextDropout, wordDropout: Float?
     public var orthogonal: Bool?
     public var precision: String?
     public var seed: UInt64?
@@ -76,6 +79,11 @@ public struct TrainingOverrides: Sendable {
         set("tie-embeddings", tying, \.model.tying)
         set("attention", attention, \.model.attention)
         set("dropout", dropout, \.model.dropout)
+        set("dropout-emb", embeddingDropout.map { Optional($0) }, \.model.embeddingDropout)
+        set("dropout-layer", layerDropout.map { Optional($0) }, \.model.layerDropout)
+        set("dropout-out", outputDropout.map { Optional($0) }, \.model.outputDropout)
+        set("dropout-ctx", contextDropout, \.model.contextDropout)
+        set("word-dropout", wordDropout, \.model.wordDropout)
         set("label-smoothing", labelSmoothing, \.model.labelSmoothing)
         set("orthogonal-init", orthogonal, \.model.orthogonalRecurrent)
         set("precision", precision, \.precision)

@@ -65,6 +65,16 @@ struct TrainCommand: ParsableCommand {
     var tieEmbeddings: EmbeddingTying?
     @Option(help: "additive (Bahdanau), or Luong's general, dot or concat (default additive).") var attention: String?
     @Option(help: "Dropout on embeddings, between encoder layers and before the output layer (default 0.2).") var dropout: Float?
+    @Option(name: .customLong("dropout-emb"), help: "Dropout on the source and target embeddings (default: --dropout).")
+    var embeddingDropout: Float?
+    @Option(name: .customLong("dropout-layer"), help: "Dropout between stacked recurrent layers (default: --dropout).")
+    var layerDropout: Float?
+    @Option(name: .customLong("dropout-out"), help: "Dropout on the output layer's input [h ; ctx ; e] (default: --dropout).")
+    var outputDropout: Float?
+    @Option(name: .customLong("dropout-ctx"), help: "Dropout on the encoder outputs the attention reads (default 0).")
+    var contextDropout: Float?
+    @Option(name: .customLong("word-dropout"), help: "Drop whole source and target input token embeddings (default 0).")
+    var wordDropout: Float?
     @Option(help: "Label smoothing of the training loss (default 0.1).") var labelSmoothing: Float?
     @Flag(name: .customLong("orthogonal-init"), help: "Orthogonal initialization of the recurrent matrices.") var orthogonalInit = false
     @Option(help: "GEMM arithmetic: fp32 or bf16 (default fp32).") var precision: String?
@@ -235,6 +245,11 @@ struct TrainCommand: ParsableCommand {
         o.layers = layers
         o.attention = attention.flatMap(AttentionKind.init(optionName:))
         o.dropout = dropout
+        o.embeddingDropout = embeddingDropout
+        o.layerDropout = layerDropout
+        o.outputDropout = outputDropout
+        o.contextDropout = contextDropout
+        o.wordDropout = wordDropout
         o.labelSmoothing = labelSmoothing
         o.orthogonal = orthogonalInit ? true : nil
         o.encoderCell = encCell

@@ -13,12 +13,13 @@ func smallBatch() throws -> Seq2SeqBatch {
 
 func smallModel(_ attention: AttentionKind, layers: Int = 2, encoderCell: RecurrentCellKind = .lstm, residual: Bool = false,
                 decoderHidden: Int = 5, decoderCell: RecurrentCellKind = .gru, decoderLayers: Int = 1, inputFeeding: Bool = true,
-                dropout: Float = 0, smoothing: Float = 0, tying: EmbeddingTying = .none) throws -> Seq2SeqModel {
-    let config = ModelConfig(sourceVocabulary: tying.tiesSource ? 13 : 11, targetVocabulary: 13, embedding: 4, hidden: 3, decoderHidden: decoderHidden,
+                dropout: Float = 0, smoothing: Float = 0, tying: EmbeddingTying = .none,
+                sites: (ModelConfig) -> ModelConfig = { $0 }) throws -> Seq2SeqModel {
+    let config = sites(ModelConfig(sourceVocabulary: tying.tiesSource ? 13 : 11, targetVocabulary: 13, embedding: 4, hidden: 3, decoderHidden: decoderHidden,
                              attentionSize: 6, layers: layers, encoderCell: encoderCell, decoderCell: decoderCell,
                              decoderLayers: decoderLayers, inputFeeding: inputFeeding, residual: residual,
                              attention: attention, dropout: dropout,
-                             labelSmoothing: smoothing, tying: tying)
+                             labelSmoothing: smoothing, tying: tying))
     let model = try Seq2SeqModel(config: config, seed: 7)
     // Larger weights than the default init, so every path carries a visible gradient.
     var rng = PCG32(seed: 8)
@@ -82,6 +83,23 @@ func modelGradientsMatchFiniteDifferencesWithTiedEmbeddings(tying: EmbeddingTyin
     let model = try smallModel(.additive, dropout: 0.2, smoothing: 0.1, tying: tying)
     #expect(model.parameters["out.weight"] == nil && model.parameters["out_proj.weight"] != nil)
     #expect((model.parameters["src_emb.weight"] == nil) == tying.tiesSource)
+    try checkModelGradients(model)
+}
+
+/// Every dropout site with its own rate, word dropout and context dropout included, in a
+/// two-layer encoder and decoder: the masks are part of the function, and backward follows them.
+@Test func modelGradientsMatchFiniteDifferencesWithEveryDropoutSite() throws {
+    let model = try smallModel(.additive, residual: true, decoderLayers: 2, dropout: 0.1) {
+        var c = $0
+        c.embeddingDropout = 0.15
+        c.wordDropout = 0.3
+        c.layerDropout = 0.25
+        c.contextDropout = 0.35
+        c.outputDropout = 0.4
+        return c
+    }
+    let rates = model.config.dropoutRates
+    #expect(rates == DropoutRates(embedding: 0.15, word: 0.3, layer: 0.25, context: 0.35, output: 0.4))
     try checkModelGradients(model)
 }
 
