@@ -71,16 +71,29 @@ public final class Translator {
         public var warnings: [String] = []
     }
 
-    public let model: Seq2SeqModel
+    /// The first (or only) model.
+    public var model: Seq2SeqModel { models[0] }
+    /// With more than one, an ensemble: every step averages their log-probabilities.
+    public let models: [Seq2SeqModel]
     public let pipelines: TextPipelinePair
     public var settings: Settings
     private let stepModel: Seq2SeqStepModel
+    private let ensemble: EnsembleStepModel?
 
-    public init(model: Seq2SeqModel, pipelines: TextPipelinePair, settings: Settings = Settings()) {
-        self.model = model
+    public convenience init(model: Seq2SeqModel, pipelines: TextPipelinePair, settings: Settings = Settings()) {
+        self.init(models: [model], pipelines: pipelines, settings: settings)
+    }
+
+    /// - Precondition: at least one model; all were trained with `pipelines` (the caller checks
+    ///   their vocabularies, e.g. by the hashes in their headers).
+    public init(models: [Seq2SeqModel], pipelines: TextPipelinePair, settings: Settings = Settings()) {
+        precondition(!models.isEmpty, "Translator: no model")
+        self.models = models
         self.pipelines = pipelines
         self.settings = settings
-        stepModel = Seq2SeqStepModel(model: model)
+        let steps = models.map { Seq2SeqStepModel(model: $0) }
+        stepModel = steps[0]
+        ensemble = steps.count > 1 ? EnsembleStepModel(members: steps) : nil
     }
 
     /// Source of one line, ready for the encoder.
@@ -159,8 +172,14 @@ public final class Translator {
         return (Array(pieces.prefix(count)), Array(units.prefix(count)))
     }
 
-    /// Runs the configured search on framed sources.
+    /// Runs the configured search on framed sources (the single model's path stays concrete,
+    /// so its search is specialized as before ensembles existed).
     func decode(_ sources: [[Int32]]) -> [[Hypothesis]] {
+        if let ensemble { return decode(sources, with: ensemble) }
+        return decode(sources, with: stepModel)
+    }
+
+    private func decode<M: StepModel>(_ sources: [[Int32]], with stepModel: M) -> [[Hypothesis]] {
         var options = settings.options
         options.recordAttention = settings.replaceUnknown || settings.keepAttention
         do {

@@ -21,6 +21,13 @@ public struct Embedding: Sendable {
         }
     }
 
+    /// A second view of an existing table (tied embeddings): lookups read it and backward adds to
+    /// its gradient, alongside every other user of the parameter.
+    public init(sharing weight: Parameter, paddingIndex: Int32 = 0) {
+        self.weight = weight
+        self.paddingIndex = paddingIndex
+    }
+
     /// `out[i] = W[ids[i]]` for `count` ids. `out` [count, E] (any row stride). Ids must be in
     /// range (the batch is validated once, before the layers run).
     public func forward(ids: UnsafePointer<Int32>, count: Int, into out: Matrix) {

@@ -32,6 +32,13 @@ public struct Linear: Sendable {
         }
     }
 
+    /// A layer over parameters registered elsewhere (a tied output projection multiplies by the
+    /// target embeddings' `W` [V, E]); its backward accumulates into their gradients as well.
+    public init(weight: Parameter, bias: Parameter?) {
+        self.weight = weight
+        self.bias = bias
+    }
+
     /// `y (+)= x · Wᵀ + b`. x [N, in], y [N, out]. `packed` overrides `packsWeight` (decoding
     /// multiplies by fixed weights at every step: always packed).
     public func forward(_ x: Matrix, into y: Matrix, accumulate: Bool = false, precision: Precision = .fp32,

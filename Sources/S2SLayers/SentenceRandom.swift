@@ -66,6 +66,11 @@ extension SentenceRandom {
         public static let scheduledSamplingCoin: UInt64 = 4
         /// Scheduled sampling with `FeedChoice.sample`: the draw that picks the fed token.
         public static let sampledToken: UInt64 = 5
+        /// Word dropout: the coin per source / target token (`DropoutRates.word`).
+        public static let sourceWordDropout: UInt64 = 6
+        public static let targetWordDropout: UInt64 = 7
+        /// Dropout on the encoder outputs that the attention reads.
+        public static let encoderOutputDropout: UInt64 = 8
         /// Dropout on the input of encoder layer l (l ≥ 1) is `encoderLayerDropoutBase + l`; the
         /// base sits above every other purpose, leaving room for new ones below it.
         public static let encoderLayerDropoutBase: UInt64 = 0x100

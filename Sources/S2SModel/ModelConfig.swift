@@ -33,12 +33,18 @@ public struct ModelConfig: Codable, Equatable, Sendable {
     /// Residual connections between stacked layers (encoder and decoder), from the second up.
     public var residual: Bool
     public var attention: AttentionKind
-    /// Dropout on both embeddings, between encoder layers and on the output layer's input.
+    /// Dropout on both embeddings, between stacked layers and on the output layer's input,
+    /// wherever a site has no rate of its own (`DropoutRates`).
     public var dropout: Float
+    /// Per-site rates (nil: `dropout`); word and context dropout are off unless given.
+    public var embeddingDropout: Float?, layerDropout: Float?, outputDropout: Float?
+    public var contextDropout: Float = 0, wordDropout: Float = 0
     /// Label smoothing of the training loss.
     public var labelSmoothing: Float
     /// Initialize recurrent matrices with orthogonal gate blocks instead of U(±1/√H).
     public var orthogonalRecurrent: Bool
+    /// Which of source embeddings, target embeddings and output projection are one matrix.
+    public var tying: EmbeddingTying
 
     /// `decoderHidden` 0 means `hidden`; `attentionSize` 0 means `decoderHidden` (the reference's
     /// `--dec-hidden 0 --att-dim 0`).
@@ -46,7 +52,7 @@ public struct ModelConfig: Codable, Equatable, Sendable {
                 decoderHidden: Int = 0, attentionSize: Int = 0, layers: Int = 1,
                 encoderCell: RecurrentCellKind = .lstm, decoderCell: RecurrentCellKind = .gru, decoderLayers: Int = 1,
                 inputFeeding: Bool = true, residual: Bool = false, attention: AttentionKind = .additive, dropout: Float = 0, labelSmoothing: Float = 0,
-                orthogonalRecurrent: Bool = false) {
+                orthogonalRecurrent: Bool = false, tying: EmbeddingTying = .none) {
         self.sourceVocabulary = sourceVocabulary
         self.targetVocabulary = targetVocabulary
         self.embedding = embedding
@@ -63,11 +69,13 @@ public struct ModelConfig: Codable, Equatable, Sendable {
         self.dropout = dropout
         self.labelSmoothing = labelSmoothing
         self.orthogonalRecurrent = orthogonalRecurrent
+        self.tying = tying
     }
 
     private enum CodingKeys: String, CodingKey {
         case sourceVocabulary, targetVocabulary, embedding, hidden, decoderHidden, attentionSize, layers
         case encoderCell, decoderCell, decoderLayers, inputFeeding, residual, attention, dropout, labelSmoothing, orthogonalRecurrent
+        case tying, embeddingDropout, layerDropout, outputDropout, contextDropout, wordDropout
     }
 
     /// Decodes a stored configuration. Models written before the cell, depth and residual options
@@ -101,6 +109,18 @@ public struct ModelConfig: Codable, Equatable, Sendable {
         dropout = try c.decode(Float.self, forKey: .dropout)
         labelSmoothing = try c.decode(Float.self, forKey: .labelSmoothing)
         orthogonalRecurrent = try c.decode(Bool.self, forKey: .orthogonalRecurrent)
+        let tie = try c.decodeIfPresent(String.self, forKey: .tying) ?? EmbeddingTying.none.rawValue
+        guard let tying = EmbeddingTying(rawValue: tie) else {
+            throw DecodingError.dataCorruptedError(
+                forKey: .tying, in: c,
+                debugDescription: "embedding tying '\(tie)' is not one this build of s2s knows (\(EmbeddingTying.allCases.map(\.rawValue).joined(separator: ", ")))")
+        }
+        self.tying = tying
+        embeddingDropout = try c.decodeIfPresent(Float.self, forKey: .embeddingDropout)
+        layerDropout = try c.decodeIfPresent(Float.self, forKey: .layerDropout)
+        outputDropout = try c.decodeIfPresent(Float.self, forKey: .outputDropout)
+        contextDropout = try c.decodeIfPresent(Float.self, forKey: .contextDropout) ?? 0
+        wordDropout = try c.decodeIfPresent(Float.self, forKey: .wordDropout) ?? 0
     }
 
     /// 2H: size of an encoder output (forward ; backward).
@@ -111,6 +131,7 @@ public struct ModelConfig: Codable, Equatable, Sendable {
         return "emb \(embedding), hidden \(hidden)×2, dec-hidden \(decoderHidden), encoder \(encoderCell.rawValue)×\(layers), "
             + "decoder \(decoderCell.rawValue)×\(decoderLayers)\(inputFeeding ? "" : " no-input-feeding")"
             + "\(residual ? ", residual" : ""), attention \(att), vocab \(sourceVocabulary)/\(targetVocabulary)"
+            + (tying == .none ? "" : ", tied embeddings (\(tying.rawValue))")
     }
 
     /// The first decoder layer's input `[e ; ctx_{t−1}]`, or `[e]` without input feeding.
@@ -132,7 +153,15 @@ public struct ModelConfig: Codable, Equatable, Sendable {
         if attention == .dot && decoderHidden != encoderOutput {
             throw .invalidConfiguration("dot attention scores h · enc, so decoderHidden (\(decoderHidden)) must equal the encoder output 2 × hidden (\(encoderOutput))")
         }
-        if !(dropout >= 0 && dropout < 1) { throw .invalidConfiguration("dropout must be in [0, 1), got \(dropout)") }
+        if tying.tiesSource && sourceVocabulary != targetVocabulary {
+            throw .invalidConfiguration("three-way tied embeddings need one joint vocabulary; the source has \(sourceVocabulary) entries, the target \(targetVocabulary)")
+        }
+        let rates: [(String, Float?)] = [("dropout", dropout), ("embeddingDropout", embeddingDropout), ("layerDropout", layerDropout),
+                                         ("outputDropout", outputDropout), ("contextDropout", contextDropout),
+                                         ("wordDropout", wordDropout)]
+        for (name, rate) in rates {
+            if let rate, !(rate >= 0 && rate < 1) { throw .invalidConfiguration("\(name) must be in [0, 1), got \(rate)") }
+        }
         if !(labelSmoothing >= 0 && labelSmoothing < 1) {
             throw .invalidConfiguration("labelSmoothing must be in [0, 1), got \(labelSmoothing)")
         }

@@ -3,13 +3,13 @@ import S2SNumerics
 
 /// The decoder: one step reads the previous token and state and writes the output features.
 ///
-///     e_t     = tgt_emb[y_{t−1}]                                   [B, E]   (dropout in training)
+///     e_t     = tgt_emb[y_{t−1}]                                   [B, E]   (embedding and word dropout)
 ///     x⁰_t    = [e_t ; ctx_{t−1}]  (input feeding) or e_t           [B, E (+ 2H)]
 ///     h^l_t   = cell_l(x^l_t, h^l_{t−1})                            [B, Hd]  l = 0 … Ld−1
 ///     x^l_t   = dropout(o^{l−1}_t),  o^l_t = h^l_t (+ x^l_t with residuals, l ≥ 1)
 ///     α_t, ctx_t = attention(query o^{Ld−1}_t, encoder outputs)    [B, S], [B, 2H]
 ///     F_t     = [o^{Ld−1}_t ; ctx_t ; e_t]                          [B, Hd + 2H + E] (dropout)
-///     logits  = out(F_t)                                            [B, V]
+///     logits  = out(F_t)                                            [B, V]   (OutputLayer: tied or not)
 ///
 /// The top layer attends and feeds the output layer; ctx_0 = 0; every layer starts from the
 /// encoder's bridged state h0 (and an LSTM layer's memory too, as Joey NMT does).
@@ -23,11 +23,11 @@ public final class RecurrentDecoder: @unchecked Sendable {
     /// Layer 0 is `cell.*`, layer l ≥ 1 `cell.*_l{l}` (PyTorch's suffix for stacked layers).
     public let cells: [RecurrentCell]
     public let attention: any Attention     // att_*
-    public let output: Linear               // out
+    public let output: OutputLayer          // out (tied: out_proj, then tgt_emb as the matrix)
     public let inputFeeding: Bool
     public let residual: Bool
-    /// On embeddings, between layers and on F in training.
-    public let dropout: Dropout
+    /// Training's rates on the embeddings (and words), between layers and on F.
+    public let dropout: DropoutRates
 
     let E: Int, Hd: Int, D: Int
     let ws = Workspace()
@@ -38,8 +38,8 @@ public final class RecurrentDecoder: @unchecked Sendable {
     private var contextWeightCopy: Tensor?
     private var contextWeightVersion: UInt64 = 0
 
-    init(embedding: Embedding, cells: [RecurrentCell], attention: any Attention, output: Linear, encoderOutput: Int,
-         inputFeeding: Bool, residual: Bool, dropout: Float) {
+    init(embedding: Embedding, cells: [RecurrentCell], attention: any Attention, output: OutputLayer, encoderOutput: Int,
+         inputFeeding: Bool, residual: Bool, dropout: DropoutRates) {
         precondition(!cells.isEmpty, "RecurrentDecoder: at least one layer")
         self.embedding = embedding
         self.cells = cells
@@ -47,7 +47,7 @@ public final class RecurrentDecoder: @unchecked Sendable {
         self.output = output
         self.inputFeeding = inputFeeding
         self.residual = residual
-        self.dropout = Dropout(dropout)
+        self.dropout = dropout
         E = embedding.dimension
         Hd = cells[0].hiddenSize
         D = encoderOutput

@@ -27,24 +27,29 @@ extension RecurrentDecoder {
         batch = B
         sourceLength = S
         self.training = training
-        let drop = training && dropout.isActive
+        let rates = dropout.when(training)
         let X = ws.matrix("X", rows: T * B, cols: E + (inputFeeding ? D : 0))
         let F = ws.matrix("F", rows: T * B, cols: featureSize)
         let alpha = ws.matrix("alpha", rows: T * B, cols: S)
         let xe = X.columns(0, E)
         embedding.forward(ids: fed.pointer, count: T * B, into: xe)
-        if drop {
-            dropout.forward(xe, mask: ws.matrix("xeMask", rows: T * B, cols: E), random: random,
-                            purpose: SentenceRandom.Purpose.targetEmbeddingDropout, batch: B)
-            dropout.drawMask(ws.matrix("fMask", rows: T * B, cols: featureSize), random: random,
-                             purpose: SentenceRandom.Purpose.outputFeaturesDropout, batch: B)
+        if rates.masksEmbeddings {
+            let mask = ws.matrix("xeMask", rows: T * B, cols: E)
+            rates.drawEmbeddingMask(mask, random: random, elementPurpose: SentenceRandom.Purpose.targetEmbeddingDropout,
+                                    wordPurpose: SentenceRandom.Purpose.targetWordDropout, batch: B)
+            MatrixOps.multiply(xe, by: mask)
+        }
+        if rates.output > 0 {
+            Dropout(rates.output).drawMask(ws.matrix("fMask", rows: T * B, cols: featureSize), random: random,
+                                           purpose: SentenceRandom.Purpose.outputFeaturesDropout, batch: B)
         }
         let buf = (0..<layers).map(buffers)
         for (l, b) in buf.enumerated() {
             MatrixOps.copy(h0, to: b.states.rows(0, B))
             if let c = b.memories { MatrixOps.copy(h0, to: c.rows(0, B)) }
             if let mask = b.inputMask {
-                dropout.drawMask(mask, random: random, purpose: SentenceRandom.Purpose.decoderLayerDropout(layer: l), batch: B)
+                Dropout(rates.layer).drawMask(mask, random: random, purpose: SentenceRandom.Purpose.decoderLayerDropout(layer: l),
+                                              batch: B)
             }
         }
         // The embedding part of the first layer's input product, all steps at once; rows fed
@@ -81,7 +86,7 @@ extension RecurrentDecoder {
             MatrixOps.copy(below, to: ft.columns(0, Hd))
             MatrixOps.copy(xe.rows(r0, B), to: ft.columns(Hd + D, E))
             if inputFeeding && t + 1 < T { MatrixOps.copy(ft.columns(Hd, D), to: X.columns(E, D).rows(r0 + B, B)) }
-            if drop { MatrixOps.multiply(ft, by: ws.matrix("fMask", rows: T * B, cols: featureSize).rows(r0, B)) }
+            if rates.output > 0 { MatrixOps.multiply(ft, by: ws.matrix("fMask", rows: T * B, cols: featureSize).rows(r0, B)) }
             if t + 1 < T && feed.goldProbability < 1 {
                 ownFed += feedOwnPredictions(step: t, feed: feed, random: random, precision: precision)
             }
@@ -120,7 +125,7 @@ extension RecurrentDecoder {
             gates: gates,
             recurrentGates: cells[l].kind == .gru ? ws.matrix("GH\(l)", rows: rows, cols: G * Hd) : gates,
             input: l > 0 ? ws.matrix("XL\(l)", rows: rows, cols: Hd) : nil,
-            inputMask: l > 0 && training && dropout.isActive ? ws.matrix("XLmask\(l)", rows: rows, cols: Hd) : nil,
+            inputMask: l > 0 && training && dropout.layer > 0 ? ws.matrix("XLmask\(l)", rows: rows, cols: Hd) : nil,
             output: residualAt(l) ? ws.matrix("O\(l)", rows: rows, cols: Hd) : nil)
     }
 
@@ -129,9 +134,9 @@ extension RecurrentDecoder {
     /// dL/dh0 [B, Hd], summed over the layers that start from it.
     func backward(dF: Matrix, precision: Precision, observer: (any BackwardObserver)?) -> Matrix {
         let T = steps, B = batch
-        let drop = training && dropout.isActive
+        let rates = dropout.when(training)
         let buf = (0..<layers).map(buffers)
-        if drop { MatrixOps.multiply(dF, by: ws.matrix("fMask", rows: T * B, cols: featureSize)) }
+        if rates.output > 0 { MatrixOps.multiply(dF, by: ws.matrix("fMask", rows: T * B, cols: featureSize)) }
         let X = ws.matrix("X", rows: T * B, cols: E + (inputFeeding ? D : 0))
         let alpha = ws.matrix("alpha", rows: T * B, cols: sourceLength)
         let dE = ws.matrix("dE", rows: T * B, cols: E)
@@ -175,7 +180,7 @@ extension RecurrentDecoder {
                                                hPrev: b.states.rows(0, T * B), precision: precision)
         }
         cells[0].inputGradient(dgi: buf[0].gates, into: dE, columns: 0..<E, accumulate: true, precision: precision)
-        if drop { MatrixOps.multiply(dE, by: ws.matrix("xeMask", rows: T * B, cols: E)) }
+        if rates.masksEmbeddings { MatrixOps.multiply(dE, by: ws.matrix("xeMask", rows: T * B, cols: E)) }
         embedding.backward(ids: fed.pointer, count: T * B, dy: dE)
         // Every layer's h (and an LSTM's c) started as h0.
         let dh0 = ws.matrix("dh0", rows: B, cols: Hd, zeroed: true)
@@ -211,7 +216,8 @@ extension RecurrentDecoder {
         let feats = ws.matrix("ownF", rows: n, cols: featureSize)
         for i in 0..<n { feats.row(i).update(from: F.row(t * B + Int(rows[i])), count: featureSize) }
         let logits = ws.matrix("ownLogits", rows: n, cols: V)
-        output.forward(feats, into: logits, precision: precision)
+        let hidden = output.isTied ? ws.matrix("ownHidden", rows: n, cols: output.hiddenSize) : nil
+        output.forward(feats, hidden: hidden, into: logits, precision: precision)
         switch feed.choice {
         case .argmax:
             Kernels.argmaxRows(logits, into: tokens)
@@ -232,7 +238,7 @@ extension RecurrentDecoder {
         let gi = buffers(0).gates
         let wIe = cells[0].weightIH.value.matrix.columns(0, E)
         let table = embedding.weight.value.matrix
-        let drop = training && dropout.isActive
+        let drop = dropout.when(training).masksEmbeddings
         for i in 0..<n {
             let r = (t + 1) * B + Int(rows[i])
             ids[r] = tokens[i]

@@ -4,7 +4,7 @@ import S2SNumerics
 /// The encoder: source embedding → stacked bidirectional recurrent layers → bridge to the
 /// decoder's initial state → attention keys.
 ///
-///     x_j   = src_emb[y_j]                         [S·B, E]    (dropout in training)
+///     x_j   = src_emb[y_j]                         [S·B, E]    (embedding and word dropout)
 ///     enc_j = [→h_j ; ←h_j]                        [B·S, 2H]   top layer, batch-major
 ///     h0    = tanh(bridge([→h_last ; ←h_first]))   [B, Hd]     every decoder layer starts here
 ///     keys  = attention.computeKeys(enc)           [B·S, K]
@@ -23,7 +23,7 @@ public final class RecurrentEncoder: @unchecked Sendable {
     private let ids = IndexBuffer()      // [S·B] time-major
     private let lengths = IndexBuffer()  // [B]
     private var steps = 0, batch = 0
-    private var dropoutActive = false
+    private var rates = DropoutRates.off
 
     init(embedding: Embedding, layers: RecurrentStack, bridge: Linear, attention: any Attention) {
         self.embedding = embedding
@@ -36,25 +36,34 @@ public final class RecurrentEncoder: @unchecked Sendable {
     /// Returns the attention memory (batch-major encoder outputs and keys) and h0 [B, Hd]; both
     /// stay valid until the next forward, and `backward` reads what this stored.
     /// `decoderSteps` readies the attention for that many decoder steps.
-    func forward(_ batch: Seq2SeqBatch, decoderSteps T: Int, dropout: Dropout, training: Bool, random: SentenceRandom,
+    func forward(_ batch: Seq2SeqBatch, decoderSteps T: Int, dropout: DropoutRates, training: Bool, random: SentenceRandom,
                  precision: Precision) -> (memory: AttentionMemory, h0: Matrix) {
         let B = batch.size, S = batch.sourceLength, E = embedding.dimension, D = layers.outputSize
         steps = S
         self.batch = B
-        dropoutActive = dropout.isActive
+        rates = dropout.when(training)
         let lens = lengths.set(batch.sourceLengths)
         let src = ids.reserve(S * B)
         for b in 0..<B { for t in 0..<S { src[t * B + b] = batch.source[b * S + t] } }
         let x = ws.matrix("x", rows: S * B, cols: E)
         embedding.forward(ids: src, count: S * B, into: x)
-        if dropout.isActive {
-            dropout.forward(x, mask: ws.matrix("xMask", rows: S * B, cols: E), random: random,
-                            purpose: SentenceRandom.Purpose.sourceEmbeddingDropout, batch: B)
+        if rates.masksEmbeddings {
+            let mask = ws.matrix("xMask", rows: S * B, cols: E)
+            rates.drawEmbeddingMask(mask, random: random, elementPurpose: SentenceRandom.Purpose.sourceEmbeddingDropout,
+                                    wordPurpose: SentenceRandom.Purpose.sourceWordDropout, batch: B)
+            MatrixOps.multiply(x, by: mask)
         }
         let encTM = layers.forward(x, steps: S, batch: B, lengths: lens, training: training, random: random, precision: precision)
         let h0 = initialState(batch: B, in: ws, precision: precision)
         let encBM = ws.matrix("encBM", rows: B * S, cols: D)
         MatrixOps.swapLeadingAxes(encTM, outer: S, inner: B, into: encBM)
+        if rates.context > 0 {
+            // Drawn time-major (row t·B + b, as every mask), applied batch-major like the memory.
+            let maskTM = ws.matrix("encMaskTM", rows: S * B, cols: D), mask = ws.matrix("encMask", rows: B * S, cols: D)
+            Dropout(rates.context).drawMask(maskTM, random: random, purpose: SentenceRandom.Purpose.encoderOutputDropout, batch: B)
+            MatrixOps.swapLeadingAxes(maskTM, outer: S, inner: B, into: mask)
+            MatrixOps.multiply(encBM, by: mask)
+        }
         let memory = attention.beginTraining(encoder: encBM, sourceLength: S, lengths: lens, steps: T, precision: precision)
         return (memory, h0)
     }
@@ -80,11 +89,12 @@ public final class RecurrentEncoder: @unchecked Sendable {
         bridge.backward(x: finals, dy: dh0, dx: dFinals, precision: precision)
         let dEncBM = ws.matrix("dEncBM", rows: B * S, cols: D, zeroed: true)
         attention.endBackward(dEncoder: dEncBM, precision: precision)
+        if rates.context > 0 { MatrixOps.multiply(dEncBM, by: ws.matrix("encMask", rows: B * S, cols: D)) }
         let dEncTM = ws.matrix("dEncTM", rows: S * B, cols: D)
         MatrixOps.swapLeadingAxes(dEncBM, outer: B, inner: S, into: dEncTM)
         let dx = ws.matrix("dx", rows: S * B, cols: E)
         layers.backward(dOutput: dEncTM, dFinal: dFinals, dInput: dx, precision: precision)
-        if dropoutActive { MatrixOps.multiply(dx, by: ws.matrix("xMask", rows: S * B, cols: E)) }
+        if rates.masksEmbeddings { MatrixOps.multiply(dx, by: ws.matrix("xMask", rows: S * B, cols: E)) }
         embedding.backward(ids: ids.pointer, count: S * B, dy: dx)
     }
 

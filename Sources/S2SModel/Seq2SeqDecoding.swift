@@ -56,7 +56,9 @@ public final class Seq2SeqDecoder: @unchecked Sendable {
     private let permutedInput: Tensor?
     private var permutedVersion: UInt64 = .max
     private let attentionQuery: DecodingWeight?  // att_q [A, Hd] (+ bias) for additive and concat
-    private let output: DecodingWeight           // out [V, F] + bias
+    private let output: DecodingWeight           // out [V, F] + bias; tied: tgt_emb [V, E] + out.bias
+    private let projection: DecodingWeight?      // out_proj [E, F] + bias (tied only)
+    private var projected = Tensor(shape: [0])   // [cap, E] t = tanh(out_proj(feat)) (tied only)
 
     public init(model: Seq2SeqModel) {
         self.model = model
@@ -73,7 +75,8 @@ public final class Seq2SeqDecoder: @unchecked Sendable {
         attentionQuery = (dec.attention as? AdditiveAttention).map {
             DecodingWeight($0.query.weight.value, bias: $0.query.bias?.value)
         }
-        output = DecodingWeight(dec.output.weight.value, bias: dec.output.bias?.value)
+        output = DecodingWeight(dec.output.vocabulary.weight.value, bias: dec.output.vocabulary.bias?.value)
+        projection = dec.output.projection.map { DecodingWeight($0.weight.value, bias: $0.bias?.value) }
     }
 
     /// Logits of the last step [rows, V] (valid until the next `step` or `begin`).
@@ -119,6 +122,7 @@ public final class Seq2SeqDecoder: @unchecked Sendable {
             }
             query = Tensor(shape: [n, max(model.decoder.attention.keySize, 1)])
             logitBuffer = Tensor(shape: [n, V])
+            if let projection { projected = Tensor(shape: [n, projection.outputs]) }
             sourceRowBuffer.reserve(n); sourceRowSpare.reserve(n)
             if keep > 0 {
                 feat.data.update(from: oldFeat.data, count: keep * F)
@@ -198,7 +202,16 @@ public final class Seq2SeqDecoder: @unchecked Sendable {
             decoder.attention.attend(query: o, memory: memory, sourceRows: sourceRowBuffer.pointer, alpha: a,
                                      context: ctx, precision: precision)
         }
-        output.multiply(f, into: Matrix(logitBuffer.data, rows: R, cols: V), precision: precision, rowsAvailable: capacity)
+        let logits = Matrix(logitBuffer.data, rows: R, cols: V)
+        if let projection {
+            // Tied: t = tanh(out_proj(F)), logits = t · tgt_embᵀ + b (OutputLayer).
+            let t = Matrix(projected.data, rows: R, cols: projection.outputs)
+            projection.multiply(f, into: t, precision: precision, rowsAvailable: capacity)
+            Kernels.tanh(t.base, count: R * projection.outputs)
+            output.multiply(t, into: logits, precision: precision, rowsAvailable: capacity)
+        } else {
+            output.multiply(f, into: logits, precision: precision, rowsAvailable: capacity)
+        }
     }
 
     /// Array convenience for `step(previous:)`.

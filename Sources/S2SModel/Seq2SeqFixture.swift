@@ -13,6 +13,8 @@ public struct Seq2SeqFixture: Decodable, Sendable {
         /// them; the first fixtures have none: an LSTM encoder, one GRU layer, additive).
         public let enc_cell: String?, dec_cell: String?, dec_layers: Int?, input_feeding: Bool?, residual: Bool?
         public let attention: String?
+        /// "none" (absent), "target" or "all" (`EmbeddingTying`).
+        public let tying: String?
     }
     public struct Batch: Decodable, Sendable {
         public let src: [[Int32]], src_lengths: [Int32], tgt_in: [[Int32]], tgt_out: [[Int32]]
@@ -61,12 +63,17 @@ public struct Seq2SeqFixture: Decodable, Sendable {
             guard let kind = AttentionKind(rawValue: name) else { throw .unsupported("attention '\(name)'") }
             attention = kind
         }
+        var tying = EmbeddingTying.none
+        if let name = config.tying {
+            guard let kind = EmbeddingTying(rawValue: name) else { throw .unsupported("embedding tying '\(name)'") }
+            tying = kind
+        }
         let c = ModelConfig(sourceVocabulary: config.src_vocab, targetVocabulary: config.tgt_vocab, embedding: config.emb,
                             hidden: config.hidden, decoderHidden: config.dec_hidden, attentionSize: config.att_dim,
                             layers: config.layers, encoderCell: try cell(config.enc_cell, .lstm),
                             decoderCell: try cell(config.dec_cell, .gru), decoderLayers: config.dec_layers ?? 1,
                             inputFeeding: config.input_feeding ?? true, residual: config.residual ?? false,
-                            attention: attention)
+                            attention: attention, tying: tying)
         do { try c.validate() } catch { throw .unsupported(error.description) }
         return c
     }

@@ -24,7 +24,11 @@ public enum Seq2SeqFlops {
         f += t * 2 * b * Ld * Hd * Gd * Hd                  // recurrent products
         if c.attention.usesAttentionSize { f += t * 2 * b * Hd * A }   // query projection
         f += t * (2 * b * s * A + 2 * b * s * D)            // scores and context
-        f += 2 * b * t * Double(c.outputInput) * Double(c.targetVocabulary)  // output layer
+        if c.tying.tiesOutput {   // out_proj, then the embedding matrix
+            f += 2 * b * t * (Double(c.outputInput) + Double(c.targetVocabulary)) * Double(c.embedding)
+        } else {
+            f += 2 * b * t * Double(c.outputInput) * Double(c.targetVocabulary)  // output layer
+        }
         return f
     }
 

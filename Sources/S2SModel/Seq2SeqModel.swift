@@ -29,7 +29,8 @@ public final class Seq2SeqModel: @unchecked Sendable {
 
     /// Builds a freshly initialized model (PyTorch's default initialization: N(0,1) embeddings
     /// with a zero padding row, U(±1/√fan) elsewhere), deterministic for a seed. Parameters are
-    /// created in the order src_emb, tgt_emb, enc, bridge, att, cell (layer by layer), out.
+    /// created in the order src_emb, tgt_emb, enc, bridge, att, cell (layer by layer), out
+    /// (tied: out_proj and out.bias, with `tgt_emb` as the vocabulary matrix).
     public init(config: ModelConfig, seed: UInt64 = 1) throws(LayerError) {
         try config.validate()
         self.config = config
@@ -37,11 +38,14 @@ public final class Seq2SeqModel: @unchecked Sendable {
         let p = ParameterSet()
         parameters = p
         let E = config.embedding, H = config.hidden, Hd = config.decoderHidden, D = config.encoderOutput
-        let sourceEmbedding = Embedding(p, prefix: "src_emb", vocabulary: config.sourceVocabulary, dimension: E, rng: &rng)
+        // Three-way tying: one table, registered as `tgt_emb.weight` (there is no src_emb).
+        let sharedSource = config.tying.tiesSource
+            ? nil : Embedding(p, prefix: "src_emb", vocabulary: config.sourceVocabulary, dimension: E, rng: &rng)
         let targetEmbedding = Embedding(p, prefix: "tgt_emb", vocabulary: config.targetVocabulary, dimension: E, rng: &rng)
+        let sourceEmbedding = sharedSource ?? Embedding(sharing: targetEmbedding.weight)
         let stack = RecurrentStack(p, prefix: "enc", cell: config.encoderCell, inputSize: E, hiddenSize: H,
                                    layers: config.layers, bidirectional: true, residual: config.residual,
-                                   dropout: config.layers > 1 ? config.dropout : 0,
+                                   dropout: config.layers > 1 ? config.dropoutRates.layer : 0,
                                    orthogonalRecurrent: config.orthogonalRecurrent, rng: &rng)
         let bridge = Linear(p, prefix: "bridge", input: D, output: Hd, rng: &rng)
         let attention: any Attention
@@ -57,20 +61,20 @@ public final class Seq2SeqModel: @unchecked Sendable {
                           inputSize: l == 0 ? config.decoderInput : Hd, hiddenSize: Hd,
                           orthogonalRecurrent: config.orthogonalRecurrent, rng: &rng)
         }
-        let output = Linear(p, prefix: "out", input: config.outputInput, output: config.targetVocabulary, rng: &rng)
+        let output = OutputLayer(p, features: config.outputInput, vocabularySize: config.targetVocabulary,
+                                 tiedTo: config.tying.tiesOutput ? targetEmbedding : nil, rng: &rng)
         encoder = RecurrentEncoder(embedding: sourceEmbedding, layers: stack, bridge: bridge, attention: attention)
         decoder = RecurrentDecoder(embedding: targetEmbedding, cells: cells, attention: attention, output: output, encoderOutput: D,
-                          inputFeeding: config.inputFeeding, residual: config.residual, dropout: config.dropout)
+                          inputFeeding: config.inputFeeding, residual: config.residual, dropout: config.dropoutRates)
     }
 
     /// Number of scalar parameters.
     public var parameterCount: Int { parameters.scalarCount }
 
-    /// The parameters whose gradients a backward pass finishes first (the output layer), in the
-    /// order `forwardBackward` reports them to a `BackwardObserver`.
-    public var parametersFinishedFirst: [Parameter] {
-        [decoder.output.weight] + (decoder.output.bias.map { [$0] } ?? [])
-    }
+    /// The parameters whose gradients a backward pass finishes first (the output layer's own;
+    /// a tied vocabulary matrix is the embedding table, finished only by the lookups' backward),
+    /// in the order `forwardBackward` reports them to a `BackwardObserver`.
+    public var parametersFinishedFirst: [Parameter] { decoder.output.finishedByBackward }
 
     /// Loads values by name (checkpoint or fixture); every parameter must be present with its
     /// exact shape, and no foreign tensor may be present.

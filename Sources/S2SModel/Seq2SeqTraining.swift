@@ -87,7 +87,7 @@ extension Seq2SeqModel {
         let B = batch.size, S = batch.sourceLength, T = batch.targetLength
         let Dout = config.outputInput
         let ws = trainWorkspace, ix = trainIndices, prec = precision
-        let drop = Dropout(options.training ? config.dropout : 0)
+        let rates = config.dropoutRates.when(options.training)
 
         // Time-major id copies: row t·B + b is position t of sentence b.
         let fed = decoder.fed.reserve(T * B), tgt = ix.targets.reserve(T * B)
@@ -99,7 +99,7 @@ extension Seq2SeqModel {
         }
         profile.lap("batch setup")
 
-        let (memory, h0) = encoder.forward(batch, decoderSteps: T, dropout: drop, training: options.training, random: random,
+        let (memory, h0) = encoder.forward(batch, decoderSteps: T, dropout: rates, training: options.training, random: random,
                                            precision: prec)
         profile.lap("encoder forward")
         let (F, alpha, ownFed) = decoder.forward(
@@ -130,7 +130,8 @@ extension Seq2SeqModel {
             MatrixOps.zero(fc.rows(n, m - n))
         }
         let logits = ws.matrix("logits", rows: m, cols: config.targetVocabulary)
-        decoder.output.forward(fc, into: logits, precision: prec)
+        let hidden = decoder.output.isTied ? ws.matrix("Tout", rows: m, cols: decoder.output.hiddenSize) : nil
+        decoder.output.forward(fc, hidden: hidden, into: logits, precision: prec)
         profile.lap("output forward")
         let captured = options.captureIntermediates
             ? capture(batch: batch, encBM: memory.encoder, h0: h0, alpha: alpha, logits: logits, rowOf: rowOf, count: m) : nil
@@ -147,7 +148,8 @@ extension Seq2SeqModel {
 
         // Backward: output layer, the decoder's steps in reverse, then the encoder.
         let dfc = ws.matrix("dFc", rows: m, cols: Dout)
-        decoder.output.backward(x: fc, dy: dLogits, dx: dfc, precision: prec)
+        let dHidden = decoder.output.isTied ? ws.matrix("dTout", rows: m, cols: decoder.output.hiddenSize) : nil
+        decoder.output.backward(features: fc, hidden: hidden, scratch: dHidden, dLogits: dLogits, dFeatures: dfc, precision: prec)
         observer?.gradientsFinal(parametersFinishedFirst)
         profile.lap("output backward")
         let dF: Matrix

@@ -110,6 +110,11 @@ public final class Trainer {
         // The vocabulary decides these (on resume it is checked against the checkpoint below).
         options.model.sourceVocabulary = pipelines.source.vocabulary.count
         options.model.targetVocabulary = pipelines.target.vocabulary.count
+        if options.model.tying.tiesSource && pipelines.source.vocabulary.tokens != pipelines.target.vocabulary.tokens {
+            throw .invalidOption("--tie-embeddings all needs one vocabulary for both sides (s2s vocab build --joint --shared); "
+                                 + "\(data.vocabulary) has a source vocabulary of \(pipelines.source.vocabulary.count) and a target "
+                                 + "vocabulary of \(pipelines.target.vocabulary.count) entries that differ")
+        }
         try options.validate()
         guard FileManager.default.fileExists(atPath: data.database) else {
             throw .noData("no corpus database at \(data.database) (import a corpus with `s2s corpus import` first)")

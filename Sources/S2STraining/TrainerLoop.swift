@@ -211,6 +211,7 @@ extension Trainer {
         state.history.append(record)
         try metrics?.append(.valid(step: record.step, epoch: epoch, timeSeconds: elapsed, loss: loss,
                                   perplexity: record.perplexity, bleu: bleu, chrf: chrf))
+        try keepSnapshot(record: record, epoch: epoch)
         let score = TrainerState.score(record, metric: options.bestMetric)
         let improved = score.isFinite && (state.bestScore.map { score > $0 } ?? true)
         if improved {
@@ -244,6 +245,15 @@ extension Trainer {
             guard case .nonFinite = error else { throw error }
             emit(.warning("\(error)"))
         }
+    }
+
+    /// With `--keep-checkpoints N`: the validated parameters as `step-N.safetensors`, the last N kept.
+    private func keepSnapshot(record: ValidationRecord, epoch: Int) throws {
+        guard options.keepCheckpoints > 0 else { return }
+        let metadata = ModelBundleMetadata(step: state.step, epoch: epoch, validBLEU: record.bleu, validLoss: record.loss,
+                                           extra: [Checkpoint.trainingConfigKey: options.json, Checkpoint.corpusKey: data.corpus])
+        try CheckpointSnapshots.save(model: model, pipelines: pipelines, directory: outputDirectory, metadata: metadata,
+                                     keep: options.keepCheckpoints)
     }
 
     /// Figures for the progress line, averaged over the current interval.

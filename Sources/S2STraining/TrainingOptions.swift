@@ -82,6 +82,9 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
     public var nanTolerance: Int
     /// Storage of the best model's parameters.
     public var modelStorage: String
+    /// Keep the parameters of the last this many validations as `step-N.safetensors` beside
+    /// the model, for `s2s model average` (0 = none).
+    public var keepCheckpoints: Int
 
     // Budget and reporting (may change on resume).
     /// Stop after this many updates in total (0 = no limit).
@@ -97,7 +100,8 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
 
     /// The settings that may differ on `--resume` (they change neither the arithmetic nor the
     /// order of batches).
-    public static let budgetKeys: Set<String> = ["max-steps", "max-time", "max-epochs", "log-every", "threads"]
+    public static let budgetKeys: Set<String> = ["max-steps", "max-time", "max-epochs", "log-every", "threads",
+                                                 "keep-checkpoints"]
 
     /// Defaults: the reference's model size, Adam 1e-3, clip 1, plateau decay, greedy-BLEU
     /// validation every 1000 updates.
@@ -130,6 +134,7 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
         patience = 8
         nanTolerance = 5
         modelStorage = "f32"
+        keepCheckpoints = 0
         maxSteps = 0
         maxMinutes = 0
         maxEpochs = 0
@@ -158,6 +163,12 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
                   + "give --dec-hidden \(m.encoderOutput) (it is \(m.decoderHidden)) or another --attention")
         try check(!m.residual || m.layers > 1 || m.decoderLayers > 1,
                   "--residual connects stacked layers: give --enc-layers or --dec-layers of 2 or more")
+        let rates: [(String, Float?)] = [("dropout", m.dropout), ("dropout-emb", m.embeddingDropout),
+                                         ("dropout-layer", m.layerDropout), ("dropout-out", m.outputDropout),
+                                         ("dropout-ctx", m.contextDropout), ("word-dropout", m.wordDropout)]
+        for (flag, rate) in rates {
+            if let rate { try check(rate >= 0 && rate < 1, "--\(flag) must be in [0, 1), got \(rate)") }
+        }
         do {
             try model.validate()
         } catch {
@@ -180,6 +191,7 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
         try check(validMaxSentences >= 0, "--valid-max-sentences must be ≥ 0, got \(validMaxSentences)")
         try check(validBeam >= 1, "--valid-beam must be ≥ 1, got \(validBeam)")
         try check(patience >= 0, "--patience must be ≥ 0, got \(patience)")
+        try check(keepCheckpoints >= 0, "--keep-checkpoints must be ≥ 0, got \(keepCheckpoints)")
         try check(nanTolerance >= 1, "--nan-tolerance must be ≥ 1, got \(nanTolerance)")
         try check(["f32", "f16", "bf16"].contains(modelStorage), "--model-storage must be f32, f16 or bf16, got \(modelStorage)")
         try check(maxSteps >= 0, "--max-steps must be ≥ 0, got \(maxSteps)")
@@ -238,7 +250,8 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
 
     /// Keys added since the first checkpoint format, with the value that means "as before".
     static var addedSettings: [(String, Any)] {
-        [("accumulate", 1), ("gradientCompression", "none"), ("validTokenizer", BLEUTokenizer.thirteenA.rawValue)]
+        [("accumulate", 1), ("gradientCompression", "none"), ("validTokenizer", BLEUTokenizer.thirteenA.rawValue),
+         ("keepCheckpoints", 0)]
     }
 
     /// The resolved configuration, one `name value` per line, for the start of a run.
@@ -253,11 +266,12 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
         }
         return [
             "model        \(m.summary)",
-            "regularize   dropout \(m.dropout), label-smoothing \(m.labelSmoothing)",
+            "regularize   dropout \(m.dropoutRates.summary), label-smoothing \(m.labelSmoothing)",
             "optimizer    \(opt), lr \(learningRate), schedule \(sched), clip \(clip == 0 ? "off" : "\(clip)")",
             "batches      \(batchTokens) target tokens\(accumulate > 1 ? " × \(accumulate) accumulated" : ""), max length \(maxLength), seed \(seed), precision \(precision), threads \(threads == 0 ? "default" : "\(threads)")",
             "sampling     \(scheduledSampling.description), feed \(feedChoice.rawValue)",
-            "validation   every \(validEvery == 0 ? "end only" : "\(validEvery) steps"), \(validMaxSentences == 0 ? "all" : "\(validMaxSentences)") sentences, \(validBeam == 1 ? "greedy" : "beam \(validBeam)") BLEU (tok \(validTokenizer?.rawValue ?? "from the target language")) and chrF, best by \(bestMetric.rawValue), patience \(patience == 0 ? "off" : "\(patience)")",
+            "validation   every \(validEvery == 0 ? "end only" : "\(validEvery) steps"), \(validMaxSentences == 0 ? "all" : "\(validMaxSentences)") sentences, \(validBeam == 1 ? "greedy" : "beam \(validBeam)") BLEU (tok \(validTokenizer?.rawValue ?? "from the target language")) and chrF, best by \(bestMetric.rawValue), patience \(patience == 0 ? "off" : "\(patience)")"
+                + (keepCheckpoints > 0 ? ", keeps the last \(keepCheckpoints)" : ""),
             "budget       max-steps \(maxSteps == 0 ? "none" : "\(maxSteps)"), max-time \(maxMinutes == 0 ? "none" : "\(maxMinutes) min"), max-epochs \(maxEpochs == 0 ? "none" : "\(maxEpochs)"), log every \(logEvery)",
         ]
     }

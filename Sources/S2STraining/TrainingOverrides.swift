@@ -13,7 +13,11 @@ public struct TrainingOverrides: Sendable {
     public var decoderLayers: Int?
     public var inputFeeding: Bool?
     public var residual: Bool?
+    public var tying: EmbeddingTying?
     public var dropout, labelSmoothing: Float?
+    /// Per-site dropout (`DropoutRates`): embeddings, between layers, output layer input,
+    /// encoder outputs, whole words.
+    public var embeddingDropout, layerDropout, outputDropout, contextDropout, wordDropout: Float?
     public var orthogonal: Bool?
     public var precision: String?
     public var seed: UInt64?
@@ -34,6 +38,7 @@ public struct TrainingOverrides: Sendable {
     /// `--valid-tokenize`: the validation BLEU tokenizer (default: from the target language).
     public var validTokenizer: BLEUTokenizer?
     public var modelStorage: String?
+    public var keepCheckpoints: Int?
     public var maxSteps, maxEpochs, logEvery, threads: Int?
     public var maxMinutes: Double?
 
@@ -71,8 +76,14 @@ public struct TrainingOverrides: Sendable {
         set("dec-layers", decoderLayers, \.model.decoderLayers)
         set("input-feeding", inputFeeding, \.model.inputFeeding)
         set("residual", residual, \.model.residual)
+        set("tie-embeddings", tying, \.model.tying)
         set("attention", attention, \.model.attention)
         set("dropout", dropout, \.model.dropout)
+        set("dropout-emb", embeddingDropout.map { Optional($0) }, \.model.embeddingDropout)
+        set("dropout-layer", layerDropout.map { Optional($0) }, \.model.layerDropout)
+        set("dropout-out", outputDropout.map { Optional($0) }, \.model.outputDropout)
+        set("dropout-ctx", contextDropout, \.model.contextDropout)
+        set("word-dropout", wordDropout, \.model.wordDropout)
         set("label-smoothing", labelSmoothing, \.model.labelSmoothing)
         set("orthogonal-init", orthogonal, \.model.orthogonalRecurrent)
         set("precision", precision, \.precision)
@@ -103,6 +114,7 @@ public struct TrainingOverrides: Sendable {
         set("patience", patience, \.patience)
         set("nan-tolerance", nanTolerance, \.nanTolerance)
         set("model-storage", modelStorage, \.modelStorage)
+        set("keep-checkpoints", keepCheckpoints, \.keepCheckpoints)
         set("max-steps", maxSteps, \.maxSteps)
         set("max-time", maxMinutes, \.maxMinutes)
         set("max-epochs", maxEpochs, \.maxEpochs)

@@ -8,9 +8,11 @@ import S2SText
 /// The model and search options shared by `s2s translate`, `s2s evaluate --model` and
 /// `s2s attention`.
 struct DecodingArguments: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("A model name or directory (default: the model named 'default').",
+    @Option(name: .long, help: ArgumentHelp("A model name or directory (default: the model named 'default'); "
+                                            + "repeat for an ensemble, which averages the models' log-probabilities "
+                                            + "at every step (the models must share one vocabulary).",
                                             discussion: ModelSearchPath.helpText, valueName: "name|dir"))
-    var model: String?
+    var model: [String] = []
 
     @Option(name: .long, help: "Beam size (1 = greedy-equivalent beam).") var beam = 5
     @Option(name: .long, help: "GNMT length-penalty exponent α: score = logP / ((5+|Y|)/6)^α.") var alpha: Float = 0.6
@@ -56,18 +58,16 @@ struct DecodingArguments: ParsableArguments {
     /// The thread policy (`--threads`; 0 = adapt to the machine's load before each batch).
     func makeThreadAdvisor() -> ThreadAdvisor { ThreadAdvisor(requested: threads) }
 
-    /// Loads the model (every check before any output) and builds the translator.
+    /// Whether a model was named (`--model` given at least once).
+    var namesModel: Bool { !model.isEmpty }
+
+    /// Loads the model, or the models of an ensemble (every check before any output), and
+    /// builds the translator.
     func makeTranslator(command: String, keepAttention: Bool = false) throws -> Translator {
-        let path = try resolveModel(model, command: command)
-        let loaded: (model: Seq2SeqModel, pipelines: TextPipelinePairAlias, info: ModelInfo)
-        do {
-            loaded = try ModelBundle.load(directory: path)
-        } catch {
-            throw CommandFailure(command, error.description)
-        }
+        let loaded = try EnsembleLoader.load(model.isEmpty ? [nil] : model.map { Optional($0) }, command: command)
         let (prec, notice) = Precision.resolve(Precision(rawValue: precision)!)
         if let notice { standardError("warning: \(notice)") }
-        loaded.model.precision = prec
+        for m in loaded.models { m.precision = prec }
         var settings = Translator.Settings()
         settings.strategy = sample ? .sample : greedy ? .greedy : .beam
         settings.options.beamSize = beam
@@ -84,8 +84,8 @@ struct DecodingArguments: ParsableArguments {
         settings.batchSize = batchSize
         settings.replaceUnknown = replaceUnk
         settings.keepAttention = keepAttention
-        settings.maxSourceTokens = maxSourceLen ?? Self.defaultSourceCap(loaded.info)
-        return Translator(model: loaded.model, pipelines: loaded.pipelines, settings: settings)
+        settings.maxSourceTokens = maxSourceLen ?? loaded.infos.map(Self.defaultSourceCap).min() ?? 250
+        return Translator(models: loaded.models, pipelines: loaded.pipelines, settings: settings)
     }
 
     /// Twice the longest sequence the model was trained on when its header says (`max_length`),

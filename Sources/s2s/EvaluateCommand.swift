@@ -81,7 +81,7 @@ struct EvaluateCommand: ParsableCommand {
             if !hyp.isEmpty || !ref.isEmpty {
                 throw ValidationError("use either --hyp/--ref or --model/--db/--corpus/--split, not both")
             }
-            guard decoding.model != nil, corpus != nil, split != nil else {
+            guard decoding.namesModel, corpus != nil, split != nil else {
                 throw ValidationError("decoding a split needs --model DIR, --corpus NAME and --split NAME (and --db FILE unless corpora/corpora.sqlite)")
             }
             guard let s = split, Split(rawValue: s) != nil else {
@@ -205,7 +205,7 @@ struct EvaluateCommand: ParsableCommand {
     }
 
     private var usesDecodingMode: Bool {
-        decoding.model != nil || db != nil || corpus != nil || split != nil || saveHyp != nil
+        decoding.namesModel || db != nil || corpus != nil || split != nil || saveHyp != nil
     }
 
     /// Translates `--split` of `--corpus` from `--db` with `--model` (detokenized, as

@@ -6,8 +6,8 @@ import S2SModel
 struct ModelCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "model",
-        abstract: "List the models found by name, inspect one, or repack it (fp16/bf16 storage, training state dropped).",
-        subcommands: [ModelListCommand.self, ModelInfoCommand.self, ModelPackCommand.self]
+        abstract: "List the models found by name, inspect one, repack it (fp16/bf16 storage, training state dropped) or average several.",
+        subcommands: [ModelListCommand.self, ModelInfoCommand.self, ModelPackCommand.self, ModelAverageCommand.self]
     )
 }
 

@@ -60,8 +60,21 @@ struct TrainCommand: ParsableCommand {
     @Flag(inversion: .prefixedNo, help: "Feed the previous attention context to the first decoder layer (default on).")
     var inputFeeding: Bool?
     @Flag(help: "Residual connections between stacked layers, from the second layer up.") var residual = false
+    @Option(help: ArgumentHelp("Tie embeddings: none, target (target embeddings = output projection) or all "
+                               + "(also the source embeddings; needs a shared vocabulary) (default none).", valueName: "none|target|all"))
+    var tieEmbeddings: EmbeddingTying?
     @Option(help: "additive (Bahdanau), or Luong's general, dot or concat (default additive).") var attention: String?
     @Option(help: "Dropout on embeddings, between encoder layers and before the output layer (default 0.2).") var dropout: Float?
+    @Option(name: .customLong("dropout-emb"), help: "Dropout on the source and target embeddings (default: --dropout).")
+    var embeddingDropout: Float?
+    @Option(name: .customLong("dropout-layer"), help: "Dropout between stacked recurrent layers (default: --dropout).")
+    var layerDropout: Float?
+    @Option(name: .customLong("dropout-out"), help: "Dropout on the output layer's input [h ; ctx ; e] (default: --dropout).")
+    var outputDropout: Float?
+    @Option(name: .customLong("dropout-ctx"), help: "Dropout on the encoder outputs the attention reads (default 0).")
+    var contextDropout: Float?
+    @Option(name: .customLong("word-dropout"), help: "Drop whole source and target input token embeddings (default 0).")
+    var wordDropout: Float?
     @Option(help: "Label smoothing of the training loss (default 0.1).") var labelSmoothing: Float?
     @Flag(name: .customLong("orthogonal-init"), help: "Orthogonal initialization of the recurrent matrices.") var orthogonalInit = false
     @Option(help: "GEMM arithmetic: fp32 or bf16 (default fp32).") var precision: String?
@@ -103,6 +116,8 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Stop after this many validations without a new best (0 = never; default 8).") var patience: Int?
     @Option(help: "Non-finite steps in a row before rolling back to the checkpoint (default 5).") var nanTolerance: Int?
     @Option(help: "Storage of model.safetensors: f32, f16 or bf16 (default f32).") var modelStorage: String?
+    @Option(help: "Keep the parameters of the last N validations as step-N.safetensors, for `s2s model average` (default 0).")
+    var keepCheckpoints: Int?
     @Option(help: "Stop after this many updates in total (0 = no limit; default 0).") var maxSteps: Int?
     @Option(help: "Stop after this many minutes of this run (0 = no limit; default 0).") var maxTime: Double?
     @Option(help: "Stop after this many epochs (0 = no limit; default 0).") var maxEpochs: Int?
@@ -230,6 +245,11 @@ struct TrainCommand: ParsableCommand {
         o.layers = layers
         o.attention = attention.flatMap(AttentionKind.init(optionName:))
         o.dropout = dropout
+        o.embeddingDropout = embeddingDropout
+        o.layerDropout = layerDropout
+        o.outputDropout = outputDropout
+        o.contextDropout = contextDropout
+        o.wordDropout = wordDropout
         o.labelSmoothing = labelSmoothing
         o.orthogonal = orthogonalInit ? true : nil
         o.encoderCell = encCell
@@ -237,6 +257,7 @@ struct TrainCommand: ParsableCommand {
         o.decoderLayers = decLayers
         o.inputFeeding = inputFeeding
         o.residual = residual ? true : nil
+        o.tying = tieEmbeddings
         o.precision = precision
         o.seed = seed
         o.batchTokens = batchTokens
@@ -266,6 +287,7 @@ struct TrainCommand: ParsableCommand {
         o.patience = patience
         o.nanTolerance = nanTolerance
         o.modelStorage = modelStorage
+        o.keepCheckpoints = keepCheckpoints
         o.maxSteps = maxSteps
         o.maxMinutes = maxTime
         o.maxEpochs = maxEpochs
@@ -278,3 +300,5 @@ struct TrainCommand: ParsableCommand {
 extension GradientCompression: ExpressibleByArgument {}
 
 extension RecurrentCellKind: ExpressibleByArgument {}
+
+extension EmbeddingTying: ExpressibleByArgument {}

@@ -62,7 +62,7 @@ private let veryLong = Array(repeating: "A little girl climbs into a wooden play
         $0.options.maxLengthCap = 5
     }
     // Make `<unk>` the model's only answer: every output token must then be replaced.
-    let bias = try #require(translator.model.decoder.output.bias?.value)
+    let bias = try #require(translator.model.decoder.output.vocabulary.bias?.value)
     bias.data[Int(SpecialTokens.unk)] = 1000
     bias.bumpVersion()
     let r = translator.translate([Translator.Line(text: "Zyxwv qqqq dog.", number: 1)])[0]

@@ -16,10 +16,12 @@ func fixturePath(_ name: String) throws -> String {
 /// of our generator: a length-1 source, a target that is only `</s>`, three encoder layers, a
 /// batch of one.
 /// And the fixtures of our own PyTorch model (Fixtures/generate_model_fixtures.py): each cell in
-/// encoder and decoder position, deep and residual stacks, input feeding off, every attention kind.
+/// encoder and decoder position, deep and residual stacks, input feeding off, every attention kind,
+/// tied embeddings (target, and three-way).
 @Test(arguments: ["seq2seq_1layer", "seq2seq_2layer", "model_edge_3layer", "model_edge_batch1",
                   "model_enc_rnn", "model_enc_gated", "model_enc_gru_residual", "model_dec_rnn", "model_dec_gated",
-                  "model_dec_lstm_deep", "model_dec_gru_deep_dot", "model_no_input_feeding"])
+                  "model_dec_lstm_deep", "model_dec_gru_deep_dot", "model_no_input_feeding", "model_tied_target",
+                  "model_tied_all"])
 func fixtureAgreesWithPyTorch(name: String) throws {
     let fixture = try Seq2SeqFixture.load(path: try fixturePath(name))
     let report = try Seq2SeqFixtureCheck.run(fixture)

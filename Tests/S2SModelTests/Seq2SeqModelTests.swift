@@ -13,12 +13,13 @@ func smallBatch() throws -> Seq2SeqBatch {
 
 func smallModel(_ attention: AttentionKind, layers: Int = 2, encoderCell: RecurrentCellKind = .lstm, residual: Bool = false,
                 decoderHidden: Int = 5, decoderCell: RecurrentCellKind = .gru, decoderLayers: Int = 1, inputFeeding: Bool = true,
-                dropout: Float = 0, smoothing: Float = 0) throws -> Seq2SeqModel {
-    let config = ModelConfig(sourceVocabulary: 11, targetVocabulary: 13, embedding: 4, hidden: 3, decoderHidden: decoderHidden,
+                dropout: Float = 0, smoothing: Float = 0, tying: EmbeddingTying = .none,
+                sites: (ModelConfig) -> ModelConfig = { $0 }) throws -> Seq2SeqModel {
+    let config = sites(ModelConfig(sourceVocabulary: tying.tiesSource ? 13 : 11, targetVocabulary: 13, embedding: 4, hidden: 3, decoderHidden: decoderHidden,
                              attentionSize: 6, layers: layers, encoderCell: encoderCell, decoderCell: decoderCell,
                              decoderLayers: decoderLayers, inputFeeding: inputFeeding, residual: residual,
                              attention: attention, dropout: dropout,
-                             labelSmoothing: smoothing)
+                             labelSmoothing: smoothing, tying: tying))
     let model = try Seq2SeqModel(config: config, seed: 7)
     // Larger weights than the default init, so every path carries a visible gradient.
     var rng = PCG32(seed: 8)
@@ -75,6 +76,39 @@ func modelGradientsMatchFiniteDifferencesForEveryEncoderCell(cell: RecurrentCell
     try checkModelGradients(try smallModel(.additive, encoderCell: cell, residual: true, dropout: 0.2))
 }
 
+/// Tied embeddings: the target table is also the output matrix (and, three-way, the source
+/// table), so its gradient sums the lookups' and the output layer's.
+@Test(arguments: [EmbeddingTying.target, .all])
+func modelGradientsMatchFiniteDifferencesWithTiedEmbeddings(tying: EmbeddingTying) throws {
+    let model = try smallModel(.additive, dropout: 0.2, smoothing: 0.1, tying: tying)
+    #expect(model.parameters["out.weight"] == nil && model.parameters["out_proj.weight"] != nil)
+    #expect((model.parameters["src_emb.weight"] == nil) == tying.tiesSource)
+    try checkModelGradients(model)
+}
+
+/// Every dropout site with its own rate, word dropout and context dropout included, in a
+/// two-layer encoder and decoder: the masks are part of the function, and backward follows them.
+@Test func modelGradientsMatchFiniteDifferencesWithEveryDropoutSite() throws {
+    let model = try smallModel(.additive, residual: true, decoderLayers: 2, dropout: 0.1) {
+        var c = $0
+        c.embeddingDropout = 0.15
+        c.wordDropout = 0.3
+        c.layerDropout = 0.25
+        c.contextDropout = 0.35
+        c.outputDropout = 0.4
+        return c
+    }
+    let rates = model.config.dropoutRates
+    #expect(rates == DropoutRates(embedding: 0.15, word: 0.3, layer: 0.25, context: 0.35, output: 0.4))
+    try checkModelGradients(model)
+}
+
+/// The decoding engine computes the tied output layer as training does.
+@Test(arguments: [EmbeddingTying.target, .all])
+func stepAPIMatchesTrainingPassWithTiedEmbeddings(tying: EmbeddingTying) throws {
+    try checkStepAgainstTraining(try smallModel(.additive, tying: tying))
+}
+
 private func checkModelGradients(_ model: Seq2SeqModel) throws {
     let batch = try smallBatch()
     // The same seed every call: the same dropout masks, so the loss is a smooth function of θ.
@@ -93,7 +127,11 @@ private func checkModelGradients(_ model: Seq2SeqModel) throws {
     for p in model.parameters.all {
         let grad = p.grad.array
         check.check(p.name, x: p.value.data, count: p.count, analytic: grad, rng: &pick, bump: { p.value.bumpVersion() }, loss: loss)
-        if p.name.hasSuffix("emb.weight") { #expect(grad.prefix(4).allSatisfy { $0 == 0 }, "\(p.name): padding row has a gradient") }
+        // The padding row learns nothing from lookups; a tied table's gets the output layer's
+        // gradient of the (never chosen) <pad> logit, as in PyTorch.
+        if p.name.hasSuffix("emb.weight") && !model.config.tying.tiesOutput {
+            #expect(grad.prefix(4).allSatisfy { $0 == 0 }, "\(p.name): padding row has a gradient")
+        }
     }
 }
 
@@ -101,7 +139,10 @@ private func checkModelGradients(_ model: Seq2SeqModel) throws {
 /// teacher-forced logits agree.
 @Test(arguments: decoderShapes)
 func stepAPIMatchesTrainingPass(shape: DecoderShape) throws {
-    let model = try shape.model()
+    try checkStepAgainstTraining(try shape.model())
+}
+
+private func checkStepAgainstTraining(_ model: Seq2SeqModel) throws {
     let batch = try smallBatch()
     var rng = PCG32(seed: 1)
     let r = try model.forwardBackward(batch, options: TrainingStepOptions(training: false, computeGradients: false,
@@ -172,7 +213,7 @@ func stepAPIMatchesTrainingPass(shape: DecoderShape) throws {
     ])
     // torch_seq2seq.py reports 14.5 M parameters for this size (RESULTS.md), 8.2 M in the output layer.
     #expect(model.parameterCount == 14_465_088)
-    #expect(model.decoder.output.weight.count + model.decoder.output.bias!.count == 8_200_000)
+    #expect(model.decoder.output.vocabulary.weight.count + model.decoder.output.vocabulary.bias!.count == 8_200_000)
     #expect(model.parameters["cell.weight_ih"]!.shape == [768, 768])
 }
 

@@ -51,7 +51,9 @@ class Model(nn.Module):
         s.cfg = cfg
         E, H, Hd, A, V, W = cfg['emb'], cfg['hidden'], cfg['dec_hidden'], cfg['att_dim'], cfg['src_vocab'], cfg['tgt_vocab']
         D = 2 * H
-        s.src_emb = nn.Embedding(V, E, padding_idx=PAD)
+        tying = cfg.get('tying', 'none')
+        if tying != 'all':
+            s.src_emb = nn.Embedding(V, E, padding_idx=PAD)
         s.tgt_emb = nn.Embedding(W, E, padding_idx=PAD)
         s.enc = nn.Module()
         Ge, Gd = GATES[cfg['enc_cell']], GATES[cfg['dec_cell']]
@@ -74,12 +76,26 @@ class Model(nn.Module):
             inp = (E + (D if cfg['input_feeding'] else 0)) if l == 0 else Hd
             for name, shape in (('weight_ih', (Gd * Hd, inp)), ('weight_hh', (Gd * Hd, Hd)), ('bias_ih', (Gd * Hd,)), ('bias_hh', (Gd * Hd,))):
                 s.cell.register_parameter(f'{name}{sfx}', nn.Parameter(torch.empty(shape).uniform_(-0.5, 0.5)))
-        s.out = nn.Linear(Hd + D + E, W)
+        if tying == 'none':
+            s.out = nn.Linear(Hd + D + E, W)
+        else:
+            # Tied: t = tanh(out_proj(F)), logits = t · tgt_emb.weightᵀ + out.bias.
+            s.out_proj = nn.Linear(Hd + D + E, E)
+            s.out = nn.Module()
+            s.out.bias = nn.Parameter(torch.zeros(W))
+
+    def source_embedding(s, src):
+        return s.tgt_emb(src) if s.cfg.get('tying', 'none') == 'all' else s.src_emb(src)
+
+    def output(s, feats):
+        if s.cfg.get('tying', 'none') == 'none':
+            return s.out(feats)
+        return torch.tanh(s.out_proj(feats)) @ s.tgt_emb.weight.T + s.out.bias
 
     def encode(s, src, lens):
         cfg, H = s.cfg, s.cfg['hidden']
         B, S = src.shape
-        x = s.src_emb(src)
+        x = s.source_embedding(src)
         active = (torch.arange(S)[None, :] < lens[:, None]).double()  # [B, S]
         finals = None
         for l in range(cfg['layers']):
@@ -133,7 +149,7 @@ class Model(nn.Module):
             hs[l], cs[l] = cell_step(cfg['dec_cell'], inp, hs[l], cs[l], p('weight_ih'), p('weight_hh'), p('bias_ih'), p('bias_hh'))
             inp = hs[l] + inp if (cfg['residual'] and l > 0) else hs[l]
         a, ctx = s.attend(inp, enc, keys, mask)
-        return hs, cs, ctx, a, s.out(torch.cat([inp, ctx, e], -1))
+        return hs, cs, ctx, a, s.output(torch.cat([inp, ctx, e], -1))
 
     def forward(s, src, lens, tin):
         enc, h0 = s.encode(src, lens)
@@ -189,16 +205,19 @@ def check_against_torch_modules():
 
 
 def make(name, seed, enc_cell='lstm', dec_cell='gru', layers=1, dec_layers=1, residual=False, input_feeding=True,
-         attention='additive', srcs=((4, 5, 6, 7), (8,), (9, 4, 5)), tgts=((5, 6, 7), (), (8, 4))):
+         attention='additive', tying='none', srcs=((4, 5, 6, 7), (8,), (9, 4, 5)), tgts=((5, 6, 7), (), (8, 4))):
     torch.manual_seed(seed)
-    cfg = dict(src_vocab=11, tgt_vocab=12, emb=4, hidden=3, dec_hidden=6 if attention == 'dot' else 5, att_dim=4,
+    cfg = dict(src_vocab=12 if tying == 'all' else 11, tgt_vocab=12, emb=4, hidden=3, dec_hidden=6 if attention == 'dot' else 5, att_dim=4,
                layers=layers, pad=PAD, bos=BOS, eos=EOS, enc_cell=enc_cell, dec_cell=dec_cell, dec_layers=dec_layers,
                input_feeding=input_feeding, residual=residual, attention=attention)
+    if tying != 'none':
+        cfg['tying'] = tying
     m = Model(cfg)
     with torch.no_grad():
         for n, p in m.named_parameters():
             p.uniform_(-0.6, 0.6)
-        m.src_emb.weight[PAD].zero_()
+        if tying != 'all':
+            m.src_emb.weight[PAD].zero_()
         m.tgt_emb.weight[PAD].zero_()
     B, S, T = len(srcs), max(map(len, srcs)), max(map(len, tgts)) + 1
     src = torch.tensor([list(x) + [PAD] * (S - len(x)) for x in srcs])
@@ -239,3 +258,6 @@ if __name__ == '__main__':
     # layers; a batch of one sentence of one token with an empty target.
     make('edge_3layer', 9, layers=3, srcs=((4,), (5, 6, 7), (8, 4)), tgts=((), (5, 6), (9,)))
     make('edge_batch1', 10, srcs=((4,),), tgts=((),))
+    # Tied embeddings: target = output projection; three-way with one vocabulary.
+    make('tied_target', 11, tying='target')
+    make('tied_all', 12, tying='all', layers=2, dec_layers=2, residual=True)
