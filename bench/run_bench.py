@@ -27,9 +27,10 @@ QUICK = os.environ.get("BENCH_QUICK", "") not in ("", "0")
 ROUNDS = int(os.environ.get("ROUNDS", "1" if QUICK else "3"))
 THREADS = [int(t) for t in os.environ.get("BENCH_THREADS", "2" if QUICK else "1,2").split(",")]
 TABLES = os.environ.get("BENCH_TABLES", "train,decode,text,corpus,quality").split(",")
-S2S = os.environ.get("S2S", os.path.join(ROOT, ".build/release/s2s"))
-REFERENCE = os.path.join(HERE, "torch_seq2seq.py")
-M30K = os.path.join(ROOT, "corpora/multi30k")
+# Every program runs in the repository's root (main() goes there), so paths below are relative.
+S2S = os.path.abspath(os.environ.get("S2S", os.path.join(ROOT, ".build/release/s2s")))
+REFERENCE = "bench/torch_seq2seq.py"
+M30K = "corpora/multi30k"
 SIZES = {
     "small": "--src-vocab 8000 --tgt-vocab 8000 --emb 256 --hidden 256 --batch 64 --src-len 20 --tgt-len 20",
     "medium": "--src-vocab 16000 --tgt-vocab 16000 --emb 512 --hidden 512 --batch 64 --src-len 30 --tgt-len 30",
@@ -108,7 +109,7 @@ def text_table(rec, scratch):
     log(f"[text] s2s bench text --runs {ROUNDS} (alternating with sacremoses + subword-nmt)")
     report = subprocess.run([S2S, "bench", "text", "--runs", str(ROUNDS), "--python", sys.executable,
                              "--input", f"{M30K}/train.en", "--learn-tgt", f"{M30K}/train.de",
-                             "--script", os.path.join(ROOT, "scripts/bench_text.py"),
+                             "--script", "scripts/bench_text.py",
                              "--peer-codes", os.path.join(scratch, "peer.codes")],
                             capture_output=True, text=True)
     if report.returncode != 0:
@@ -137,7 +138,7 @@ def text_table(rec, scratch):
     # (3) BLEU + chrF of 1014 greedy translations, s2s evaluate against the sacrebleu command.
     hyp = os.path.join(scratch, "val.hyp")
     with open(f"{M30K}/val.en") as src, open(hyp, "w") as out:
-        subprocess.run([S2S, "translate", "--model", os.path.join(ROOT, "models/default"), "--greedy"],
+        subprocess.run([S2S, "translate", "--model", "models/default", "--greedy"],
                        stdin=src, stdout=out, stderr=subprocess.DEVNULL, check=True)
     score = {"s2s": [S2S, "evaluate", "--hyp", hyp, "--ref", f"{M30K}/val.de"],
              "sacrebleu": [sys.executable, "-m", "sacrebleu", f"{M30K}/val.de", "-i", hyp, "-m", "bleu", "chrf",
@@ -176,8 +177,8 @@ def corpus_table(rec):
 
 def quality_table(rec):
     log("[quality] scripts/bleu_grid.sh (models/default on the Multi30k validation split)")
-    done = subprocess.run(["bash", os.path.join(ROOT, "scripts/bleu_grid.sh")], capture_output=True, text=True,
-                          cwd=ROOT, env=dict(os.environ, S2S=S2S))
+    done = subprocess.run(["bash", "scripts/bleu_grid.sh"], capture_output=True, text=True,
+                          env=dict(os.environ, S2S=S2S))
     if done.returncode != 0:
         sys.exit(f"bench: scripts/bleu_grid.sh failed:\n{done.stderr[-2000:]}")
     rec.record(("quality",), {"report": done.stdout})
@@ -186,6 +187,7 @@ def quality_table(rec):
 
 
 def main():
+    os.chdir(ROOT)
     if not os.access(S2S, os.X_OK):
         sys.exit(f"bench: no s2s binary at {S2S}: run `make release` (or set S2S)")
     try:
@@ -195,7 +197,7 @@ def main():
     unknown = set(TABLES) - {"train", "decode", "text", "corpus", "quality"}
     if unknown:
         sys.exit(f"bench: BENCH_TABLES: unknown table(s) {', '.join(sorted(unknown))}")
-    out_dir = os.environ.get("BENCH_OUT") or os.path.join(ROOT, ".build/bench", time.strftime("%Y%m%dT%H%M%SZ", time.gmtime()))
+    out_dir = os.environ.get("BENCH_OUT") or os.path.join(".build/bench", time.strftime("%Y%m%dT%H%M%SZ", time.gmtime()))
     rec = Recorder(out_dir)
     version = " · ".join(command_output([S2S, "--version"]).splitlines())
     head = [f"CPU: {cpu_description()}", f"s2s: {version}; PyTorch {torch.__version__} "
@@ -217,8 +219,7 @@ def main():
     with open(os.path.join(out_dir, "report.md"), "w") as f:
         f.write(report)
     print(report)
-    log(f"bench: report in {os.path.relpath(os.path.join(out_dir, 'report.md'), ROOT)}, "
-        f"every run in {os.path.relpath(rec.path, ROOT)}")
+    log(f"bench: report in {os.path.join(out_dir, 'report.md')}, every run in {rec.path}")
 
 
 if __name__ == "__main__":
