@@ -2,7 +2,7 @@
 """Is bench/torch_seq2seq.py's model the model s2s runs? Loads a trained s2s model (by default the
 shipped models/default) into the reference, decodes the first --lines sentences of --src greedily
 and with beam 5 in batches of 32 (padded: the packed-sequence path), and counts the sentences whose
-output ids equal those of `s2s translate` (re-tokenized into ids by the model's own pipeline).
+output, detokenized by the model's own pipeline, equals what `s2s translate` prints.
 Rounding differs (s2s's kernels vs PyTorch's), so a rare near-tie may go the other way; a model
 that differed would disagree on most sentences. Exits non-zero below --min-agreement.
 
@@ -39,10 +39,19 @@ def read_safetensors(path):
     return tensors, header.get("__metadata__", {})
 
 
-def ids(s2s, pipeline, side, lines):
-    out = subprocess.run([s2s, "tokenize", "--pipeline", pipeline, "--side", side, "--ids"],
+def ids(s2s, pipeline, lines):
+    """Source ids of `lines` by the model's own pipeline (`s2s tokenize --ids`)."""
+    out = subprocess.run([s2s, "tokenize", "--pipeline", pipeline, "--side", "source", "--ids"],
                          input="\n".join(lines) + "\n", capture_output=True, text=True, check=True).stdout
     return [[int(x) for x in line.split()] for line in out.splitlines()]
+
+
+def text(s2s, pipeline, outputs):
+    """Target ids as text (`s2s detokenize --ids`): what `s2s translate` prints for them."""
+    out = subprocess.run([s2s, "detokenize", "--pipeline", pipeline, "--side", "target", "--ids"],
+                         input="".join(" ".join(map(str, o)) + "\n" for o in outputs),
+                         capture_output=True, text=True, check=True).stdout
+    return out.splitlines()
 
 
 def main():
@@ -61,12 +70,12 @@ def main():
     with open(a.src, encoding="utf-8") as f:
         lines = [next(f).rstrip("\n") for _ in range(a.lines)]
     pipeline = os.path.join(a.model, "vocab")
-    sources = [s + [EOS] for s in ids(a.s2s, pipeline, "source", lines)]
+    sources = [s + [EOS] for s in ids(a.s2s, pipeline, lines)]
     for name, flags, search in (("greedy", ["--greedy"], lambda s, n, m: greedy(model, s, n, m)),
                                 ("beam 5", ["--beam", "5", "--alpha", "0.6"], lambda s, n, m: beam(model, s, n, 5, 0.6, m))):
-        text = subprocess.run([a.s2s, "translate", "--model", a.model, "--precision", "fp32", *flags],
-                              input="\n".join(lines) + "\n", capture_output=True, text=True, check=True).stdout
-        theirs = ids(a.s2s, pipeline, "target", text.splitlines())
+        theirs = subprocess.run([a.s2s, "translate", "--model", a.model, "--precision", "fp32", *flags],
+                                input="\n".join(lines) + "\n", capture_output=True, text=True,
+                                check=True).stdout.splitlines()
         ours = []
         with torch.inference_mode():
             for i in range(0, len(sources), 32):
@@ -78,7 +87,7 @@ def main():
                 # is per sentence: decode to the batch's longest and cut (exact for greedy search).
                 limits = [math.ceil(1.5 * len(s)) + 5 for s in part]
                 ours += [o[:n] for o, n in zip(search(src, lengths, max(limits)), limits)]
-        same = sum(x == y for x, y in zip(ours, theirs))
+        same = sum(x == y for x, y in zip(text(a.s2s, pipeline, ours), theirs))
         print(f"{name}: {same}/{len(lines)} sentences identical to s2s translate")
         if same < a.min_agreement * len(lines):
             sys.exit(f"check_reference: {name} agrees on {same} of {len(lines)} sentences only")
