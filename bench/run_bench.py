@@ -4,7 +4,8 @@
 s2s (the release build) against bench/torch_seq2seq.py (our PyTorch reference of the same model)
 for training and decoding, against sacremoses + subword-nmt and sacrebleu for the text stages,
 against Python's sqlite3 for corpus import; the programs alternated for ROUNDS rounds, medians
-with [min–max]. The CPU (lscpu's model name, family, model) and `uptime` head the report.
+with [min–max]. The CPU (lscpu's model name, family, model) and `uptime` head the report, with
+bench/check_reference.py's proof that the reference decodes s2s's shipped model as s2s does.
 
 Run by `make bench` in the venv of `make bench-env`. Environment:
     ROUNDS=3            rounds per figure (BENCH_QUICK: 1)
@@ -205,6 +206,13 @@ def main():
             f"{'QUICK smoke run (BENCH_QUICK=1): figures not fit to quote; ' if QUICK else ''}"
             f"{ROUNDS} round(s), programs alternated; threads {','.join(map(str, THREADS))}",
             f"start: {uptime()}"]
+    # The tables mean something only if the reference is s2s's model: decode the shipped model with both.
+    log("[reference] bench/check_reference.py: models/default decoded by the reference and by s2s")
+    check = subprocess.run([sys.executable, "bench/check_reference.py", "--s2s", S2S, "--lines", "32" if QUICK else "200"],
+                           capture_output=True, text=True)
+    if check.returncode != 0:
+        sys.exit(f"bench: the reference does not decode as s2s does:\n{check.stdout}{check.stderr[-2000:]}")
+    head.append("reference check (models/default, Multi30k valid): " + "; ".join(check.stdout.split("\n")[:2]))
     log("\n".join(head))
     sections = []
     with tempfile.TemporaryDirectory(prefix="s2s-bench-") as scratch:
