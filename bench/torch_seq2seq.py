@@ -69,7 +69,16 @@ def arguments(argv):
     p.add_argument("--beam", type=positive, default=5)
     p.add_argument("--alpha", type=float, default=0.6)
     p.add_argument("--only", help="comma-separated from greedy_b1, beam_b1, greedy_b32, beam_b32")
+    # s2s's flags for what only s2s does: refused by name rather than as unrecognized arguments.
+    for flag in ("--train-src", "--train-tgt", "--valid-src", "--valid-tgt", "--model", "--src", "--gradient-compression"):
+        p.add_argument(flag, dest=flag[2:].replace("-", "_"), help=argparse.SUPPRESS)
+    for flag in ("--profile", "--cpu-time", "--no-overlap"):
+        p.add_argument(flag, dest=flag[2:].replace("-", "_"), action="store_true", help=argparse.SUPPRESS)
     a = p.parse_args(argv)
+    for flag in ("train_src", "train_tgt", "valid_src", "valid_tgt", "model", "src", "gradient_compression",
+                 "profile", "cpu_time", "no_overlap"):
+        if getattr(a, flag):
+            p.error(f"--{flag.replace('_', '-')}: s2s bench only (the reference times random tokens on a random model)")
     for name, value in S2S_ONLY_CHOICES.items():
         if getattr(a, name) != value:
             p.error(f"--{name.replace('_', '-')} {getattr(a, name)}: the reference implements the default "
