@@ -13,7 +13,8 @@ GENERATED := .build/generated
 VERSION := $(shell sed -n 's/^ *static let version = "\(.*\)"$$/\1/p' Sources/s2s/VersionReport.swift)
 DEB := s2s_$(VERSION)_$(shell dpkg --print-architecture 2>/dev/null || echo amd64).deb
 
-.PHONY: setup test build release demo clean static man completions docs install uninstall deb deb-check install-check
+.PHONY: setup test build release demo clean static man completions docs install uninstall deb deb-check install-check \
+        bench-env bench
 
 ## Install the Debian packages s2s links against, only those that are missing.
 setup:
@@ -42,6 +43,22 @@ demo: release
 
 clean:
 	rm -rf .build $(STATIC_SCRATCH)
+
+## The Python side of the benchmarks (PyTorch CPU, sacrebleu, sacremoses, subword-nmt) in a venv
+## of the repository's own, from bench/requirements.txt; reinstalls only when that file changes.
+BENCH_VENV := .build/bench-venv
+bench-env: $(BENCH_VENV)/.installed
+$(BENCH_VENV)/.installed: bench/requirements.txt
+	@[ -x $(BENCH_VENV)/bin/python ] || python3 -m venv $(BENCH_VENV) || \
+	  { echo "bench-env: python3 -m venv failed (Debian: apt-get install python3-venv)" >&2; exit 1; }
+	$(BENCH_VENV)/bin/python -m pip install -q -r bench/requirements.txt
+	@touch $@
+
+## Every speed table of the README on this machine: s2s against our PyTorch reference and the
+## Python tools, alternated, medians of ROUNDS rounds (default 3), CPU model and load printed.
+## BENCH_QUICK=1: a few minutes' smoke run of the same tables (figures not fit to quote).
+bench: release bench-env
+	$(BENCH_VENV)/bin/python bench/run_bench.py
 
 ## The release binary with the Swift runtime linked statically: runs without a Swift toolchain.
 static: setup

@@ -6,9 +6,9 @@ For every size × thread count, runs `s2s bench decode` (fp32 and bf16) and
 for ROUNDS rounds, and prints medians, ranges and s2s/PyTorch ratios as a
 Markdown table (raw JSON lines go to --out).
 
-Usage (release build; a venv with PyTorch CPU; the reference script's path is not part of this
-repository, so give it with --torch-script or $TORCH_SEQ2SEQ):
-    /tmp/peers-venv/bin/python scripts/bench_decode.py --torch-script PATH/torch_seq2seq.py --rounds 3
+Usage (release build; the venv of `make bench-env`, whose Python runs the PyTorch reference
+bench/torch_seq2seq.py; `make bench` runs this table and the others):
+    .build/bench-venv/bin/python scripts/bench_decode.py --rounds 3
 
 The machine is shared: before each run the script waits (up to --max-wait s)
 until other processes use less than --quiet of the CPUs, and records what it saw.
@@ -51,8 +51,8 @@ def main():
     root = os.path.dirname(here)
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--s2s", default=os.path.join(root, ".build/release/s2s"))
-    p.add_argument("--torch-script", default=os.environ.get("TORCH_SEQ2SEQ"),
-                   required="TORCH_SEQ2SEQ" not in os.environ, help="the PyTorch reference's torch_seq2seq.py")
+    p.add_argument("--torch-script", default=os.path.join(root, "bench/torch_seq2seq.py"),
+                   help="the PyTorch reference (default: the repository's bench/torch_seq2seq.py)")
     p.add_argument("--rounds", type=int, default=3)
     p.add_argument("--sizes", default="small,medium")
     p.add_argument("--threads", default="1,2")
@@ -61,6 +61,10 @@ def main():
     p.add_argument("--max-wait", type=float, default=120)
     p.add_argument("--out", default="decode_bench.jsonl")
     args = p.parse_args()
+    try:
+        import torch  # noqa: F401  (the reference runs in this same Python)
+    except ImportError:
+        sys.exit(f"bench_decode: {sys.executable} has no PyTorch: run `make bench-env` and use .build/bench-venv/bin/python")
 
     programs = {
         "torch": lambda size, t: [sys.executable, args.torch_script, "bench-decode", *SIZES[size].split(),

@@ -4,8 +4,8 @@
 The S2SEval tests compare the Swift BLEU/chrF with these numbers digit for digit. Run with a
 Python that has sacrebleu==2.6.0, e.g.:
 
-    python3 -m venv /tmp/sbvenv && /tmp/sbvenv/bin/pip install sacrebleu==2.6.0
-    /tmp/sbvenv/bin/python scripts/make_bleu_fixtures.py
+    make bench-env     # .build/bench-venv from bench/requirements.txt (sacrebleu 2.6.0, ...)
+    .build/bench-venv/bin/python scripts/make_bleu_fixtures.py
 
 It records: (1) hand-picked edge-case segments (empty sides, whitespace, unicode punctuation,
 numbers, entities, decomposed accents, astral code points) with sentence BLEU (effective order

@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Generate the option-parity fixtures of issue 21 from sacrebleu 2.6.0 and subword-nmt 0.3.8.
 
-    python3 -m venv /tmp/venv21 && /tmp/venv21/bin/pip install sacrebleu==2.6.0 subword-nmt==0.3.8 numpy
-    /tmp/venv21/bin/python scripts/make_parity_fixtures.py
+    make bench-env     # .build/bench-venv: sacrebleu 2.6.0, subword-nmt 0.3.8, numpy (bench/requirements.txt)
+    .build/bench-venv/bin/python scripts/make_parity_fixtures.py
 
 Writes (all committed; the Swift tests never run Python):
   Tests/S2SEvalTests/Fixtures/parity/sacrebleu_api.json   every metric option through sacrebleu's API:

@@ -5,8 +5,8 @@ The S2SEval tests compare s2s's BLEU tokenizers (13a, intl, zh, char, none) and 
 numbers digit for digit, over the Japanese, Chinese, Thai, Korean and mixed-script
 hypothesis/reference pairs in Tests/S2SEvalTests/Fixtures/languages (see the README there).
 
-    python3 -m venv /tmp/sbvenv && /tmp/sbvenv/bin/pip install sacrebleu==2.6.0
-    /tmp/sbvenv/bin/python scripts/make_tokenizer_fixtures.py
+    make bench-env     # .build/bench-venv from bench/requirements.txt (sacrebleu 2.6.0, ...)
+    .build/bench-venv/bin/python scripts/make_tokenizer_fixtures.py
 
 It records, per language set and tokenizer: corpus BLEU (every field, the formatted line and
 the signature), sentence BLEU (effective order, as `sacrebleu -sl`) and the tokenized lines;

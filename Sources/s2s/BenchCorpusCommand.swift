@@ -18,7 +18,7 @@ struct BenchCorpusCommand: ParsableCommand {
     var multi30k = "corpora/multi30k"
     @Option(help: "Repetitions of each import (median reported).") var runs = 5
     @Option(name: .customLong("stream-pairs"), help: "Pairs in the synthetic streaming corpus (0 to skip).") var streamPairs = 1_000_000
-    @Option(help: "Directory for the scratch databases.") var scratch = "/tmp"
+    @Option(help: "Directory for the scratch databases (default: $TMPDIR, else /tmp).") var scratch: String?
     @Option(help: "Python interpreter for the reference import (sqlite3 module, executemany); empty to skip.")
     var python = "python3"
 
@@ -26,7 +26,7 @@ struct BenchCorpusCommand: ParsableCommand {
         #if DEBUG
         CorpusOutput.error("warning: debug build; measure with `swift build -c release`")
         #endif
-        let dir = try CorpusBenchScratch(in: scratch)
+        let dir = try CorpusBenchScratch(in: scratch ?? getenv("TMPDIR").map { String(cString: $0) } ?? "/tmp")
         print("bench corpus: \(runs) runs each, load average \(CorpusBenchScratch.loadAverage()) (before)")
 
         var imports: [(String, ImportSource, String, String)] = []

@@ -27,7 +27,7 @@ struct BenchTextCommand: ParsableCommand {
     var merges = 8000
     @Option(help: "Timed runs of each program (medians are reported).")
     var runs = 5
-    @Option(help: "Python with sacremoses and subword-nmt (default: $PEERS_VENV/bin/python, else /tmp/peers-venv/bin/python).")
+    @Option(help: "Python with sacremoses and subword-nmt (default: $S2S_BENCH_VENV/bin/python, else the repository's .build/bench-venv/bin/python made by `make bench-env`).")
     var python: String?
     @Option(help: "The peer script.")
     var script = "scripts/bench_text.py"
@@ -110,9 +110,10 @@ struct BenchTextCommand: ParsableCommand {
 
     private func peerCommand() throws -> (python: String, arguments: [String]) {
         let env = ProcessInfo.processInfo.environment
-        let python = self.python ?? "\(env["PEERS_VENV"] ?? "/tmp/peers-venv")/bin/python"
+        // The repository's own venv (bench/requirements.txt), relative like --script: run from the root.
+        let python = self.python ?? "\(env["S2S_BENCH_VENV"] ?? ".build/bench-venv")/bin/python"
         guard FileManager.default.isExecutableFile(atPath: python) else {
-            throw ValidationError("no Python at \(python): make a venv with sacremoses and subword-nmt (pip install sacremoses==0.2.0 subword-nmt==0.3.8) at $PEERS_VENV, pass --python, or --no-peer")
+            throw ValidationError("no Python at \(python): run `make bench-env` in the repository root (a venv from bench/requirements.txt), pass --python, or --no-peer")
         }
         guard FileManager.default.fileExists(atPath: script) else { throw ValidationError("peer script \(script) not found (run from the repository root)") }
         let codes = peerCodes ?? NSTemporaryDirectory() + "s2s-bench-text-\((input as NSString).lastPathComponent)-\(merges).codes"

@@ -4,8 +4,8 @@ cell in encoder and decoder position, deep and residual stacks, input feeding on
 attention kind. `s2s check-fixture FILE` and Seq2SeqFixtureTests compare s2s against them.
 
 Self-contained (PyTorch and the standard library only). Regenerate from the package root:
-    python3 -m venv /tmp/fx && /tmp/fx/bin/pip install torch numpy
-    /tmp/fx/bin/python Tests/S2SModelTests/Fixtures/generate_model_fixtures.py
+    make bench-env     # .build/bench-venv with torch and numpy (bench/requirements.txt)
+    .build/bench-venv/bin/python Tests/S2SModelTests/Fixtures/generate_model_fixtures.py
 The cells are written out by hand because the simple gated cell and residual stacks have no
 PyTorch module; `check_against_torch_modules` first holds the hand-written encoder equal to
 nn.RNN / nn.LSTM / nn.GRU on packed sequences, so the hand-written code is PyTorch's semantics.
