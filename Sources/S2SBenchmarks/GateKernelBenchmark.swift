@@ -1,3 +1,4 @@
+import S2SNumerics
 /// Throughput of the fused LSTM and GRU gate kernels (`RNNCellKernels`), in gate elements per
 /// second: the elementwise work of one recurrent time step, the part that runs between the
 /// per-step recurrent GEMMs. Used by `s2s bench gemm`; never by tests.

@@ -1,5 +1,6 @@
 #if canImport(Glibc)
 import Glibc
+import S2SNumerics
 #endif
 
 /// Throughput of the C kernels beside the plain Swift loops a direct port would write (libm

@@ -1,5 +1,6 @@
 import S2SLayers
 import S2SNumerics
+import S2STraining
 
 /// The seeds' point about vanishing gradients (Goodfellow et al. §10.7), as an experiment: a
 /// recurrent layer reads a sequence whose FIRST token is one of K classes and whose other L − 1

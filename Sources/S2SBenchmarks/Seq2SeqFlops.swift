@@ -1,3 +1,4 @@
+import S2SModel
 /// Floating-point operation counts of the model, for reporting achieved GFLOP/s.
 ///
 /// Counts multiply-adds as 2 FLOPs, every sentence at full length (the benchmark's workload).

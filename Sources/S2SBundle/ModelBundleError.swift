@@ -1,4 +1,5 @@
 import S2SLayers
+import S2SModel
 import S2SText
 
 /// Why a model directory could not be saved or loaded. `description` is the one line the CLI

@@ -1,5 +1,6 @@
 import Foundation
 import S2SLayers
+import S2SModel
 
 /// What `ModelBundle.save` records beside the parameters: where training stood and how well the
 /// model did. All optional except the step.

@@ -1,4 +1,5 @@
 import Foundation
+import S2SModel
 import S2SText
 
 /// The copy of the vocabulary inside a model directory (`models/NAME/vocab/`), so a model

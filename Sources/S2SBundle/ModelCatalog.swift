@@ -1,4 +1,5 @@
 import Foundation
+import S2SModel
 import S2SText
 
 /// Every model on a search path, in search order: what `s2s model list` prints.

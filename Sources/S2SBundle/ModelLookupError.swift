@@ -1,3 +1,4 @@
+import S2SModel
 /// Why a `--model` argument (or a `train --out` name) names no model directory. `description`
 /// is the one line the CLI prints.
 public enum ModelLookupError: Error, CustomStringConvertible, Equatable {

@@ -1,4 +1,5 @@
 import Foundation
+import S2SModel
 
 /// Where `--model NAME` looks for a model, in order:
 ///

@@ -1,3 +1,4 @@
+import S2SModel
 import S2SNumerics
 
 /// A set of named tensors plus string metadata, read from and written to the safetensors format

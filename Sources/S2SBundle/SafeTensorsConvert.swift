@@ -1,3 +1,4 @@
+import S2SModel
 /// Element conversions between in-memory values (Float, Int64) and safetensors' little-endian
 /// bytes. Narrowing rounds to nearest even (as numpy/torch do); a finite value that would
 /// overflow to infinity in the narrower type is an error rather than a silent `inf` in a

@@ -1,3 +1,4 @@
+import S2SModel
 /// Why a safetensors file could not be read or written; `description` is the one-line message
 /// for the user: "models/x/model.safetensors: tensor 'enc.w' data_offsets [0, 96] end beyond
 /// the 64 data bytes".

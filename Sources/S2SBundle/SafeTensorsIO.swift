@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import S2SModel
 import S2SNumerics
 
 /// Reading and writing safetensors files with POSIX calls: positioned reads straight into

@@ -1,4 +1,5 @@
 import Foundation
+import S2SModel
 
 /// The safetensors header: JSON text in, validated tensor layout out, and back.
 ///

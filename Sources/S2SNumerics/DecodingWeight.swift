@@ -2,7 +2,6 @@
 import Glibc
 #endif
 import CKernels
-import S2SNumerics
 
 /// One weight `W` [N, K] (PyTorch layout) as the decoder multiplies it at every step:
 /// `y = x · Wᵀ (+ b)`.
@@ -11,21 +10,21 @@ import S2SNumerics
 /// blocked GEMM spends its time packing: the rows go through `s2s_gemv_rows_*`, which streams W
 /// once for all rows (in bf16, from a bf16 copy: half the bytes). At more rows the GEMM engine
 /// (oneDNN, packed weights) is faster. The bf16 copy is made once per weight version.
-final class DecodingWeight: @unchecked Sendable {
+package final class DecodingWeight: @unchecked Sendable {
     /// Largest row count that takes the streaming kernel (measured crossover on Zen 5; see
     /// BenchDecodeCommand); 0 without AVX-512, where the kernel is plain C and oneDNN's GEMM
     /// wins. `S2S_DECODE_GEMV_ROWS` overrides it for experiments.
-    static let streamingRowLimit: Int = {
+    package static let streamingRowLimit: Int = {
         if let v = getenv("S2S_DECODE_GEMV_ROWS").flatMap({ Int(String(cString: $0)) }) { return v }
         return s2s_gemv_rows_fast() != 0 ? 8 : 0
     }()
 
-    let weight: Tensor
-    let bias: Tensor?
+    package let weight: Tensor
+    package let bias: Tensor?
     private var bf16: UnsafeMutablePointer<UInt16>?   // from s2s_alloc (huge pages when large)
     private var bf16Version: UInt64 = .max
 
-    init(_ weight: Tensor, bias: Tensor? = nil) {
+    package init(_ weight: Tensor, bias: Tensor? = nil) {
         precondition(weight.shape.count == 2, "DecodingWeight: weight \(weight.shape) is not a matrix")
         self.weight = weight
         self.bias = bias
@@ -33,8 +32,8 @@ final class DecodingWeight: @unchecked Sendable {
 
     deinit { if let bf16 { s2s_free(bf16) } }
 
-    var outputs: Int { weight.shape[0] }
-    var inputs: Int { weight.shape[1] }
+    package var outputs: Int { weight.shape[0] }
+    package var inputs: Int { weight.shape[1] }
 
     /// `y = x · Wᵀ (+ bias)`. x [R, K], y [R, N] (any row strides).
     ///
@@ -42,7 +41,7 @@ final class DecodingWeight: @unchecked Sendable {
     /// then runs on R rounded up to a multiple of 8 (the extra rows are scratch), so a search
     /// whose row count shrinks step by step meets a few GEMM shapes instead of one per count
     /// (each new shape costs a oneDNN primitive, and the engine's cache is bounded).
-    func multiply(_ x: Matrix, into y: Matrix, precision: Precision, rowsAvailable: Int = 0) {
+    package func multiply(_ x: Matrix, into y: Matrix, precision: Precision, rowsAvailable: Int = 0) {
         precondition(x.cols == inputs && y.cols == outputs && x.rows == y.rows,
                      "DecodingWeight: x \(x.rows)x\(x.cols), W \(weight.shape), y \(y.rows)x\(y.cols)")
         let R = x.rows

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import S2SBundle
 import S2SModel
 
 /// Model files: inspect one, or repack it (e.g. fp16 storage for shipping, as marian-conv does).

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import S2SBundle
 import S2SCorpus
 import S2SDistributed
 import S2SEval

@@ -1,3 +1,4 @@
+import S2SDecode
 import S2SModel
 import S2SNumerics
 

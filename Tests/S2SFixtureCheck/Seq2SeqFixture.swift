@@ -1,5 +1,6 @@
 import Foundation
 import S2SLayers
+import S2SModel
 import S2SNumerics
 
 /// A reference fixture written by `torch_seq2seq.py` (MODEL.md, "Fixture files"): a config,

@@ -1,4 +1,5 @@
 import S2SLayers
+import S2SModel
 import S2SNumerics
 
 /// Agreement of one computed tensor with its reference.
