@@ -76,7 +76,7 @@ let package = Package(
         .target(name: "S2SGradientCheck", dependencies: ["S2SLayers", "S2SNumerics"], path: "Tests/S2SGradientCheck"),
         // The PyTorch reference fixtures (Tests/S2SModelTests/Fixtures) run forward, backward and
         // greedy; also behind `s2s check-fixture`.
-        .target(name: "S2SFixtureCheck", dependencies: ["S2SModel", "S2SDecode", "S2SLayers", "S2SNumerics"], path: "Tests/S2SFixtureCheck"),
+        .target(name: "S2SFixtureCheck", dependencies: ["S2SModel", "S2SDecode", "S2SLayers", "S2SNumerics", "S2SText"], path: "Tests/S2SFixtureCheck"),
         // Runs the built s2s binary for the end-to-end tests.
         .target(name: "S2SCommandSupport", path: "Tests/S2SCommandSupport"),
         .testTarget(name: "S2SLayersTests", dependencies: ["S2SLayers", "S2SNumerics", "S2SGradientCheck"]),

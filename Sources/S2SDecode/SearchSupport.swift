@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import S2SNumerics
+import S2SText
 
 /// Pieces every search strategy shares: which tokens a decoder may emit, and the GNMT coverage
 /// penalty.

@@ -2,6 +2,7 @@ import Foundation
 import S2SLayers
 import S2SModel
 import S2SNumerics
+import S2SText
 
 /// A reference fixture written by `torch_seq2seq.py` (MODEL.md, "Fixture files"): a config,
 /// one padded batch, parameters, float64 intermediates, the loss, every gradient and a greedy
@@ -47,7 +48,7 @@ public struct Seq2SeqFixture: Decodable, Sendable {
     /// The model configuration the fixture was computed with (no dropout).
     public func modelConfig() throws(FixtureError) -> ModelConfig {
         let ids = (config.pad ?? 0, config.bos ?? 2, config.eos ?? 3)
-        guard ids == (ModelConfig.padId, ModelConfig.bosId, ModelConfig.eosId) else {
+        guard ids == (SpecialTokens.pad, SpecialTokens.bos, SpecialTokens.eos) else {
             throw .unsupported("special ids pad/bos/eos = \(ids.0)/\(ids.1)/\(ids.2); this model uses 0/2/3")
         }
         func cell(_ name: String?, _ fallback: RecurrentCellKind) throws(FixtureError) -> RecurrentCellKind {

@@ -1,6 +1,7 @@
 import S2SLayers
 import S2SModel
 import S2SNumerics
+import S2SText
 
 /// Agreement of one computed tensor with its reference.
 public struct TensorComparison: Sendable {
@@ -95,7 +96,7 @@ public enum Seq2SeqFixtureCheck {
         }
         let inter = result.intermediates!
         let B = batch.size, T = batch.targetLength, S = batch.sourceLength
-        let realTarget = { (bt: Int) in batch.targetOutput[bt] != ModelConfig.padId }
+        let realTarget = { (bt: Int) in batch.targetOutput[bt] != SpecialTokens.pad }
         var out: [TensorComparison] = []
 
         func compare(_ name: String, _ t: Tensor, _ ref: Seq2SeqFixture.Array?, include: ((Int) -> Bool)? = nil) throws(FixtureError) {
