@@ -52,7 +52,8 @@ S2S_INLINE float s2s_tanhf(float x) {
     float z = x * x;
     float small = ((((-5.70498872745e-3f * z + 2.06390887954e-2f) * z - 5.37397155531e-2f) * z
                     + 1.33314422036e-1f) * z - 3.33332819422e-1f) * z * x + x;
-    float e = s2s_expf(2.0f * (ax < 9.0f ? ax : 9.0f));
+    // Clamped at 10, not 9: 1 − 2/(e^18 + 1) rounds to 0.99999994, 1 − 2/(e^20 + 1) to exactly 1.
+    float e = s2s_expf(2.0f * (ax < 10.0f ? ax : 10.0f));
     float big = 1.0f - 2.0f / (e + 1.0f);
     big = x < 0 ? -big : big;
     return ax < 0.625f ? small : big;

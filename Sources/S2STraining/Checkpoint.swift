@@ -86,3 +86,20 @@ enum Checkpoint {
         return e
     }
 }
+
+extension TrainingConfigFile {
+    /// The configuration a model or checkpoint was trained with, from its header (with the
+    /// corpus it was trained on), as `s2s model info --config` writes it.
+    public init(info: ModelInfo) throws(TrainingError) {
+        guard let json = info.header[Checkpoint.trainingConfigKey] else {
+            throw .checkpoint(path: info.path, reason: "its header holds no training configuration (\(Checkpoint.trainingConfigKey))")
+        }
+        let options: TrainingOptions
+        do {
+            options = try TrainingOptions.decode(json)
+        } catch {
+            throw .checkpoint(path: info.path, reason: "its \(Checkpoint.trainingConfigKey) is not a training configuration: \(error)")
+        }
+        self.init(options: options, corpus: info.header[Checkpoint.corpusKey])
+    }
+}

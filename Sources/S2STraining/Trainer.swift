@@ -164,7 +164,7 @@ public final class Trainer {
         gradients = GradientAllreduce(model.parameters, first: model.parametersFinishedFirst)
         trainingPairs = batcher.pairCount
         excludedPairs = batcher.excluded
-        model.precision = Precision(rawValue: options.precision) ?? .fp32
+        model.precision = options.precision
         optimizer = options.makeOptimizer()
         state = TrainerState(batcher: batcher.position, rng: PCG32(seed: options.seed &+ 2),
                              scheduler: LearningRateScheduler(options.learningRateSchedule))
