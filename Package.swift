@@ -14,6 +14,8 @@ let package = Package(
     name: "s2s",
     products: [
         .executable(name: "s2s", targets: ["s2s"]),
+        // One library product for Swift programs: a small API over every stage (module S2S).
+        .library(name: "S2S", targets: ["S2S"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
@@ -54,6 +56,9 @@ let package = Package(
         // Micro-benchmarks and cost models behind `s2s bench`: apart from the product code.
         .target(name: "S2SBenchmarks", dependencies: ["S2STraining", "S2SModel", "S2SLayers", "S2SNumerics"], exclude: ["README.md"]),
 
+        // MARK: The library's public API (everything below it is package/internal to its users)
+        .target(name: "S2S", dependencies: ["S2SBundle", "S2SDecode", "S2SModel", "S2SNumerics", "S2SText"]),
+
         // MARK: The command-line tool
         .executableTarget(
             name: "s2s",
@@ -86,5 +91,7 @@ let package = Package(
         .testTarget(name: "S2SEvalTests", dependencies: ["S2SEval", "S2SCommandSupport"], resources: [.copy("Fixtures")]),
         // The built `s2s` binary run as a user runs it (model search path, --version).
         .testTarget(name: "S2SCommandTests", dependencies: ["S2SCommandSupport"]),
+        // The library as a Swift program uses it.
+        .testTarget(name: "S2STests", dependencies: ["S2S"]),
     ]
 )

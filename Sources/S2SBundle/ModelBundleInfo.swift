@@ -106,3 +106,15 @@ enum ModelHeader {
         return f.string(from: Date())
     }
 }
+
+extension ModelInfo {
+    /// The most source tokens a translation reads (`s2s translate --max-source-len`'s default):
+    /// twice the longest sequence the model was trained on when its header says (`max_length`),
+    /// else 250 tokens.
+    public var sourceTokenCap: Int {
+        for key in ["max_length", "max_source_length"] {
+            if let v = header[key].flatMap({ Int($0) }), v > 0 { return max(2 * v, 16) }
+        }
+        return 250
+    }
+}
