@@ -13,7 +13,7 @@ GENERATED := .build/generated
 VERSION := $(shell sed -n 's/^ *static let version = "\(.*\)"$$/\1/p' Sources/s2s/VersionReport.swift)
 DEB := s2s_$(VERSION)_$(shell dpkg --print-architecture 2>/dev/null || echo amd64).deb
 
-.PHONY: setup test build release demo clean static man completions docs install uninstall deb deb-check install-check
+.PHONY: setup test example build release demo clean static man completions docs install uninstall deb deb-check install-check
 
 ## Install the Debian packages s2s links against, only those that are missing.
 setup:
@@ -27,9 +27,17 @@ setup:
 	fi; \
 	$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing
 
-## Set up, then run the test suite (this is what CI runs).
+## Set up, then run the test suite, then build and test the example package that uses s2s as
+## a library (this is what CI runs).
 test: setup
 	$(SWIFT) test
+	$(MAKE) example
+
+## Examples/TranslateLine: a package depending on s2s by path, built in this package's own
+## scratch directory so that the s2s modules it shares are not compiled again.
+example:
+	$(SWIFT) build --package-path Examples/TranslateLine --scratch-path $(CURDIR)/.build --build-tests
+	$(SWIFT) test --package-path Examples/TranslateLine --scratch-path $(CURDIR)/.build --skip-build
 
 build: setup
 	$(SWIFT) build
