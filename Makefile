@@ -13,7 +13,7 @@ GENERATED := .build/generated
 VERSION := $(shell sed -n 's/^ *static let version = "\(.*\)"$$/\1/p' Sources/s2s/VersionReport.swift)
 DEB := s2s_$(VERSION)_$(shell dpkg --print-architecture 2>/dev/null || echo amd64).deb
 
-.PHONY: setup test example build release demo clean static man completions docs install uninstall deb deb-check install-check
+.PHONY: setup test example build release demo clean static man completions docc docs install uninstall deb deb-check install-check
 
 ## Install the Debian packages s2s links against, only those that are missing.
 setup:
@@ -70,11 +70,18 @@ completions: static
 	$(STATIC_BINARY) --generate-completion-script fish > $(GENERATED)/completions/s2s.fish.tmp
 	@cd $(GENERATED)/completions && for f in s2s.bash _s2s s2s.fish; do mv $$f.tmp $$f; done
 
-## Man page and completions in $(GENERATED).
-docs: man completions
+## The library's documentation (DocC, swift-docc-plugin) in $(GENERATED)/docs, a static site;
+## a warning (an undocumented link, a missing symbol) fails the build.
+docc: setup
+	@mkdir -p $(GENERATED)
+	$(SWIFT) package --allow-writing-to-directory $(GENERATED)/docs generate-documentation --target S2S \
+	  --warnings-as-errors --disable-indexing --transform-for-static-hosting --output-path $(GENERATED)/docs
+
+## Man page, completions and the library's documentation in $(GENERATED).
+docs: man completions docc
 
 ## The binary, the shipped model, the man page and completions under $(DESTDIR)$(PREFIX).
-install: static docs
+install: static man completions
 	PREFIX=$(PREFIX) DESTDIR=$(DESTDIR) BINARY=$(STATIC_BINARY) GENERATED=$(GENERATED) bash scripts/install.sh install
 
 ## Removes exactly what `make install` put under $(DESTDIR)$(PREFIX).
@@ -82,7 +89,7 @@ uninstall:
 	PREFIX=$(PREFIX) DESTDIR=$(DESTDIR) BINARY=$(STATIC_BINARY) GENERATED=$(GENERATED) bash scripts/install.sh uninstall
 
 ## A Debian package of `make install` with PREFIX=/usr (needs dpkg-deb and dpkg-shlibdeps).
-deb: static docs
+deb: static man completions
 	bash scripts/deb-build.sh
 
 ## Installs the package with apt in a clean debootstrapped root without Swift and translates

@@ -6,7 +6,9 @@
 public struct TranslationOptions: Sendable, Equatable {
     /// The search: greedy (one hypothesis), or beam search with this many hypotheses.
     public enum Search: Sendable, Equatable {
+        /// The most probable token at each step, one hypothesis.
         case greedy
+        /// Beam search keeping `size` hypotheses (≥ 1), scored with ``TranslationOptions/lengthPenalty``.
         case beam(size: Int)
     }
 
