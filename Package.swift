@@ -59,7 +59,7 @@ let package = Package(
         .target(name: "S2SBenchmarks", dependencies: ["S2STraining", "S2SModel", "S2SLayers", "S2SNumerics"], exclude: ["README.md"]),
 
         // MARK: The library's public API (everything below it is package/internal to its users)
-        .target(name: "S2S", dependencies: ["S2SBundle", "S2SDecode", "S2SModel", "S2SNumerics", "S2SText"]),
+        .target(name: "S2S", dependencies: ["S2SBundle", "S2SCorpus", "S2SDecode", "S2SModel", "S2SNumerics", "S2SText", "S2STraining"]),
 
         // MARK: The command-line tool
         .executableTarget(
