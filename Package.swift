@@ -38,9 +38,11 @@ let package = Package(
         .target(name: "CKernels", dependencies: ["CDNNL"], path: "Sources/CKernels", linkerSettings: [.linkedLibrary("gomp")]),
 
         // MARK: Libraries, one per stage
-        .target(name: "S2SNumerics", dependencies: ["CDNNL", "CKernels"], exclude: ["README.md"]),
+        // The seeded generator every stage draws from (no system library behind it).
+        .target(name: "S2SRandom", exclude: ["README.md"]),
+        .target(name: "S2SNumerics", dependencies: ["CDNNL", "CKernels", "S2SRandom"], exclude: ["README.md"]),
         .target(name: "S2SText", dependencies: ["CICU"], exclude: ["README.md"]),
-        .target(name: "S2SCorpus", dependencies: ["CSQLite", "S2SText", "S2SNumerics"], exclude: ["README.md"]),
+        .target(name: "S2SCorpus", dependencies: ["CSQLite", "S2SText", "S2SRandom"], exclude: ["README.md"]),
         .target(name: "S2SLayers", dependencies: ["S2SNumerics"], exclude: ["README.md"]),
         .target(name: "S2SModel", dependencies: ["S2SLayers", "S2SNumerics", "S2SText"], exclude: ["README.md"]),
         // The safetensors format and model bundles (a trained model's directory), the catalog
