@@ -14,13 +14,7 @@ struct ConfigFileCommandTests {
     /// A small corpus (300 Multi30k train pairs, 40 valid) and a joint vocabulary in `work/`.
     private func prepare(_ scratch: ScratchDirectory) throws {
         let work = try scratch.directory("work")
-        let corpus = repositoryRoot + "/corpora/multi30k/"
-        for (file, lines) in [("train", 300), ("val", 40)] {
-            for side in ["en", "de"] {
-                let text = try String(contentsOfFile: corpus + "\(file).\(side)", encoding: .utf8).split(separator: "\n").prefix(lines)
-                try (text.joined(separator: "\n") + "\n").write(toFile: "\(work)/\(file).\(side)", atomically: true, encoding: .utf8)
-            }
-        }
+        try writeMulti30kSlices(to: work, [("train", 300), ("val", 40)])
         for arguments in [
             ["corpus", "import", "t", "--db", "c.sqlite", "--src", "train.en", "--tgt", "train.de", "--src-lang", "en", "--tgt-lang", "de",
              "--split", "train"],
