@@ -47,37 +47,34 @@ public final class ByteLineReader {
     private let isCancelled: () -> Bool
 
     /// Opens `path` ("-" reads stdin, unless `dashIsStandardInput` is false).
-    public init(path: String, dashIsStandardInput: Bool = true, stripLineEnd: Bool = true, bufferSize: Int = 1 << 20,
-                isCancelled: @escaping () -> Bool = { false }) throws(Failure) {
+    public convenience init(path: String, dashIsStandardInput: Bool = true, stripLineEnd: Bool = true, bufferSize: Int = 1 << 20,
+                            isCancelled: @escaping () -> Bool = { false }) throws(Failure) {
         if path == "-" && dashIsStandardInput {
-            fd = 0
-            ownsDescriptor = false
-            name = "<stdin>"
-        } else {
-            let opened = open(path, O_RDONLY | O_CLOEXEC)
-            guard opened >= 0 else { throw Failure(kind: .open, detail: String(cString: strerror(errno))) }
-            var info = stat()
-            if fstat(opened, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR {
-                close(opened)
-                throw Failure(kind: .isDirectory, detail: String(cString: strerror(EISDIR)))
-            }
-            fd = opened
-            ownsDescriptor = true
-            name = path
+            self.init(fileDescriptor: 0, stripLineEnd: stripLineEnd, bufferSize: bufferSize, isCancelled: isCancelled)
+            return
         }
+        let opened = open(path, O_RDONLY | O_CLOEXEC)
+        guard opened >= 0 else { throw Failure(kind: .open, detail: String(cString: strerror(errno))) }
         var info = stat()
-        mayBlock = fstat(fd, &info) != 0 || (info.st_mode & S_IFMT) != S_IFREG
-        self.stripLineEnd = stripLineEnd
-        capacity = max(bufferSize, 16)
-        buffer = .allocate(capacity: capacity)
-        self.isCancelled = isCancelled
+        if fstat(opened, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR {
+            close(opened)
+            throw Failure(kind: .isDirectory, detail: String(cString: strerror(EISDIR)))
+        }
+        self.init(descriptor: opened, owned: true, name: path, stripLineEnd: stripLineEnd, bufferSize: bufferSize,
+                  isCancelled: isCancelled)
     }
 
     /// Reads an open descriptor (not closed here), e.g. stdin.
-    public init(fileDescriptor: Int32, name: String = "<stdin>", stripLineEnd: Bool = true, bufferSize: Int = 1 << 16,
-                isCancelled: @escaping () -> Bool = { false }) {
-        fd = fileDescriptor
-        ownsDescriptor = false
+    public convenience init(fileDescriptor: Int32, name: String = "<stdin>", stripLineEnd: Bool = true, bufferSize: Int = 1 << 16,
+                            isCancelled: @escaping () -> Bool = { false }) {
+        self.init(descriptor: fileDescriptor, owned: false, name: name, stripLineEnd: stripLineEnd, bufferSize: bufferSize,
+                  isCancelled: isCancelled)
+    }
+
+    private init(descriptor: Int32, owned: Bool, name: String, stripLineEnd: Bool, bufferSize: Int,
+                 isCancelled: @escaping () -> Bool) {
+        fd = descriptor
+        ownsDescriptor = owned
         self.name = name
         var info = stat()
         mayBlock = fstat(fd, &info) != 0 || (info.st_mode & S_IFMT) != S_IFREG
