@@ -78,9 +78,9 @@ let package = Package(
         .plugin(name: "BuildCommit", capability: .buildTool(), path: "Plugins/BuildCommit"),
 
         // MARK: Tests (Swift Testing), one target per module
-        .testTarget(name: "S2SNumericsTests", dependencies: ["S2SNumerics"]),
+        .testTarget(name: "S2SNumericsTests", dependencies: ["S2SNumerics", "CKernels"]),
         .testTarget(name: "S2STextTests", dependencies: ["S2SText", "S2SCommandSupport"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "S2SCorpusTests", dependencies: ["S2SCorpus", "S2SText", "S2SNumerics"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "S2SCorpusTests", dependencies: ["S2SCorpus", "S2SNumerics"], resources: [.copy("Fixtures")]),
         // Finite-difference gradient checks, shared by the layer and model tests.
         .target(name: "S2SGradientCheck", dependencies: ["S2SLayers", "S2SNumerics"], path: "Tests/S2SGradientCheck"),
         // The PyTorch reference fixtures (Tests/S2SModelTests/Fixtures) run forward, backward and
