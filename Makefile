@@ -13,8 +13,8 @@ GENERATED := .build/generated
 VERSION := $(shell sed -n 's/^ *static let version = "\(.*\)"$$/\1/p' Sources/s2s/VersionReport.swift)
 DEB := s2s_$(VERSION)_$(shell dpkg --print-architecture 2>/dev/null || echo amd64).deb
 
-.PHONY: setup test build release demo clean static man completions docs install uninstall deb deb-check install-check \
-        bench-env bench
+.PHONY: setup test example build release demo clean static man completions docc docs install uninstall deb deb-check \
+        install-check bench-env bench
 
 ## Install the Debian packages s2s links against, only those that are missing.
 setup:
@@ -28,9 +28,17 @@ setup:
 	fi; \
 	$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing
 
-## Set up, then run the test suite (this is what CI runs).
+## Set up, then run the test suite, then build and test the example package that uses s2s as
+## a library (this is what CI runs).
 test: setup
 	$(SWIFT) test
+	$(MAKE) example
+
+## Examples/TranslateLine: a package depending on s2s by path, built in this package's own
+## scratch directory so that the s2s modules it shares are not compiled again.
+example:
+	$(SWIFT) build --package-path Examples/TranslateLine --scratch-path $(CURDIR)/.build --build-tests
+	$(SWIFT) test --package-path Examples/TranslateLine --scratch-path $(CURDIR)/.build --skip-build
 
 build: setup
 	$(SWIFT) build
@@ -79,11 +87,18 @@ completions: static
 	$(STATIC_BINARY) --generate-completion-script fish > $(GENERATED)/completions/s2s.fish.tmp
 	@cd $(GENERATED)/completions && for f in s2s.bash _s2s s2s.fish; do mv $$f.tmp $$f; done
 
-## Man page and completions in $(GENERATED).
-docs: man completions
+## The library's documentation (DocC, swift-docc-plugin) in $(GENERATED)/docs, a static site;
+## a warning (an undocumented link, a missing symbol) fails the build.
+docc: setup
+	@mkdir -p $(GENERATED)
+	$(SWIFT) package --allow-writing-to-directory $(GENERATED)/docs generate-documentation --target S2S \
+	  --warnings-as-errors --disable-indexing --transform-for-static-hosting --output-path $(GENERATED)/docs
+
+## Man page, completions and the library's documentation in $(GENERATED).
+docs: man completions docc
 
 ## The binary, the shipped model, the man page and completions under $(DESTDIR)$(PREFIX).
-install: static docs
+install: static man completions
 	PREFIX=$(PREFIX) DESTDIR=$(DESTDIR) BINARY=$(STATIC_BINARY) GENERATED=$(GENERATED) bash scripts/install.sh install
 
 ## Removes exactly what `make install` put under $(DESTDIR)$(PREFIX).
@@ -91,7 +106,7 @@ uninstall:
 	PREFIX=$(PREFIX) DESTDIR=$(DESTDIR) BINARY=$(STATIC_BINARY) GENERATED=$(GENERATED) bash scripts/install.sh uninstall
 
 ## A Debian package of `make install` with PREFIX=/usr (needs dpkg-deb and dpkg-shlibdeps).
-deb: static docs
+deb: static man completions
 	bash scripts/deb-build.sh
 
 ## Installs the package with apt in a clean debootstrapped root without Swift and translates

@@ -14,9 +14,13 @@ let package = Package(
     name: "s2s",
     products: [
         .executable(name: "s2s", targets: ["s2s"]),
+        // One library product for Swift programs: a small API over every stage (module S2S).
+        .library(name: "S2S", targets: ["S2S"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+        // `make docs`: the DocC documentation of the S2S library (a command plugin only).
+        .package(url: "https://github.com/swiftlang/swift-docc-plugin", exact: "1.5.0"),
     ],
     targets: [
         // MARK: System libraries
@@ -34,26 +38,37 @@ let package = Package(
         .target(name: "CKernels", dependencies: ["CDNNL"], path: "Sources/CKernels", linkerSettings: [.linkedLibrary("gomp")]),
 
         // MARK: Libraries, one per stage
-        .target(name: "S2SNumerics", dependencies: ["CDNNL", "CKernels"]),
-        .target(name: "S2SText", dependencies: ["CICU"]),
-        .target(name: "S2SCorpus", dependencies: ["CSQLite", "S2SText", "S2SNumerics"]),
-        .target(name: "S2SLayers", dependencies: ["S2SNumerics"]),
-        .target(name: "S2SModel", dependencies: ["S2SLayers", "S2SNumerics", "S2SText", "S2SCorpus"]),
+        // The seeded generator every stage draws from (no system library behind it).
+        .target(name: "S2SRandom", exclude: ["README.md"]),
+        .target(name: "S2SNumerics", dependencies: ["CDNNL", "CKernels", "S2SRandom"], exclude: ["README.md"]),
+        .target(name: "S2SText", dependencies: ["CICU"], exclude: ["README.md"]),
+        .target(name: "S2SCorpus", dependencies: ["CSQLite", "S2SText", "S2SRandom"], exclude: ["README.md"]),
+        .target(name: "S2SLayers", dependencies: ["S2SNumerics"], exclude: ["README.md"]),
+        .target(name: "S2SModel", dependencies: ["S2SLayers", "S2SNumerics", "S2SText"], exclude: ["README.md"]),
+        // The safetensors format and model bundles (a trained model's directory), the catalog
+        // and the model search path.
+        .target(name: "S2SBundle", dependencies: ["S2SModel", "S2SLayers", "S2SNumerics", "S2SText"], exclude: ["README.md"]),
         // CICU for the Unicode classes of sacrebleu's `intl` tokenizer and the script of a
         // reference (which BLEU tokenizer a target language needs); not S2SText: scoring must
         // not depend on the translation pipeline it judges.
-        .target(name: "S2SEval", dependencies: ["CICU"]),
+        .target(name: "S2SEval", dependencies: ["CICU"], exclude: ["README.md"]),
         // Collectives between the ranks of an `mpirun` job (or the identity in one process).
-        .target(name: "S2SDistributed", dependencies: ["CMPI", "CKernels"]),
-        .target(name: "S2SDecode", dependencies: ["S2SModel", "S2SText"]),
+        .target(name: "S2SDistributed", dependencies: ["CMPI", "S2SNumerics"], exclude: ["README.md"]),
+        .target(name: "S2SDecode", dependencies: ["S2SBundle", "S2SModel", "S2SNumerics", "S2SText"], exclude: ["README.md"]),
         // The training loop sits above decoding and evaluation: validation reports greedy BLEU.
-        .target(name: "S2STraining", dependencies: ["S2SDistributed", "S2SModel", "S2SDecode", "S2SEval", "S2SCorpus", "S2SText", "S2SLayers", "S2SNumerics"]),
+        .target(name: "S2STraining", dependencies: ["S2SDistributed", "S2SBundle", "S2SModel", "S2SDecode", "S2SEval", "S2SCorpus", "S2SText", "S2SLayers", "S2SNumerics"], exclude: ["README.md"]),
+        // Micro-benchmarks and cost models behind `s2s bench`: apart from the product code.
+        .target(name: "S2SBenchmarks", dependencies: ["S2STraining", "S2SModel", "S2SLayers", "S2SNumerics"], exclude: ["README.md"]),
+
+        // MARK: The library's public API (everything below it is package/internal to its users)
+        .target(name: "S2S", dependencies: ["S2SBundle", "S2SCorpus", "S2SDecode", "S2SModel", "S2SNumerics", "S2SText", "S2STraining"]),
 
         // MARK: The command-line tool
         .executableTarget(
             name: "s2s",
             dependencies: [
-                "S2SNumerics", "S2SText", "S2SCorpus", "S2SLayers", "S2SModel", "S2SDecode", "S2SEval", "S2STraining", "S2SDistributed",
+                "S2SNumerics", "S2SText", "S2SCorpus", "S2SLayers", "S2SModel", "S2SBundle", "S2SDecode", "S2SEval", "S2STraining",
+                "S2SDistributed", "S2SBenchmarks", "S2SFixtureCheck",
                 "CDNNL", "CICU",  // `s2s --version` asks the loaded libraries for their versions
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -63,19 +78,24 @@ let package = Package(
         .plugin(name: "BuildCommit", capability: .buildTool(), path: "Plugins/BuildCommit"),
 
         // MARK: Tests (Swift Testing), one target per module
-        .testTarget(name: "S2SNumericsTests", dependencies: ["S2SNumerics"]),
+        .testTarget(name: "S2SNumericsTests", dependencies: ["S2SNumerics", "CKernels"]),
         .testTarget(name: "S2STextTests", dependencies: ["S2SText", "S2SCommandSupport"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "S2SCorpusTests", dependencies: ["S2SCorpus", "S2SText", "S2SNumerics"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "S2SCorpusTests", dependencies: ["S2SCorpus", "S2SNumerics"], resources: [.copy("Fixtures")]),
         // Finite-difference gradient checks, shared by the layer and model tests.
         .target(name: "S2SGradientCheck", dependencies: ["S2SLayers", "S2SNumerics"], path: "Tests/S2SGradientCheck"),
+        // The PyTorch reference fixtures (Tests/S2SModelTests/Fixtures) run forward, backward and
+        // greedy; also behind `s2s check-fixture`.
+        .target(name: "S2SFixtureCheck", dependencies: ["S2SModel", "S2SDecode", "S2SLayers", "S2SNumerics", "S2SText"], path: "Tests/S2SFixtureCheck"),
         // Runs the built s2s binary for the end-to-end tests.
         .target(name: "S2SCommandSupport", path: "Tests/S2SCommandSupport"),
         .testTarget(name: "S2SLayersTests", dependencies: ["S2SLayers", "S2SNumerics", "S2SGradientCheck"]),
-        .testTarget(name: "S2SModelTests", dependencies: ["S2SModel", "S2SDecode", "S2SLayers", "S2SNumerics", "S2SText", "S2SCorpus", "S2SGradientCheck"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "S2SDecodeTests", dependencies: ["S2SDecode", "S2SModel", "S2SLayers", "S2SCommandSupport"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "S2STrainingTests", dependencies: ["S2STraining", "S2SModel", "S2SLayers", "S2SEval", "S2SCorpus", "S2SText"]),
+        .testTarget(name: "S2SModelTests", dependencies: ["S2SModel", "S2SBundle", "S2SBenchmarks", "S2SFixtureCheck", "S2SDecode", "S2SLayers", "S2SNumerics", "S2SText", "S2SGradientCheck"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "S2SDecodeTests", dependencies: ["S2SDecode", "S2SBundle", "S2SFixtureCheck", "S2SModel", "S2SLayers", "S2SNumerics", "S2SText", "S2SCommandSupport", "CKernels"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "S2STrainingTests", dependencies: ["S2STraining", "S2SBundle", "S2SBenchmarks", "S2SModel", "S2SDecode", "S2SLayers", "S2SNumerics", "S2SEval", "S2SCorpus", "S2SText"]),
         .testTarget(name: "S2SEvalTests", dependencies: ["S2SEval", "S2SCommandSupport"], resources: [.copy("Fixtures")]),
         // The built `s2s` binary run as a user runs it (model search path, --version).
         .testTarget(name: "S2SCommandTests", dependencies: ["S2SCommandSupport"]),
+        // The library as a Swift program uses it.
+        .testTarget(name: "S2STests", dependencies: ["S2S"]),
     ]
 )

@@ -5,10 +5,10 @@
 
 S2S_CLONES
 void s2s_tanh_array(const float *x, float *y, int64_t n) {
-    for (int64_t i = 0; i < n; i++) y[i] = s2s_tanh(x[i]);
+    for (int64_t i = 0; i < n; i++) y[i] = s2s_tanhf(x[i]);
 }
 
 S2S_CLONES
 void s2s_sigmoid_array(const float *x, float *y, int64_t n) {
-    for (int64_t i = 0; i < n; i++) y[i] = s2s_sigmoid(x[i]);
+    for (int64_t i = 0; i < n; i++) y[i] = s2s_sigmoidf(x[i]);
 }

@@ -51,13 +51,13 @@ static void additive_attention_forward_rows(int64_t b0, int64_t b1, int32_t S, i
                 float *restrict tj = tanhSave + (n * S + j) * (int64_t)A;
 #pragma clang loop vectorize(assume_safety) interleave(enable)
                 for (int32_t a = 0; a < A; a++) {
-                    float tv = s2s_tanh(kj[a] + qn[a]);
+                    float tv = s2s_tanhf(kj[a] + qn[a]);
                     tj[a] = tv;
                     sc += v[a] * tv;
                 }
             } else {
 #pragma clang loop vectorize(assume_safety) interleave(enable)
-                for (int32_t a = 0; a < A; a++) sc += v[a] * s2s_tanh(kj[a] + qn[a]);
+                for (int32_t a = 0; a < A; a++) sc += v[a] * s2s_tanhf(kj[a] + qn[a]);
             }
             al[j] = sc;
         }

@@ -1,6 +1,7 @@
 // oneDNN matmul primitives behind a small C API (see dnnl_matmul.h).
 #include "dnnl_matmul.h"
 #include "threads.h"
+#include "parallel.h"
 #include <oneapi/dnnl/dnnl.h>
 #include <pthread.h>
 #include <stdlib.h>

@@ -24,7 +24,9 @@ S2S_INLINE uint32_t s2s_float_to_bits(float f) { uint32_t u; memcpy(&u, &f, 4); 
 S2S_INLINE float s2s_expf(float x) {
     x = x < 88.3762626647949f ? x : 88.3762626647949f;
     x = x > -87.3365447505531f ? x : -87.3365447505531f;
-    float n = __builtin_floorf(x * 1.44269504088896341f + 0.5f);
+    // Round x·log2(e) to the nearest integer with the 1.5·2^23 trick: exact in round-to-nearest
+    // mode and vectorizes at every ISA level (floorf would not at the baseline).
+    float n = (x * 1.44269504088896341f + 12582912.0f) - 12582912.0f;
     float r = x - n * 0.693359375f;
     r = r - n * -2.12194440e-4f;
     float z = r * r;
@@ -50,7 +52,8 @@ S2S_INLINE float s2s_tanhf(float x) {
     float z = x * x;
     float small = ((((-5.70498872745e-3f * z + 2.06390887954e-2f) * z - 5.37397155531e-2f) * z
                     + 1.33314422036e-1f) * z - 3.33332819422e-1f) * z * x + x;
-    float e = s2s_expf(2.0f * (ax < 9.0f ? ax : 9.0f));
+    // Clamped at 10, not 9: 1 − 2/(e^18 + 1) rounds to 0.99999994, 1 − 2/(e^20 + 1) to exactly 1.
+    float e = s2s_expf(2.0f * (ax < 10.0f ? ax : 10.0f));
     float big = 1.0f - 2.0f / (e + 1.0f);
     big = x < 0 ? -big : big;
     return ax < 0.625f ? small : big;

@@ -31,7 +31,7 @@ static void gated_forward_rows(int64_t b0, int64_t b1, int32_t H, float *gates, 
         const float *restrict sp = sPrev ? sPrev + b * ldsp : NULL;
 #pragma clang loop vectorize(assume_safety)
         for (int32_t j = 0; j < H; j++) {
-            float g = s2s_sigmoid(gg[j] + bias[j]), u = s2s_tanh(gu[j] + bias[H + j]);
+            float g = s2s_sigmoidf(gg[j] + bias[j]), u = s2s_tanhf(gu[j] + bias[H + j]);
             float prev = sp ? sp[j] : 0.0f;
             gg[j] = g;
             gu[j] = u;

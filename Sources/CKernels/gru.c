@@ -38,10 +38,10 @@ static void gru_forward_rows(int64_t b0, int64_t b1, int32_t H, float *gi, int64
         }
 #pragma clang loop vectorize(assume_safety)
         for (int32_t j = 0; j < H; j++) {
-            float r = s2s_sigmoid(xi[j] + bih[j] + xh[j] + bhh[j]);
-            float z = s2s_sigmoid(xi[H + j] + bih[H + j] + xh[H + j] + bhh[H + j]);
+            float r = s2s_sigmoidf(xi[j] + bih[j] + xh[j] + bhh[j]);
+            float z = s2s_sigmoidf(xi[H + j] + bih[H + j] + xh[H + j] + bhh[H + j]);
             float hn = xh[2 * H + j] + bhh[2 * H + j];
-            float n = s2s_tanh(xi[2 * H + j] + bih[2 * H + j] + r * hn);
+            float n = s2s_tanhf(xi[2 * H + j] + bih[2 * H + j] + r * hn);
             hr[j] = (1.0f - z) * n + z * hp[j];
             xi[j] = r; xi[H + j] = z; xi[2 * H + j] = n;
             xh[2 * H + j] = hn;

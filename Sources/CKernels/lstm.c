@@ -41,22 +41,22 @@ static void lstm_forward_rows(int64_t b0, int64_t b1, int32_t H, float *gates, i
             const float *restrict cp = cPrev + b * ldcp;
 #pragma clang loop vectorize(assume_safety)
             for (int32_t j = 0; j < H; j++) {
-                float i = s2s_sigmoid(gi[j] + bi[j]), f = s2s_sigmoid(gf[j] + bf[j]);
-                float u = s2s_tanh(gg[j] + bg[j]), o = s2s_sigmoid(go[j] + bo[j]);
+                float i = s2s_sigmoidf(gi[j] + bi[j]), f = s2s_sigmoidf(gf[j] + bf[j]);
+                float u = s2s_tanhf(gg[j] + bg[j]), o = s2s_sigmoidf(go[j] + bo[j]);
                 float cn = f * cp[j] + i * u;
                 gi[j] = i; gf[j] = f; gg[j] = u; go[j] = o;
                 cr[j] = cn;
-                hr[j] = o * s2s_tanh(cn);
+                hr[j] = o * s2s_tanhf(cn);
             }
         } else {
 #pragma clang loop vectorize(assume_safety)
             for (int32_t j = 0; j < H; j++) {
-                float i = s2s_sigmoid(gi[j] + bi[j]), f = s2s_sigmoid(gf[j] + bf[j]);
-                float u = s2s_tanh(gg[j] + bg[j]), o = s2s_sigmoid(go[j] + bo[j]);
+                float i = s2s_sigmoidf(gi[j] + bi[j]), f = s2s_sigmoidf(gf[j] + bf[j]);
+                float u = s2s_tanhf(gg[j] + bg[j]), o = s2s_sigmoidf(go[j] + bo[j]);
                 float cn = i * u;
                 gi[j] = i; gf[j] = f; gg[j] = u; go[j] = o;
                 cr[j] = cn;
-                hr[j] = o * s2s_tanh(cn);
+                hr[j] = o * s2s_tanhf(cn);
             }
         }
     }
@@ -112,7 +112,7 @@ static void lstm_backward_rows(int64_t b0, int64_t b1, int32_t H, float *gates, 
 #pragma clang loop vectorize(assume_safety)
         for (int32_t j = 0; j < H; j++) {
             float i = gi[j], f = gf[j], u = gg[j], o = go[j];
-            float tc = s2s_tanh(cr[j]);
+            float tc = s2s_tanhf(cr[j]);
             float dh = dyr[j] + (dhr ? dhr[j] : 0.0f);
             float dct = dcr[j] + dh * o * (1.0f - tc * tc);
             float cprev = cp ? cp[j] : 0.0f;

@@ -5,6 +5,10 @@
 // and kernels never oversubscribe the cores, and needs no -fopenmp flag.
 #include <stdint.h>
 
+/// Makes the calling thread's OpenMP count equal to the process-wide one (every GEMM and kernel
+/// entry calls it; no Swift caller, so not in the public headers).
+void s2s_sync_threads(void);
+
 typedef void (*s2s_range_fn)(void *ctx, int64_t begin, int64_t end, int thread);
 
 /// Splits [0, n) into contiguous ranges, one per OpenMP thread, when there is at least

@@ -25,7 +25,7 @@ static void rnn_forward_rows(int64_t b0, int64_t b1, int32_t H, float *gates, in
         }
 #pragma clang loop vectorize(assume_safety)
         for (int32_t j = 0; j < H; j++) {
-            float v = s2s_tanh(g[j] + bias[j]);
+            float v = s2s_tanhf(g[j] + bias[j]);
             g[j] = v;
             hr[j] = v;
         }

@@ -1,4 +1,4 @@
-import S2SNumerics
+import S2SRandom
 
 /// How the batcher forms batches.
 public struct BatcherConfig: Sendable, Codable, Equatable {

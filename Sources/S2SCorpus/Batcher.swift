@@ -1,4 +1,4 @@
-import S2SNumerics
+import S2SRandom
 
 /// Where a batcher stands: enough to resume training on exactly the batch that would have
 /// come next. Codable, to be saved in checkpoints.

@@ -1,4 +1,4 @@
-import S2SNumerics
+import S2SRandom
 
 /// What `split(corpus:…)` did.
 public struct SplitReport: Sendable, Equatable {

@@ -1,5 +1,6 @@
 #if canImport(Glibc)
 import Glibc
+import S2SText
 #endif
 
 /// Where an import reads its pairs from.
@@ -101,13 +102,13 @@ extension CorpusStore {
         if let maxRatio = options.maxRatio, !(maxRatio >= 1) { throw .invalidArgument("--max-ratio must be at least 1") }
 
         // Open the inputs first: a missing file fails before the database is locked.
-        let readers: [LineReader]
+        let readers: [ByteLineReader]
         switch source {
         case let .alignedFiles(sourcePath, targetPath):
-            readers = [try LineReader(path: sourcePath, isCancelled: isCancelled),
-                       try LineReader(path: targetPath, isCancelled: isCancelled)]
+            readers = [try ByteLineReader(corpusInput: sourcePath, isCancelled: isCancelled),
+                       try ByteLineReader(corpusInput: targetPath, isCancelled: isCancelled)]
         case let .tsv(path):
-            readers = [try LineReader(path: path, isCancelled: isCancelled)]
+            readers = [try ByteLineReader(corpusInput: path, isCancelled: isCancelled)]
         }
 
         let clock = ContinuousClock()
@@ -178,15 +179,15 @@ extension CorpusStore {
 
     /// Reads two aligned files in lockstep. When one ends first, the other is read to its end
     /// so the error can state both line counts.
-    private static func readAligned(_ source: LineReader, _ target: LineReader, into sink: PairSink,
+    private static func readAligned(_ source: ByteLineReader, _ target: ByteLineReader, into sink: PairSink,
                                     isCancelled: () -> Bool) throws(CorpusError) {
         while true {
-            let s = try source.next()
-            let t = try target.next()
+            let s = try source.nextLine()
+            let t = try target.nextLine()
             guard let s, let t else {
                 if s == nil && t == nil { return }
-                let sourceLines = source.lineNumber + (s == nil ? 0 : try source.countRemaining())
-                let targetLines = target.lineNumber + (t == nil ? 0 : try target.countRemaining())
+                let sourceLines = source.lineNumber + (s == nil ? 0 : try source.linesRemaining())
+                let targetLines = target.lineNumber + (t == nil ? 0 : try target.linesRemaining())
                 throw .lineCountMismatch(source: source.name, sourceLines: sourceLines, target: target.name,
                                          targetLines: targetLines, ranOut: s == nil ? source.name : target.name)
             }
@@ -198,9 +199,9 @@ extension CorpusStore {
     }
 
     /// Reads `source<TAB>target[<TAB>ignored…]` lines.
-    private static func readTSV(_ reader: LineReader, into sink: PairSink, skipBad: Bool,
+    private static func readTSV(_ reader: ByteLineReader, into sink: PairSink, skipBad: Bool,
                                 isCancelled: () -> Bool) throws(CorpusError) {
-        while let line = try reader.next() {
+        while let line = try reader.nextLine() {
             guard TextBytes.isValidUTF8(line) else { throw .invalidUTF8(file: reader.name, line: reader.lineNumber) }
             if reader.lineNumber & 1023 == 0, isCancelled() { throw .interrupted }
             guard let base = line.baseAddress, let tab = memchr(base, 0x09, line.count) else {

@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import S2SNumerics
+import S2SText
 
 /// Beam search batched over sentences, with GNMT length and coverage penalties and n-best lists.
 ///

@@ -1,8 +1,8 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-import CKernels
 import S2SNumerics
+import S2SText
 
 /// Pieces every search strategy shares: which tokens a decoder may emit, and the GNMT coverage
 /// penalty.
@@ -53,8 +53,7 @@ final class RowScores {
         k = kk
         let list = forbidEnd ? SearchSupport.forbiddenWithEnd : SearchSupport.forbidden
         list.withUnsafeBufferPointer { f in
-            s2s_topk_logsumexp_rows(logits.base, Int64(logits.rows), Int64(logits.cols), Int64(logits.stride),
-                                    f.baseAddress, Int32(f.count), Int32(kk), indices, values, lse)
+            Kernels.topKLogSumExp(logits, forbidden: f, k: kk, indices: indices, values: values, lse: lse)
         }
     }
 

@@ -1,4 +1,5 @@
 import S2SNumerics
+import S2SText
 
 /// The loop greedy search and sampling share: one path per sentence, extended by one token per
 /// step until `</s>` or the sentence's length limit.

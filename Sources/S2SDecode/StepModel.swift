@@ -43,11 +43,3 @@ public struct StepOutput {
         self.attention = attention
     }
 }
-
-/// The special token ids shared by every vocabulary (see the text pipeline).
-public enum SpecialTokens {
-    public static let pad: Int32 = 0
-    public static let unk: Int32 = 1
-    public static let bos: Int32 = 2
-    public static let eos: Int32 = 3
-}

@@ -1,3 +1,4 @@
+import S2SBundle
 import S2SModel
 
 /// How `s2s translate` writes a result: one line per input line, always.

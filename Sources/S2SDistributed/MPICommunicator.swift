@@ -1,6 +1,6 @@
-import CKernels
 import CMPI
 import Foundation
+import S2SNumerics
 
 /// `MPI_COMM_WORLD` of a job started by `mpirun` (Open MPI).
 ///
@@ -92,16 +92,16 @@ public final class MPICommunicator: Communicator {
             try wait(&request, "gradient allreduce")
         case .bf16, .fp16:
             let op = halfOperator(compression)
-            let bf16: Int32 = compression == .bf16 ? 1 : 0
+            let bf16 = compression == .bf16
             if scratch.count < count { scratch = [UInt16](repeating: 0, count: count) }
             try scratch.withUnsafeMutableBufferPointer { (s) throws(DistributedError) in
                 let half = s.baseAddress!
-                s2s_half_encode(buffer, half, Int64(count), bf16)
+                HalfPrecision.encode(buffer, into: half, count: count, bf16: bf16)
                 var request = s2s_mpi_request_null()
                 try Self.check("MPI_Iallreduce", MPI_Iallreduce(s2s_mpi_in_place(), half, Int32(count), s2s_mpi_uint16(),
                                                                 op, world, &request))
                 try wait(&request, "gradient allreduce (\(compression.rawValue))")
-                s2s_half_decode(half, buffer, Int64(count), bf16)
+                HalfPrecision.decode(half, into: buffer, count: count, bf16: bf16)
             }
         }
     }
@@ -112,9 +112,9 @@ public final class MPICommunicator: Communicator {
         if let op = halfSum[kind] { return op }
         var op: MPI_Op?
         if kind == .bf16 {
-            MPI_Op_create({ a, b, n, _ in s2s_half_sum(a!.assumingMemoryBound(to: UInt16.self), b!.assumingMemoryBound(to: UInt16.self), Int64(n!.pointee), 1) }, 1, &op)
+            MPI_Op_create({ a, b, n, _ in HalfPrecision.sum(a!.assumingMemoryBound(to: UInt16.self), into: b!.assumingMemoryBound(to: UInt16.self), count: Int(n!.pointee), bf16: true) }, 1, &op)
         } else {
-            MPI_Op_create({ a, b, n, _ in s2s_half_sum(a!.assumingMemoryBound(to: UInt16.self), b!.assumingMemoryBound(to: UInt16.self), Int64(n!.pointee), 0) }, 1, &op)
+            MPI_Op_create({ a, b, n, _ in HalfPrecision.sum(a!.assumingMemoryBound(to: UInt16.self), into: b!.assumingMemoryBound(to: UInt16.self), count: Int(n!.pointee), bf16: false) }, 1, &op)
         }
         halfSum[kind] = op!
         return op!

@@ -1,14 +1,9 @@
 import S2SLayers
+import S2SText
 
 /// The architecture of a `Seq2SeqModel` (MODEL.md): sizes, layers, attention kind and the
 /// regularization the training step applies. Codable so checkpoints carry it.
 public struct ModelConfig: Codable, Equatable, Sendable {
-    /// Token ids shared by every vocabulary.
-    public static let padId: Int32 = 0
-    public static let unkId: Int32 = 1
-    public static let bosId: Int32 = 2
-    public static let eosId: Int32 = 3
-
     public var sourceVocabulary: Int
     public var targetVocabulary: Int
     /// E: embedding size (source and target).
@@ -147,7 +142,7 @@ public struct ModelConfig: Codable, Equatable, Sendable {
         for (name, value) in fields where value <= 0 {
             throw .invalidConfiguration("\(name) must be positive, got \(value)")
         }
-        if sourceVocabulary <= Int(ModelConfig.eosId) || targetVocabulary <= Int(ModelConfig.eosId) {
+        if sourceVocabulary <= Int(SpecialTokens.eos) || targetVocabulary <= Int(SpecialTokens.eos) {
             throw .invalidConfiguration("vocabularies need the 4 special tokens; got source \(sourceVocabulary), target \(targetVocabulary)")
         }
         if attention == .dot && decoderHidden != encoderOutput {

@@ -1,5 +1,6 @@
 import S2SLayers
 import S2SNumerics
+import S2SText
 
 /// The decoder over a whole training batch: every step forward, keeping what backward needs,
 /// then every step backward (BPTT). Time-major throughout: row t·B + b is step t of sentence b.
@@ -206,7 +207,7 @@ extension RecurrentDecoder {
         for b in 0..<B {
             var coinRNG = random.generator(purpose: SentenceRandom.Purpose.scheduledSamplingCoin, row: b, step: t)
             let coin = coinRNG.nextUnitFloat()
-            if coin < pOwn && ids[(t + 1) * B + b] != ModelConfig.padId {
+            if coin < pOwn && ids[(t + 1) * B + b] != SpecialTokens.pad {
                 rows[n] = Int32(b)
                 n += 1
             }

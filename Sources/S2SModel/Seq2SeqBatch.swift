@@ -1,4 +1,5 @@
 import S2SLayers
+import S2SText
 
 /// One padded training batch: B sentence pairs, sources padded to S, targets to T.
 ///
@@ -49,25 +50,25 @@ public struct Seq2SeqBatch: Sendable, Equatable {
         }
         let s = sources.map(\.count).max() ?? 0
         let t = (targets.map(\.count).max() ?? 0) + 1
-        var src = [Int32](repeating: ModelConfig.padId, count: sources.count * s)
-        var tin = [Int32](repeating: ModelConfig.padId, count: sources.count * t)
+        var src = [Int32](repeating: SpecialTokens.pad, count: sources.count * s)
+        var tin = [Int32](repeating: SpecialTokens.pad, count: sources.count * t)
         var tout = tin
         for (b, (x, y)) in zip(sources, targets).enumerated() {
             guard !x.isEmpty else { throw .invalidBatch("source sentence \(b) is empty") }
             for (j, id) in x.enumerated() { src[b * s + j] = id }
-            tin[b * t] = ModelConfig.bosId
+            tin[b * t] = SpecialTokens.bos
             for (j, id) in y.enumerated() {
                 tin[b * t + j + 1] = id
                 tout[b * t + j] = id
             }
-            tout[b * t + y.count] = ModelConfig.eosId
+            tout[b * t + y.count] = SpecialTokens.eos
         }
         try self.init(size: sources.count, sourceLength: s, targetLength: t, source: src,
                       sourceLengths: sources.map { Int32($0.count) }, targetInput: tin, targetOutput: tout)
     }
 
     /// Target tokens that carry loss (targetOutput ≠ `<pad>`).
-    public var targetTokenCount: Int { targetOutput.reduce(0) { $0 + ($1 != ModelConfig.padId ? 1 : 0) } }
+    public var targetTokenCount: Int { targetOutput.reduce(0) { $0 + ($1 != SpecialTokens.pad ? 1 : 0) } }
 
     /// Throws when an id is outside the model's vocabularies.
     public func validate(for config: ModelConfig) throws(LayerError) {

@@ -1,5 +1,6 @@
 import S2SLayers
 import S2SNumerics
+import S2SText
 
 /// The encoder's results for N source sentences: everything decoding reads.
 ///
@@ -56,7 +57,7 @@ extension Seq2SeqModel {
     /// Encodes unpadded sources (each non-empty).
     public func encode(sources: [[Int32]]) throws(LayerError) -> EncodedSource {
         let S = sources.map(\.count).max() ?? 0
-        var flat = [Int32](repeating: ModelConfig.padId, count: sources.count * S)
+        var flat = [Int32](repeating: SpecialTokens.pad, count: sources.count * S)
         for (s, x) in sources.enumerated() { for (j, id) in x.enumerated() { flat[s * S + j] = id } }
         return try encode(source: flat, lengths: sources.map { Int32($0.count) }, sourceLength: S)
     }

@@ -1,5 +1,6 @@
 import S2SLayers
 import S2SNumerics
+import S2SText
 
 /// How a scheduled-sampling step picks the token it feeds instead of the gold one.
 public enum FeedChoice: String, Codable, Sendable {
@@ -111,7 +112,7 @@ extension Seq2SeqModel {
         // Output layer + loss over the positions that carry loss, all steps at once. Padded
         // positions are left out, but the projected row count is a multiple of 64 (zero rows,
         // ignored targets) so batches of varying length reuse a few GEMM shapes.
-        let pad = ModelConfig.padId
+        let pad = SpecialTokens.pad
         var n = 0
         for i in 0..<T * B where tgt[i] != pad { n += 1 }
         let m = min(T * B, (n + Self.outputRowQuantum - 1) / Self.outputRowQuantum * Self.outputRowQuantum)

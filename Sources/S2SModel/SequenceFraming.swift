@@ -1,4 +1,5 @@
 import S2SLayers
+import S2SText
 
 /// The one place that decides how pipeline ids become model sequences, shared by the trainer and
 /// the translator so the two can never disagree:
@@ -22,15 +23,15 @@ public enum SequenceFraming {
     public static func source(_ ids: [Int32], maxLength: Int? = nil) -> [Int32] {
         var out = ids
         if let maxLength { out = Array(out.prefix(max(0, maxLength - sourceOverhead))) }
-        out.append(ModelConfig.eosId)
+        out.append(SpecialTokens.eos)
         return out
     }
 
     /// Target input ids (what the decoder is fed): `<s> y`.
-    public static func targetInput(_ ids: [Int32]) -> [Int32] { [ModelConfig.bosId] + ids }
+    public static func targetInput(_ ids: [Int32]) -> [Int32] { [SpecialTokens.bos] + ids }
 
     /// Target output ids (what the decoder must predict): `y </s>`.
-    public static func targetOutput(_ ids: [Int32]) -> [Int32] { ids + [ModelConfig.eosId] }
+    public static func targetOutput(_ ids: [Int32]) -> [Int32] { ids + [SpecialTokens.eos] }
 
     /// A training/validation batch from unframed pipeline ids: sources framed by `source(_:)`,
     /// targets by `Seq2SeqBatch(sources:targets:)`. Targets longer than `maxTargetLength` are cut
@@ -47,8 +48,8 @@ public enum SequenceFraming {
     /// safe to detokenize too).
     public static func stripTarget(_ tokens: [Int32]) -> [Int32] {
         var body = tokens[...]
-        if body.first == ModelConfig.bosId { body = body.dropFirst() }
-        if let end = body.firstIndex(where: { $0 == ModelConfig.eosId || $0 == ModelConfig.padId }) {
+        if body.first == SpecialTokens.bos { body = body.dropFirst() }
+        if let end = body.firstIndex(where: { $0 == SpecialTokens.eos || $0 == SpecialTokens.pad }) {
             body = body[..<end]
         }
         return Array(body)

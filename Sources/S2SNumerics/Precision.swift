@@ -1,7 +1,7 @@
 import CDNNL
 
 /// Arithmetic used inside matrix products. Elementwise math and master weights are fp32 always.
-public enum Precision: String, Sendable, CaseIterable {
+public enum Precision: String, Codable, Sendable, CaseIterable {
     /// fp32 inputs, fp32 accumulation: the reference.
     case fp32
     /// bf16 inputs, fp32 accumulation (oneDNN, AMX or AVX512-BF16).

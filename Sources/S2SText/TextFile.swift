@@ -3,8 +3,9 @@ import Glibc
 #endif
 
 /// Reads a text file or stdin line by line (LF-separated; a last line without LF counts),
-/// checking UTF-8 and counting lines so every error can name the file and line. Streams in
-/// 1 MiB chunks: memory stays bounded by the longest line, not the file.
+/// checking UTF-8 and counting lines so every error can name the file and line. Streams through
+/// `ByteLineReader` in 1 MiB chunks: memory stays bounded by the longest line, not the file.
+/// The text is as in the file: a CR before the LF stays (subword-nmt carries it through).
 public final class LineReader {
     /// The name errors use: the path, or "<stdin>".
     public let name: String
@@ -12,67 +13,51 @@ public final class LineReader {
     /// instead of an error.
     public let replaceInvalid: Bool
     /// The number of the line last returned (1-based; 0 before the first).
-    public private(set) var lineNumber = 0
+    public var lineNumber: Int { bytes.lineNumber }
     /// How many invalid UTF-8 sequences were replaced so far.
     public private(set) var replaced = 0
     /// Bytes read so far.
-    public private(set) var bytesRead = 0
+    public var bytesRead: Int { bytes.bytesRead }
     /// Whether the line last returned ended with "\n" (false only for a last line without
     /// one): commands that mirror subword-nmt carry the line end through instead of adding one.
-    public private(set) var lastLineTerminated = true
+    public var lastLineTerminated: Bool { bytes.lastLineTerminated }
 
-    private let fd: Int32
-    private let ownsDescriptor: Bool
-    private var buffer: [UInt8]
-    private var start = 0
-    private var end = 0
-    private var atEOF = false
+    private let bytes: ByteLineReader
 
     /// Opens `path` for reading.
     public init(path: String, replaceInvalid: Bool = false) throws(TextError) {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw .io(path: path, reason: "cannot open: \(String(cString: strerror(errno)))") }
-        var info = stat()
-        if fstat(fd, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR {
-            close(fd)
-            throw .io(path: path, reason: "is a directory, expected a text file")
+        do {
+            bytes = try ByteLineReader(path: path, dashIsStandardInput: false, stripLineEnd: false)
+        } catch {
+            switch error.kind {
+            case .isDirectory: throw .io(path: path, reason: "is a directory, expected a text file")
+            default: throw .io(path: path, reason: "cannot open: \(error.detail)")
+            }
         }
-        self.fd = fd
-        self.ownsDescriptor = true
         self.name = path
         self.replaceInvalid = replaceInvalid
-        self.buffer = [UInt8](repeating: 0, count: 1 << 20)
     }
 
     /// Reads standard input.
     public init(standardInput: Void = (), replaceInvalid: Bool = false) {
-        self.fd = 0
-        self.ownsDescriptor = false
+        bytes = ByteLineReader(fileDescriptor: 0, stripLineEnd: false, bufferSize: 1 << 20)
         self.name = "<stdin>"
         self.replaceInvalid = replaceInvalid
-        self.buffer = [UInt8](repeating: 0, count: 1 << 20)
     }
-
-    deinit { if ownsDescriptor { close(fd) } }
 
     /// The next line without its "\n", or nil at the end of the input.
     public func next() throws(TextError) -> String? {
-        while true {
-            if let newline = findNewline() {
-                let line = try decode(from: start, to: newline)
-                start = newline + 1
-                lastLineTerminated = true
-                return line
-            }
-            if atEOF {
-                guard start < end else { return nil }
-                let line = try decode(from: start, to: end)
-                start = end
-                lastLineTerminated = false
-                return line
-            }
-            try fill()
+        let line: UnsafeBufferPointer<UInt8>?
+        do {
+            line = try bytes.next()
+        } catch {
+            throw .io(path: name, reason: "read failed: \(error.detail)")
         }
+        guard let line else { return nil }
+        if let s = String(validating: line, as: UTF8.self) { return s }
+        guard replaceInvalid else { throw .invalidUTF8(file: name, line: lineNumber) }
+        replaced += FileBytes.invalidSequences(line)
+        return String(decoding: line, as: UTF8.self)
     }
 
     /// Reads every remaining line.
@@ -80,47 +65,6 @@ public final class LineReader {
         var lines: [String] = []
         while let line = try next() { lines.append(line) }
         return lines
-    }
-
-    private func findNewline() -> Int? {
-        guard start < end else { return nil }
-        return buffer.withUnsafeBufferPointer { base -> Int? in
-            guard let p = memchr(base.baseAddress! + start, 0x0A, end - start) else { return nil }
-            return base.baseAddress!.distance(to: p.assumingMemoryBound(to: UInt8.self))
-        }
-    }
-
-    /// Moves the partial line to the front (growing the buffer when one line fills it) and
-    /// reads more.
-    private func fill() throws(TextError) {
-        if start > 0 {
-            let count = end - start
-            buffer.withUnsafeMutableBufferPointer { b in
-                _ = memmove(b.baseAddress!, b.baseAddress! + start, count)
-            }
-            start = 0
-            end = count
-        }
-        if end == buffer.count { buffer.append(contentsOf: [UInt8](repeating: 0, count: buffer.count)) }
-        let n = buffer.withUnsafeMutableBufferPointer { b in read(fd, b.baseAddress! + end, b.count - end) }
-        if n < 0 {
-            if errno == EINTR { return }
-            throw .io(path: name, reason: "read failed: \(String(cString: strerror(errno)))")
-        }
-        if n == 0 { atEOF = true }
-        end += n
-        bytesRead += n
-    }
-
-    private func decode(from: Int, to: Int) throws(TextError) -> String {
-        lineNumber += 1
-        return try buffer.withUnsafeBufferPointer { b throws(TextError) -> String in
-            let bytes = UnsafeBufferPointer(rebasing: b[from..<to])
-            if let s = String(validating: bytes, as: UTF8.self) { return s }
-            guard replaceInvalid else { throw .invalidUTF8(file: name, line: lineNumber) }
-            replaced += FileBytes.invalidSequences(bytes)
-            return String(decoding: bytes, as: UTF8.self)
-        }
     }
 }
 

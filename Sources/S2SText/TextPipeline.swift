@@ -136,7 +136,7 @@ public final class TextPipeline {
         for line in lines {
             let ids = try encode(line)
             tokens += ids.count
-            for id in ids where id == Vocabulary.unkID { unknown += 1 }
+            for id in ids where id == SpecialTokens.unk { unknown += 1 }
         }
         return Coverage(tokens: tokens, unknown: unknown)
     }
@@ -148,8 +148,8 @@ public final class TextPipeline {
         var out: [String] = []
         for id in ids {
             switch id {
-            case Vocabulary.padID, Vocabulary.bosID, Vocabulary.eosID: continue
-            case Vocabulary.unkID: out.append(unknownPiece)
+            case SpecialTokens.pad, SpecialTokens.bos, SpecialTokens.eos: continue
+            case SpecialTokens.unk: out.append(unknownPiece)
             default: out.append(vocabulary.token(id))
             }
         }

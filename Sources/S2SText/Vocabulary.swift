@@ -4,11 +4,6 @@
 ///
 /// Tokens are keyed by exact code points (`ExactString`): "é" and "e\u{301}" are two entries.
 public struct Vocabulary: Sendable, Equatable {
-    public static let padID: Int32 = 0
-    public static let unkID: Int32 = 1
-    public static let bosID: Int32 = 2
-    public static let eosID: Int32 = 3
-    public static let specials = ["<pad>", "<unk>", "<s>", "</s>"]
 
     /// Tokens by id.
     public let tokens: [String]
@@ -31,7 +26,7 @@ public struct Vocabulary: Sendable, Equatable {
     /// symbols BPE-dropout can produce.
     public static func build(counts: [ExactString: Int], minCount: Int = 1, maxSize: Int? = nil,
                              keep: Set<ExactString> = []) -> Vocabulary {
-        let specialSet = Set(specials.map { ExactString($0) })
+        let specialSet = Set(SpecialTokens.names.map { ExactString($0) })
         let floor = max(minCount, 1)
         var entries: [(token: ExactString, count: Int)] = []
         for (token, n) in counts where (n >= floor || keep.contains(token)) && !specialSet.contains(token) && !token.string.isEmpty {
@@ -41,9 +36,9 @@ public struct Vocabulary: Sendable, Equatable {
             entries.append((token, 0))
         }
         entries.sort { a, b in a.count != b.count ? a.count > b.count : a.token < b.token }
-        if let maxSize { entries = Array(entries.prefix(max(0, maxSize - specials.count))) }
-        let tokens: [String] = specials + entries.map { $0.token.string }
-        let tokenCounts: [Int] = Array(repeating: 0, count: specials.count) + entries.map { $0.count }
+        if let maxSize { entries = Array(entries.prefix(max(0, maxSize - SpecialTokens.names.count))) }
+        let tokens: [String] = SpecialTokens.names + entries.map { $0.token.string }
+        let tokenCounts: [Int] = Array(repeating: 0, count: SpecialTokens.names.count) + entries.map { $0.count }
         return Vocabulary(unchecked: tokens, counts: tokenCounts)
     }
 
@@ -59,18 +54,18 @@ public struct Vocabulary: Sendable, Equatable {
 
     /// The id of `token`, or `unkID`.
     @inline(__always)
-    public func id(_ token: String) -> Int32 { ids[ExactString(token)] ?? Self.unkID }
+    public func id(_ token: String) -> Int32 { ids[ExactString(token)] ?? SpecialTokens.unk }
 
     /// Whether `token` has an id of its own.
     public func contains(_ token: String) -> Bool { ids[ExactString(token)] != nil }
 
     /// The token of `id` ("<unk>" for an id out of range).
     public func token(_ id: Int32) -> String {
-        id >= 0 && Int(id) < tokens.count ? tokens[Int(id)] : Self.specials[Int(Self.unkID)]
+        id >= 0 && Int(id) < tokens.count ? tokens[Int(id)] : SpecialTokens.names[Int(SpecialTokens.unk)]
     }
 
     /// Whether `id` is one of the four specials.
-    public static func isSpecial(_ id: Int32) -> Bool { id >= 0 && id < Int32(specials.count) }
+    public static func isSpecial(_ id: Int32) -> Bool { id >= 0 && id < Int32(SpecialTokens.names.count) }
 
     /// How much of a text (given as token frequencies) the vocabulary covers.
     public func coverage(of counts: [ExactString: Int]) -> Coverage {
@@ -137,16 +132,16 @@ public struct Vocabulary: Sendable, Equatable {
                   let count = Int(String(decoding: fields[1], as: UTF8.self)) else {
                 throw bad("count '\(String(decoding: fields[1], as: UTF8.self))' is not a non-negative integer")
             }
-            if k < specials.count, token != specials[k] {
-                throw bad("expected the special token \(specials[k]) on line \(number) (specials come first: \(specials.joined(separator: " ")))")
+            if k < SpecialTokens.names.count, token != SpecialTokens.names[k] {
+                throw bad("expected the special token \(SpecialTokens.names[k]) on line \(number) (specials come first: \(SpecialTokens.names.joined(separator: " ")))")
             }
             if let first = seen[ExactString(token)] { throw bad("duplicate token '\(token)' (first on line \(first))") }
             seen[ExactString(token)] = number
             tokens.append(token)
             counts.append(count)
         }
-        if tokens.count < specials.count {
-            throw .badVocabulary(file: file, line: tokens.count + 1, reason: "missing special token \(specials[tokens.count])")
+        if tokens.count < SpecialTokens.names.count {
+            throw .badVocabulary(file: file, line: tokens.count + 1, reason: "missing special token \(SpecialTokens.names[tokens.count])")
         }
         return Vocabulary(unchecked: tokens, counts: counts)
     }

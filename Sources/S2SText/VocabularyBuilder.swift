@@ -40,8 +40,8 @@ public struct VocabularyBuildOptions: Sendable, Equatable {
         try target.validate()
         if merges < 0 { throw .badSetting(name: "--merges", value: "\(merges)", reason: "must be 0 (words) or more") }
         if minCount < 1 { throw .badSetting(name: "--min-count", value: "\(minCount)", reason: "must be at least 1") }
-        if let maxSize, maxSize <= Vocabulary.specials.count {
-            throw .badSetting(name: "--max-size", value: "\(maxSize)", reason: "must leave room beyond the \(Vocabulary.specials.count) special tokens")
+        if let maxSize, maxSize <= SpecialTokens.names.count {
+            throw .badSetting(name: "--max-size", value: "\(maxSize)", reason: "must leave room beyond the \(SpecialTokens.names.count) special tokens")
         }
         if bpeMinFrequency < 1 { throw .badSetting(name: "--min-frequency", value: "\(bpeMinFrequency)", reason: "must be at least 1") }
     }

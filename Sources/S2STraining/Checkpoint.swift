@@ -1,4 +1,5 @@
 import Foundation
+import S2SBundle
 import S2SLayers
 import S2SModel
 import S2SNumerics
@@ -83,5 +84,22 @@ enum Checkpoint {
         let e = JSONEncoder()
         e.outputFormatting = [.sortedKeys]
         return e
+    }
+}
+
+extension TrainingConfigFile {
+    /// The configuration a model or checkpoint was trained with, from its header (with the
+    /// corpus it was trained on), as `s2s model info --config` writes it.
+    public init(info: ModelInfo) throws(TrainingError) {
+        guard let json = info.header[Checkpoint.trainingConfigKey] else {
+            throw .checkpoint(path: info.path, reason: "its header holds no training configuration (\(Checkpoint.trainingConfigKey))")
+        }
+        let options: TrainingOptions
+        do {
+            options = try TrainingOptions.decode(json)
+        } catch {
+            throw .checkpoint(path: info.path, reason: "its \(Checkpoint.trainingConfigKey) is not a training configuration: \(error)")
+        }
+        self.init(options: options, corpus: info.header[Checkpoint.corpusKey])
     }
 }

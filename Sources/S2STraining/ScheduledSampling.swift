@@ -27,6 +27,9 @@ public enum ScheduledSampling: Equatable, Sendable, Codable {
         return min(1, max(0, eps))
     }
 
+    /// The schedules' names, as `--ss-schedule` takes them.
+    public static let names = ["none", "linear", "exponential", "inverse-sigmoid"]
+
     /// A short human-readable form for logs and the resolved configuration.
     public var description: String {
         switch self {

@@ -1,4 +1,5 @@
 import Foundation
+import S2SBundle
 import S2SCorpus
 import S2SDistributed
 import S2SEval
@@ -168,7 +169,7 @@ public final class Trainer {
         gradients = GradientAllreduce(model.parameters, first: model.parametersFinishedFirst)
         trainingPairs = batcher.pairCount
         excludedPairs = batcher.excluded
-        model.precision = Precision(rawValue: options.precision) ?? .fp32
+        model.precision = options.precision
         optimizer = options.makeOptimizer()
         state = TrainerState(batcher: batcher.position, rng: PCG32(seed: options.seed &+ 2),
                              scheduler: LearningRateScheduler(options.learningRateSchedule))

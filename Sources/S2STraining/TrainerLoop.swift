@@ -1,4 +1,5 @@
 import Foundation
+import S2SBundle
 import S2SCorpus
 import S2SEval
 import S2SLayers

@@ -1,4 +1,3 @@
-import CKernels
 import Foundation
 import S2SCorpus
 import S2SDistributed
@@ -149,7 +148,7 @@ extension Trainer {
     func checkReplicas() throws {
         guard communicator.size > 1 else { return }
         var h: UInt64 = 0
-        for p in model.parameters.all { h = (h ^ s2s_checksum_f32(p.value.data, Int64(p.count))) &* 0x100_0000_01b3 }
+        for p in model.parameters.all { h = (h ^ Kernels.checksum(p.value.data, count: p.count)) &* 0x100_0000_01b3 }
         let mine = (0..<8).map { UInt8(truncatingIfNeeded: h >> (8 * UInt64($0))) } + Array(communicator.hostName.utf8)
         let all = try communicator.allgather(mine)
         if let r = all.firstIndex(where: { $0.prefix(8) != all[0].prefix(8) }) {

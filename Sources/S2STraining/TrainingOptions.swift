@@ -25,9 +25,8 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
 
     /// Architecture, dropout and label smoothing (vocabulary sizes come from the pipelines).
     public var model: ModelConfig
-    /// GEMM arithmetic: "fp32" or "bf16" (as resolved for this CPU; a string because
-    /// `Precision` is not Codable).
-    public var precision: String
+    /// GEMM arithmetic, as resolved for this CPU (stored as "fp32" or "bf16").
+    public var precision: Precision
     /// Seeds parameter initialization (`seed`), batch order (`seed + 1`) and dropout/sampling
     /// (`seed + 2`).
     public var seed: UInt64
@@ -107,7 +106,7 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
     /// validation every 1000 updates.
     public init(model: ModelConfig) {
         self.model = model
-        precision = Precision.fp32.rawValue
+        precision = .fp32
         seed = 1
         batchTokens = 2000
         maxLength = 100
@@ -174,7 +173,6 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
         } catch {
             throw .invalidOption(error.description)
         }
-        try check(Precision(rawValue: precision) != nil, "--precision must be fp32 or bf16, got \(precision)")
         try check(batchTokens > 0, "--batch-tokens must be positive, got \(batchTokens)")
         try check(maxLength > 0, "--max-length must be positive, got \(maxLength)")
         try check(accumulate >= 1, "--accumulate must be ≥ 1, got \(accumulate)")

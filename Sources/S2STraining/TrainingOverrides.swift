@@ -2,11 +2,12 @@ import S2SDistributed
 import S2SEval
 import S2SLayers
 import S2SModel
+import S2SNumerics
 
 /// The options a user gave on the command line (nil = not given), applied to the defaults for a
 /// new run or to the checkpoint's options for `--resume`, where anything but the budget settings
 /// must agree with what the run was started with.
-public struct TrainingOverrides: Sendable {
+public struct TrainingOverrides: Equatable, Sendable {
     public var embedding, hidden, decoderHidden, attentionSize, layers: Int?
     public var attention: AttentionKind?
     public var encoderCell, decoderCell: RecurrentCellKind?
@@ -19,7 +20,7 @@ public struct TrainingOverrides: Sendable {
     /// encoder outputs, whole words.
     public var embeddingDropout, layerDropout, outputDropout, contextDropout, wordDropout: Float?
     public var orthogonal: Bool?
-    public var precision: String?
+    public var precision: Precision?
     public var seed: UInt64?
     public var batchTokens, maxLength, accumulate: Int?
     public var gradientCompression: GradientCompression?

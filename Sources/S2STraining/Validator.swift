@@ -94,7 +94,7 @@ final class Validator {
         for b in 0..<batch.size {
             for t in 0..<T {
                 let y = batch.targetOutput[b * T + t]
-                guard y != ModelConfig.padId else { continue }
+                guard y != SpecialTokens.pad else { continue }
                 let row = logits.data + (b * T + t) * V
                 var m = -Float.infinity
                 for j in 0..<V { m = max(m, row[j]) }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import S2SBundle
 import S2SDecode
 import S2SModel
 import S2SNumerics

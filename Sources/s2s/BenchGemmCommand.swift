@@ -2,6 +2,7 @@ import ArgumentParser
 #if canImport(Glibc)
 import Glibc
 #endif
+import S2SBenchmarks
 import S2SNumerics
 
 /// `s2s bench gemm`: GFLOP/s of the GEMM engine at the model's shapes (fp32 and bf16, wrapper

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import S2SBenchmarks
 import S2SEval
 import S2SLayers
 import S2STraining

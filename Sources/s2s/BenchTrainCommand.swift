@@ -1,10 +1,12 @@
 import ArgumentParser
 import Foundation
+import S2SBenchmarks
 import S2SDistributed
 import S2SEval
 import S2SLayers
 import S2SModel
 import S2SNumerics
+import S2SText
 import S2STraining
 
 /// `s2s bench train`: the training-step benchmark of `torch_seq2seq.py bench-train`, same flags,
@@ -180,7 +182,7 @@ struct BenchTrainCommand: ParsableCommand {
     private func randomBatch(_ rng: inout PCG32) throws -> Seq2SeqBatch {
         let src = (0..<batch * modelSize.srcLen).map { _ in Int32(4 + Int(rng.nextUInt32() % UInt32(modelSize.srcVocab - 4))) }
         let y = (0..<batch * tgtLen).map { _ in Int32(4 + Int(rng.nextUInt32() % UInt32(modelSize.tgtVocab - 4))) }
-        var tin = [Int32](repeating: ModelConfig.bosId, count: batch * tgtLen)
+        var tin = [Int32](repeating: SpecialTokens.bos, count: batch * tgtLen)
         for b in 0..<batch { for t in 1..<tgtLen { tin[b * tgtLen + t] = y[b * tgtLen + t - 1] } }
         return try Seq2SeqBatch(size: batch, sourceLength: modelSize.srcLen, targetLength: tgtLen, source: src,
                                 sourceLengths: [Int32](repeating: Int32(modelSize.srcLen), count: batch), targetInput: tin, targetOutput: y)
@@ -215,14 +217,14 @@ struct TextCorpus {
         sourceVocabulary = Self.vocabulary(pairs.map(\.0))
         targetVocabulary = Self.vocabulary(pairs.map(\.1))
         let (sv, tv) = (sourceVocabulary, targetVocabulary)
-        let ids = { (words: [String], v: [String: Int32]) in words.map { v[$0] ?? ModelConfig.unkId } }
-        train = pairs.map { (ids($0.0, sv) + [ModelConfig.eosId], ids($0.1, tv)) }
+        let ids = { (words: [String], v: [String: Int32]) in words.map { v[$0] ?? SpecialTokens.unk } }
+        train = pairs.map { (ids($0.0, sv) + [SpecialTokens.eos], ids($0.1, tv)) }
         // Batches are drawn epoch after epoch until there are enough: none to draw from would
         // never end.
         guard !train.isEmpty else {
             throw ValidationError("\(trainSource), \(trainTarget): no pair with 1–50 tokens on both sides")
         }
-        valid = zip(vs, vt).filter(keep).map { (ids($0.0, sv) + [ModelConfig.eosId], ids($0.1, tv)) }
+        valid = zip(vs, vt).filter(keep).map { (ids($0.0, sv) + [SpecialTokens.eos], ids($0.1, tv)) }
     }
 
     private static func read(_ path: String) throws -> [[String]] {
@@ -232,7 +234,7 @@ struct TextCorpus {
     private static func vocabulary(_ sentences: [[String]]) -> [String: Int32] {
         var counts: [String: Int] = [:]
         for s in sentences { for w in s { counts[w, default: 0] += 1 } }
-        let specials = ["<pad>", "<unk>", "<s>", "</s>"]
+        let specials = SpecialTokens.names
         let words = counts.filter { $0.value >= 2 && !specials.contains($0.key) }
             .sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
         var v: [String: Int32] = [:]

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import S2SDecode
+import S2SFixtureCheck
 import S2SModel
 import S2SNumerics
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import S2SBundle
 import S2SDecode
 import S2SModel
 import S2SNumerics
@@ -84,18 +85,10 @@ struct DecodingArguments: ParsableArguments {
         settings.batchSize = batchSize
         settings.replaceUnknown = replaceUnk
         settings.keepAttention = keepAttention
-        settings.maxSourceTokens = maxSourceLen ?? loaded.infos.map(Self.defaultSourceCap).min() ?? 250
+        settings.maxSourceTokens = maxSourceLen ?? loaded.infos.map(\.sourceTokenCap).min() ?? 250
         return Translator(models: loaded.models, pipelines: loaded.pipelines, settings: settings)
     }
 
-    /// Twice the longest sequence the model was trained on when its header says (`max_length`),
-    /// else 250 tokens.
-    static func defaultSourceCap(_ info: ModelInfo) -> Int {
-        for key in ["max_length", "max_source_length"] {
-            if let v = info.header[key].flatMap({ Int($0) }), v > 0 { return max(2 * v, 16) }
-        }
-        return 250
-    }
 }
 
 typealias TextPipelinePairAlias = S2SText.TextPipelinePair

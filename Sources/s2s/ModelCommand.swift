@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
+import S2SBundle
 import S2SModel
+import S2STraining
 
 /// Model files: inspect one, or repack it (e.g. fp16 storage for shipping, as marian-conv does).
 struct ModelCommand: ParsableCommand {
@@ -16,9 +18,19 @@ struct ModelInfoCommand: ParsableCommand {
 
     @Argument(help: "A model name (see `s2s model list`), a model directory, or a .safetensors file inside one.")
     var model: String
+    @Flag(help: "Print the configuration the model was trained with as a `s2s train --config` file instead.")
+    var config = false
 
     func run() throws {
         let (_, info) = try ModelBundle.read(try resolveModel(model, command: "model info"))
+        if config {
+            do {
+                print(try TrainingConfigFile(info: info).json, terminator: "")
+            } catch {
+                throw CommandFailure("model info", "\(error)")
+            }
+            return
+        }
         let c = info.config
         print("file         \(info.path) (\(info.kind.rawValue), \(info.storage), format v\(info.formatVersion))")
         print("model        \(c.summary)")

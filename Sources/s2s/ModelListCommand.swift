@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import S2SBundle
 import S2SModel
 
 /// `s2s model list`: the model search path and every model on it, so that a user can see

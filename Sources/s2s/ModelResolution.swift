@@ -1,3 +1,4 @@
+import S2SBundle
 import S2SModel
 
 /// The model directory for a command's `--model` argument, through the model search path

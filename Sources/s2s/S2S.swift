@@ -1,4 +1,5 @@
 import ArgumentParser
+import S2SBundle
 import S2SModel
 
 /// The `s2s` command: one subcommand per stage of the pipeline.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import S2SBundle
 import S2SCorpus
 import S2SDistributed
 import S2SEval
@@ -37,67 +38,71 @@ struct TrainCommand: ParsableCommand {
         """
     )
 
-    // Data and output.
-    @Option(help: "Corpus database.") var db = CorpusStore.defaultPath
-    @Option(help: "Corpus name in the database (its train split trains, its valid split validates).") var corpus: String
-    @Option(help: "Vocabulary directory written by `s2s vocab build`.") var vocab: String
+    // Configuration file, data and output.
+    @Option(help: ArgumentHelp("A JSON file of options keyed by their long names (e.g. {\"corpus\": \"m30k\", \"enc-cell\": \"lstm\"}); flags override it. `s2s model info --config` writes one from a model.",
+                               valueName: "file"))
+    var config: String?
+    @Option(help: "Corpus database (default \(CorpusStore.defaultPath)).") var db: String?
+    @Option(help: "Corpus name in the database (its train split trains, its valid split validates).") var corpus: String?
+    @Option(help: "Vocabulary directory written by `s2s vocab build`.") var vocab: String?
     @Option(help: ArgumentHelp("Model directory to write (a path such as models/NAME), or a bare name: a model of the user's, written to $XDG_DATA_HOME/s2s/models/NAME (default ~/.local/share/s2s/models/NAME) and found by --model NAME.",
                                valueName: "dir|name"))
-    var out: String
+    var out: String?
     @Flag(help: "Continue the run in --out from its latest checkpoint.") var resume = false
     @Flag(help: "Start over in an --out that already holds a run (its files are replaced).") var overwrite = false
 
     // Model.
-    @Option(help: "Embedding size (default 256).") var emb: Int?
-    @Option(help: "Encoder state size per direction (default 256).") var hidden: Int?
+    @Option(help: "Embedding size (default \(defaults.model.embedding)).") var emb: Int?
+    @Option(help: "Encoder state size per direction (default \(defaults.model.hidden)).") var hidden: Int?
     @Option(help: "Decoder state size (default: --hidden; 0 = --hidden).") var decHidden: Int?
     @Option(help: "Additive attention size (default: decoder size; 0 = decoder size).") var attDim: Int?
-    @Option(name: [.customLong("enc-layers"), .customLong("layers")], help: "Encoder layers, each bidirectional (default 1).")
+    @Option(name: [.customLong("enc-layers"), .customLong("layers")], help: "Encoder layers, each bidirectional (default \(defaults.model.layers)).")
     var layers: Int?
-    @Option(help: "Encoder cell: \(RecurrentCellKind.names) (default lstm).") var encCell: RecurrentCellKind?
-    @Option(help: "Decoder cell: \(RecurrentCellKind.names) (default gru).") var decCell: RecurrentCellKind?
-    @Option(help: "Decoder layers; the top one attends and feeds the output layer (default 1).") var decLayers: Int?
+    @Option(help: "Encoder cell: \(RecurrentCellKind.names) (default \(defaults.model.encoderCell.rawValue)).") var encCell: RecurrentCellKind?
+    @Option(help: "Decoder cell: \(RecurrentCellKind.names) (default \(defaults.model.decoderCell.rawValue)).") var decCell: RecurrentCellKind?
+    @Option(help: "Decoder layers; the top one attends and feeds the output layer (default \(defaults.model.decoderLayers)).") var decLayers: Int?
     @Flag(inversion: .prefixedNo, help: "Feed the previous attention context to the first decoder layer (default on).")
     var inputFeeding: Bool?
     @Flag(help: "Residual connections between stacked layers, from the second layer up.") var residual = false
     @Option(help: ArgumentHelp("Tie embeddings: none, target (target embeddings = output projection) or all "
-                               + "(also the source embeddings; needs a shared vocabulary) (default none).", valueName: "none|target|all"))
+                               + "(also the source embeddings; needs a shared vocabulary) (default \(defaults.model.tying.rawValue)).",
+                               valueName: "none|target|all"))
     var tieEmbeddings: EmbeddingTying?
-    @Option(help: "additive (Bahdanau), or Luong's general, dot or concat (default additive).") var attention: String?
-    @Option(help: "Dropout on embeddings, between encoder layers and before the output layer (default 0.2).") var dropout: Float?
+    @Option(help: "additive (Bahdanau), or Luong's general, dot or concat (default \(defaults.model.attention.optionName)).") var attention: AttentionKind?
+    @Option(help: "Dropout on embeddings, between encoder layers and before the output layer (default \(shown(defaults.model.dropout))).") var dropout: Float?
     @Option(name: .customLong("dropout-emb"), help: "Dropout on the source and target embeddings (default: --dropout).")
     var embeddingDropout: Float?
     @Option(name: .customLong("dropout-layer"), help: "Dropout between stacked recurrent layers (default: --dropout).")
     var layerDropout: Float?
     @Option(name: .customLong("dropout-out"), help: "Dropout on the output layer's input [h ; ctx ; e] (default: --dropout).")
     var outputDropout: Float?
-    @Option(name: .customLong("dropout-ctx"), help: "Dropout on the encoder outputs the attention reads (default 0).")
+    @Option(name: .customLong("dropout-ctx"), help: "Dropout on the encoder outputs the attention reads (default \(shown(defaults.model.contextDropout))).")
     var contextDropout: Float?
-    @Option(name: .customLong("word-dropout"), help: "Drop whole source and target input token embeddings (default 0).")
+    @Option(name: .customLong("word-dropout"), help: "Drop whole source and target input token embeddings (default \(shown(defaults.model.wordDropout))).")
     var wordDropout: Float?
-    @Option(help: "Label smoothing of the training loss (default 0.1).") var labelSmoothing: Float?
+    @Option(help: "Label smoothing of the training loss (default \(shown(defaults.model.labelSmoothing))).") var labelSmoothing: Float?
     @Flag(name: .customLong("orthogonal-init"), help: "Orthogonal initialization of the recurrent matrices.") var orthogonalInit = false
-    @Option(help: "GEMM arithmetic: fp32 or bf16 (default fp32).") var precision: String?
-    @Option(help: "Seed of initialization, batch order, dropout and sampling (default 1).") var seed: UInt64?
+    @Option(help: "GEMM arithmetic: fp32 or bf16 (default \(defaults.precision.rawValue)).") var precision: Precision?
+    @Option(help: "Seed of initialization, batch order, dropout and sampling (default \(defaults.seed)).") var seed: UInt64?
 
     // Batches and optimization.
-    @Option(help: "Padded target tokens per batch (default 2000).") var batchTokens: Int?
-    @Option(help: "Leave out training pairs longer than this many subword ids (default 100).") var maxLength: Int?
-    @Option(help: "Sum the gradients of this many batches before each update (default 1).") var accumulate: Int?
-    @Option(help: "Under MPI, send gradients as none (fp32), bf16 or fp16, summed in fp32 (default none).")
+    @Option(help: "Padded target tokens per batch (default \(defaults.batchTokens)).") var batchTokens: Int?
+    @Option(help: "Leave out training pairs longer than this many subword ids (default \(defaults.maxLength)).") var maxLength: Int?
+    @Option(help: "Sum the gradients of this many batches before each update (default \(defaults.accumulate)).") var accumulate: Int?
+    @Option(help: "Under MPI, send gradients as none (fp32), bf16 or fp16, summed in fp32 (default \(defaults.gradientCompression.rawValue)).")
     var gradientCompression: GradientCompression?
     @Option(help: "Under MPI, seconds a rank waits for the others before it gives up (default 600).")
     var mpiTimeout: Double = 600
-    @Option(help: "adam or sgd (default adam).") var optimizer: String?
-    @Option(help: "Learning rate (default 0.001).") var lr: Float?
-    @Option(help: "SGD momentum (default 0).") var momentum: Float?
-    @Option(help: "L2 weight decay (default 0).") var weightDecay: Double?
-    @Option(help: "Clip the global gradient norm to this (0 = off; default 1).") var clip: Float?
-    @Option(help: "plateau, constant or inverse-sqrt (default plateau).") var lrSchedule: String?
-    @Option(help: "Plateau: multiply the rate by this when validation loss stalls (default 0.5).") var lrDecay: Float?
-    @Option(help: "Plateau: validations without improvement before a decay (default 2).") var lrPatience: Int?
-    @Option(help: "Plateau: never below this rate (default 1e-5).") var minLr: Float?
-    @Option(help: "inverse-sqrt: warm-up updates (default 4000).") var warmup: Int?
+    @Option(help: "adam or sgd (default \(defaults.optimizer.rawValue)).") var optimizer: TrainingOptions.OptimizerKind?
+    @Option(help: "Learning rate (default \(shown(defaults.learningRate))).") var lr: Float?
+    @Option(help: "SGD momentum (default \(shown(defaults.momentum))).") var momentum: Float?
+    @Option(help: "L2 weight decay (default \(shown(defaults.weightDecay))).") var weightDecay: Double?
+    @Option(help: "Clip the global gradient norm to this (0 = off; default \(shown(defaults.clip))).") var clip: Float?
+    @Option(help: "plateau, constant or inverse-sqrt (default \(defaults.schedule.rawValue)).") var lrSchedule: TrainingOptions.ScheduleKind?
+    @Option(help: "Plateau: multiply the rate by this when validation loss stalls (default \(shown(defaults.decayFactor))).") var lrDecay: Float?
+    @Option(help: "Plateau: validations without improvement before a decay (default \(defaults.decayPatience)).") var lrPatience: Int?
+    @Option(help: "Plateau: never below this rate (default \(shown(defaults.minimumLearningRate))).") var minLr: Float?
+    @Option(help: "inverse-sqrt: warm-up updates (default \(defaults.warmupSteps)).") var warmup: Int?
 
     // Scheduled sampling.
     @Option(help: "Scheduled sampling: none, linear, exponential or inverse-sigmoid (default none = teacher forcing).") var ssSchedule: String?
@@ -107,40 +112,31 @@ struct TrainCommand: ParsableCommand {
     @Flag(help: "Feed a token sampled from the model's softmax instead of its argmax.") var ssSample = false
 
     // Validation, stopping, budget.
-    @Option(help: "Validate and checkpoint every this many updates (0 = at the end only; default 1000).") var validEvery: Int?
-    @Option(help: "Validate on at most this many pairs (0 = all; default 0).") var validMaxSentences: Int?
-    @Option(help: "Beam size for validation BLEU (1 = greedy; default 1).") var validBeam: Int?
-    @Option(help: "bleu, chrf or loss: which validation figure picks the best model (default bleu).") var bestMetric: String?
+    @Option(help: "Validate and checkpoint every this many updates (0 = at the end only; default \(defaults.validEvery)).") var validEvery: Int?
+    @Option(help: "Validate on at most this many pairs (0 = all; default \(defaults.validMaxSentences)).") var validMaxSentences: Int?
+    @Option(help: "Beam size for validation BLEU (1 = greedy; default \(defaults.validBeam)).") var validBeam: Int?
+    @Option(help: "bleu, chrf or loss: which validation figure picks the best model (default \(defaults.bestMetric.rawValue)).") var bestMetric: TrainingOptions.BestMetric?
     @Option(help: ArgumentHelp("Validation BLEU tokenizer: \(BLEUTokenizer.available.map(\.rawValue).joined(separator: ", ")) (default: from the corpus's target language, as `s2s evaluate`).", valueName: "name"))
     var validTokenize: BLEUTokenizer?
-    @Option(help: "Stop after this many validations without a new best (0 = never; default 8).") var patience: Int?
-    @Option(help: "Non-finite steps in a row before rolling back to the checkpoint (default 5).") var nanTolerance: Int?
-    @Option(help: "Storage of model.safetensors: f32, f16 or bf16 (default f32).") var modelStorage: String?
-    @Option(help: "Keep the parameters of the last N validations as step-N.safetensors, for `s2s model average` (default 0).")
+    @Option(help: "Stop after this many validations without a new best (0 = never; default \(defaults.patience)).") var patience: Int?
+    @Option(help: "Non-finite steps in a row before rolling back to the checkpoint (default \(defaults.nanTolerance)).") var nanTolerance: Int?
+    @Option(help: "Storage of model.safetensors: f32, f16 or bf16 (default \(defaults.modelStorage)).") var modelStorage: String?
+    @Option(help: "Keep the parameters of the last N validations as step-N.safetensors, for `s2s model average` (default \(defaults.keepCheckpoints)).")
     var keepCheckpoints: Int?
-    @Option(help: "Stop after this many updates in total (0 = no limit; default 0).") var maxSteps: Int?
-    @Option(help: "Stop after this many minutes of this run (0 = no limit; default 0).") var maxTime: Double?
-    @Option(help: "Stop after this many epochs (0 = no limit; default 0).") var maxEpochs: Int?
-    @Option(help: "Progress line and metrics record every this many updates (default 100).") var logEvery: Int?
+    @Option(help: "Stop after this many updates in total (0 = no limit; default \(defaults.maxSteps)).") var maxSteps: Int?
+    @Option(help: "Stop after this many minutes of this run (0 = no limit; default \(shown(defaults.maxMinutes))).") var maxTime: Double?
+    @Option(help: "Stop after this many epochs (0 = no limit; default \(defaults.maxEpochs)).") var maxEpochs: Int?
+    @Option(help: "Progress line and metrics record every this many updates (default \(defaults.logEvery)).") var logEvery: Int?
     @Option(help: "Engine threads (0 = default, 2 or OMP_NUM_THREADS).") var threads: Int?
 
     func validate() throws {
         if resume && overwrite { throw ValidationError("--resume and --overwrite contradict each other") }
-        if let attention, AttentionKind(optionName: attention) == nil {
-            let names = AttentionKind.allCases.map(\.optionName).joined(separator: ", ")
-            throw ValidationError("--attention must be one of \(names), got '\(attention)'")
-        }
-        if let precision, Precision(rawValue: precision) == nil { throw ValidationError("--precision must be fp32 or bf16, got '\(precision)'") }
-        if let optimizer, TrainingOptions.OptimizerKind(rawValue: optimizer) == nil {
-            throw ValidationError("--optimizer must be adam or sgd, got '\(optimizer)'")
-        }
-        if let lrSchedule, TrainingOptions.ScheduleKind(rawValue: lrSchedule) == nil {
-            throw ValidationError("--lr-schedule must be plateau, constant or inverse-sqrt, got '\(lrSchedule)'")
+        let file = try configFile()
+        for (name, flag, fromFile) in [("corpus", corpus, file?.corpus), ("vocab", vocab, file?.vocab), ("out", out, file?.out)]
+        where flag == nil && fromFile == nil {
+            throw ValidationError("Missing expected argument '--\(name) <\(name == "out" ? "dir|name" : name)>'" + (config == nil ? "" : " (not in --config either)"))
         }
         if mpiTimeout <= 0 || !mpiTimeout.isFinite { throw ValidationError("--mpi-timeout must be positive, got \(mpiTimeout)") }
-        if let bestMetric, TrainingOptions.BestMetric(rawValue: bestMetric) == nil {
-            throw ValidationError("--best-metric must be bleu, chrf or loss, got '\(bestMetric)'")
-        }
         if let validTokenize, !validTokenize.isAvailable {
             throw ValidationError("--valid-tokenize: " + BLEUTokenizerError.unavailable(validTokenize).description)
         }
@@ -179,10 +175,20 @@ struct TrainCommand: ParsableCommand {
         }
     }
 
+    /// The --config file, read and checked (nil without --config).
+    private func configFile() throws -> TrainingConfigFile? {
+        guard let config else { return nil }
+        do { return try TrainingConfigFile.read(path: config) } catch { throw ValidationError(error.description) }
+    }
+
     private func train(_ communicator: any Communicator) throws {
         let isRoot = communicator.rank == 0
+        let file = try configFile()
+        let db = self.db ?? file?.db ?? CorpusStore.defaultPath
+        let corpus = self.corpus ?? file?.corpus ?? ""
+        let vocab = self.vocab ?? file?.vocab ?? ""
         let out: String
-        do { out = try ModelSearchPath.current().outputDirectory(for: self.out) } catch { throw CommandFailure("train", error.description) }
+        do { out = try ModelSearchPath.current().outputDirectory(for: self.out ?? file?.out ?? "") } catch { throw CommandFailure("train", error.description) }
         // Rank 0 alone reads the checkpoint (the output directory need not be shared); the
         // others merge their flags into its saved options exactly as it does.
         var saved: TrainingOptions?
@@ -192,10 +198,11 @@ struct TrainCommand: ParsableCommand {
         }
         try communicator.agree(failure)
         if resume && communicator.size > 1 { saved = try communicator.broadcast(saved, as: TrainingOptions.self) }
-        var options = try overrides(saved: saved).resolve(saved: saved)
-        let (resolved, notice) = Precision.resolve(Precision(rawValue: options.precision) ?? .fp32)
+        let given = (file?.overrides ?? TrainingOverrides()).overlaid(by: overrides(saved: saved))
+        var options = try given.resolve(saved: saved)
+        let (resolved, notice) = Precision.resolve(options.precision)
         if let notice, isRoot { FileHandle.standardError.write(Data((notice + "\n").utf8)) }
-        if saved == nil { options.precision = resolved.rawValue }
+        if saved == nil { options.precision = resolved }
 
         let printer = ProgressPrinter(outputDirectory: out)
         StopSignal.install()
@@ -243,7 +250,7 @@ struct TrainCommand: ParsableCommand {
         o.decoderHidden = decHidden
         o.attentionSize = attDim
         o.layers = layers
-        o.attention = attention.flatMap(AttentionKind.init(optionName:))
+        o.attention = attention
         o.dropout = dropout
         o.embeddingDropout = embeddingDropout
         o.layerDropout = layerDropout
@@ -264,12 +271,12 @@ struct TrainCommand: ParsableCommand {
         o.maxLength = maxLength
         o.accumulate = accumulate
         o.gradientCompression = gradientCompression
-        o.optimizer = optimizer.flatMap(TrainingOptions.OptimizerKind.init(rawValue:))
+        o.optimizer = optimizer
         o.learningRate = lr
         o.momentum = momentum
         o.weightDecay = weightDecay
         o.clip = clip
-        o.schedule = lrSchedule.flatMap(TrainingOptions.ScheduleKind.init(rawValue:))
+        o.schedule = lrSchedule
         o.decayFactor = lrDecay
         o.decayPatience = lrPatience
         o.minimumLearningRate = minLr
@@ -282,7 +289,7 @@ struct TrainCommand: ParsableCommand {
         o.validEvery = validEvery
         o.validMaxSentences = validMaxSentences
         o.validBeam = validBeam
-        o.bestMetric = bestMetric.flatMap(TrainingOptions.BestMetric.init(rawValue:))
+        o.bestMetric = bestMetric
         o.validTokenizer = validTokenize
         o.patience = patience
         o.nanTolerance = nanTolerance
@@ -297,8 +304,10 @@ struct TrainCommand: ParsableCommand {
     }
 }
 
-extension GradientCompression: ExpressibleByArgument {}
+/// The defaults the help texts quote: the one place they live.
+private let defaults = TrainingOptions.defaults
 
-extension RecurrentCellKind: ExpressibleByArgument {}
-
-extension EmbeddingTying: ExpressibleByArgument {}
+/// A default as a user writes it: 1 rather than 1.0.
+private func shown<T: BinaryFloatingPoint & LosslessStringConvertible>(_ x: T) -> String {
+    x == x.rounded() && abs(x) < 1e9 ? String(Int(x)) : String(x)
+}

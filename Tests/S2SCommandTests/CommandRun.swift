@@ -26,6 +26,18 @@ struct CommandRun {
     }
 }
 
+/// The first lines of the bundled Multi30k files, e.g. [("train", 300), ("val", 40)], written to
+/// `directory` as train.en, train.de, val.en, val.de.
+func writeMulti30kSlices(to directory: String, _ slices: [(file: String, lines: Int)]) throws {
+    let corpus = repositoryRoot + "/corpora/multi30k/"
+    for (file, lines) in slices {
+        for side in ["en", "de"] {
+            let text = try String(contentsOfFile: corpus + "\(file).\(side)", encoding: .utf8).split(separator: "\n").prefix(lines)
+            try (text.joined(separator: "\n") + "\n").write(toFile: "\(directory)/\(file).\(side)", atomically: true, encoding: .utf8)
+        }
+    }
+}
+
 /// The environment a test's commands run with: a PATH, one engine thread, a HOME of its own.
 func cleanEnvironment(home: String, _ extra: [String: String] = [:]) -> [String: String] {
     var environment = ["PATH": "/usr/local/bin:/usr/bin:/bin", "OMP_NUM_THREADS": "1", "HOME": home]

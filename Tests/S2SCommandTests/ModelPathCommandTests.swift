@@ -104,13 +104,7 @@ struct ModelPathCommandTests {
     @Test func aModelTrainedUnderABareNameIsFoundByThatName() throws {
         let scratch = try ScratchDirectory()
         let work = try scratch.directory("elsewhere")
-        let corpus = repositoryRoot + "/corpora/multi30k/"
-        for (file, lines) in [("train", 300), ("val", 40)] {
-            for side in ["en", "de"] {
-                let text = try String(contentsOfFile: corpus + "\(file).\(side)", encoding: .utf8).split(separator: "\n").prefix(lines)
-                try (text.joined(separator: "\n") + "\n").write(toFile: "\(work)/\(file).\(side)", atomically: true, encoding: .utf8)
-            }
-        }
+        try writeMulti30kSlices(to: work, [("train", 300), ("val", 40)])
         let steps: [[String]] = [
             ["corpus", "import", "t", "--db", "c.sqlite", "--src", "train.en", "--tgt", "train.de", "--src-lang", "en", "--tgt-lang", "de",
              "--split", "train"],

@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import CKernels
+import S2SText
 import Testing
 import S2SLayers
 import S2SModel

@@ -3,6 +3,7 @@ import Glibc
 #endif
 import S2SNumerics
 @testable import S2SDecode
+import S2SText
 
 /// A hand-built step model for search tests: the next-token distribution is a table keyed by the
 /// output prefix, so a test can state exactly which hypotheses exist and what they score.

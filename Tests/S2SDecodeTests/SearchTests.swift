@@ -1,3 +1,4 @@
+import S2SText
 import Testing
 import S2SNumerics
 @testable import S2SDecode

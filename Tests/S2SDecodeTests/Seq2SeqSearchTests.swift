@@ -1,4 +1,5 @@
 import Foundation
+import S2SFixtureCheck
 import Testing
 import S2SModel
 import S2SNumerics

@@ -1,4 +1,5 @@
 import Foundation
+import S2SBundle
 import S2SCommandSupport
 import Testing
 

@@ -1,4 +1,6 @@
 import Foundation
+import S2SBundle
+import S2SText
 import Testing
 import S2SModel
 @testable import S2SDecode

@@ -1,4 +1,5 @@
 import Foundation
+import S2SBundle
 import Testing
 @testable import S2SModel
 

@@ -1,4 +1,5 @@
 import Foundation
+@testable import S2SBundle
 import Testing
 import S2SNumerics
 @testable import S2SModel

@@ -1,4 +1,6 @@
 import Foundation
+import S2SBenchmarks
+import S2SText
 import Testing
 import S2SGradientCheck
 import S2SLayers
@@ -156,7 +158,7 @@ private func checkStepAgainstTraining(_ model: Seq2SeqModel) throws {
     decoder.begin(source)
     for t in 0..<T {
         decoder.step(previous: (0..<B).map { batch.targetInput[$0 * T + t] })
-        for b in 0..<B where batch.targetOutput[b * T + t] != ModelConfig.padId {
+        for b in 0..<B where batch.targetOutput[b * T + t] != SpecialTokens.pad {
             for v in 0..<V { #expect(abs(decoder.logits[b, v] - inter.logits[(b * T + t) * V + v]) <= 1e-5) }
             for j in 0..<S { #expect(abs(decoder.attention[b, j] - inter.attention[(b * T + t) * S + j]) <= 1e-6) }
         }
@@ -301,7 +303,7 @@ private func checkStepAgainstTraining(_ model: Seq2SeqModel) throws {
     for t in 0..<T {
         decoder.step(previous: (0..<B).map { batch.targetInput[$0 * T + t] })
         for b in 0..<B {
-            let isReal = batch.targetOutput[b * T + t] != ModelConfig.padId
+            let isReal = batch.targetOutput[b * T + t] != SpecialTokens.pad
             for v in 0..<V {
                 let x = logits[(b * T + t) * V + v]
                 #expect(isReal ? abs(x - decoder.logits[b, v]) <= 1e-5 : x.isNaN)

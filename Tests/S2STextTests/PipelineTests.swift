@@ -42,16 +42,16 @@ import Foundation
         for (s, t) in pairs {
             for (line, pipeline) in [(s, source), (t, target)] {
                 let ids = try pipeline.encode(line)
-                #expect(!ids.contains(Vocabulary.unkID))
+                #expect(!ids.contains(SpecialTokens.unk))
                 #expect(ids == (try pipeline.pieces(line)).map { pipeline.vocabulary.id($0) })
                 #expect(pipeline.decode(ids) == (try pipeline.tokenizer.normalize(line)), "\(line)")
-                #expect(pipeline.decode([Vocabulary.bosID] + ids + [Vocabulary.eosID, Vocabulary.padID]) == pipeline.decode(ids))
+                #expect(pipeline.decode([SpecialTokens.bos] + ids + [SpecialTokens.eos, SpecialTokens.pad]) == pipeline.decode(ids))
             }
         }
         // BPE really splits: fewer pieces than characters, more than tokens, on the French side.
         let line = "Je ne comprends pas pourquoi tu es parti."
         #expect(try target.pieces(line).count > target.tokenizer.tokenize(line).count)
-        #expect(target.decode([Vocabulary.unkID]) == "<unk>")
+        #expect(target.decode([SpecialTokens.unk]) == "<unk>")
     }
 
     @Test func pairEncoderShape() throws {
@@ -82,7 +82,7 @@ import Foundation
         var variants = Set<[Int32]>()
         for _ in 0..<30 {
             let ids = try a.encode(line, dropout: 0.2, using: &rng)
-            #expect(!ids.contains(Vocabulary.unkID), "dropout symbols are in the vocabulary")
+            #expect(!ids.contains(SpecialTokens.unk), "dropout symbols are in the vocabulary")
             #expect(a.decode(ids) == (try a.tokenizer.normalize(line)))
             variants.insert(ids)
         }

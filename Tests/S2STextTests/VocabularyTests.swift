@@ -12,10 +12,10 @@ import Foundation
         #expect(v.tokens == ["<pad>", "<unk>", "<s>", "</s>", "▁a", "▁the", "b", "e\u{301}", "é", "z"])
         #expect(v.counts == [0, 0, 0, 0, 10, 10, 3, 3, 3, 1])
         #expect(v.id("é") == 8 && v.id("e\u{301}") == 7, "canonically equivalent spellings keep their own ids")
-        #expect(v.id("never seen") == Vocabulary.unkID)
-        #expect(v.id("<unk>") == Vocabulary.unkID)
+        #expect(v.id("never seen") == SpecialTokens.unk)
+        #expect(v.id("<unk>") == SpecialTokens.unk)
         #expect(v.token(5) == "▁the" && v.token(99) == "<unk>")
-        #expect(Vocabulary.padID == 0 && Vocabulary.unkID == 1 && Vocabulary.bosID == 2 && Vocabulary.eosID == 3)
+        #expect(SpecialTokens.pad == 0 && SpecialTokens.unk == 1 && SpecialTokens.bos == 2 && SpecialTokens.eos == 3)
     }
 
     @Test func minCountAndMaxSize() {

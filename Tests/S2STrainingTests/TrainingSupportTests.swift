@@ -1,4 +1,5 @@
 import Foundation
+import S2SBenchmarks
 import Testing
 import S2SLayers
 @testable import S2STraining

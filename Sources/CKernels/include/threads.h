@@ -11,7 +11,5 @@
 void s2s_set_num_threads(int32_t n);
 /// The process-wide count (after applying the default on first use).
 int32_t s2s_get_max_threads(void);
-/// Makes the calling thread's OpenMP count equal to the process-wide one.
-void s2s_sync_threads(void);
 
 #endif
