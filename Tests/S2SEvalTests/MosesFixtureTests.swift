@@ -21,7 +21,10 @@ private struct MosesExpected: Decodable {
     let hard: [String: Processed]
     let bleu: [String: Score]
 
-    static func load() throws -> MosesExpected { try Fixtures.decode(MosesExpected.self, "moses/expected.json") }
+    /// Decoded once for all the test cases (half a megabyte of JSON).
+    static let shared = Result { try Fixtures.decode(MosesExpected.self, "moses/expected.json") }
+
+    static func load() throws -> MosesExpected { try shared.get() }
 }
 
 /// The first line where two lists differ, as code points, for a readable failure.
