@@ -86,8 +86,8 @@ def bleu(lang, hyps, refs):
     h = [paper(normalizer, tokenizer, x) for x in hyps]
     r = [paper(normalizer, tokenizer, x) for x in refs]
     b = sacrebleu.corpus_bleu(h, [r], tokenize="none", force=True)
-    return {"score": b.score, "counts": b.counts, "totals": b.totals, "bp": b.bp,
-            "sys_len": b.sys_len, "ref_len": b.ref_len}
+    return {"score": b.score, "counts": b.counts, "totals": b.totals, "precisions": b.precisions, "bp": b.bp,
+            "sys_len": b.sys_len, "ref_len": b.ref_len, "formatted": b.format()}
 
 
 def main():

@@ -39,38 +39,14 @@ public struct MosesPunctNormalizer: Sendable {
         s = R.literal(s, "`", "'")
         s = R.literal(s, "''", " \" ")
         // NORMALIZE_UNICODE
-        s = R.literal(s, "„", "\"")
-        s = R.literal(s, "“", "\"")
-        s = R.literal(s, "”", "\"")
-        s = R.literal(s, "–", "-")
-        s = R.literal(s, "—", " - ")
+        s = R.literals(s, [("„", "\""), ("“", "\""), ("”", "\""), ("–", "-"), ("—", " - ")])
         s = R.collapse(s) { $0 == 0x20 }
         s = R.literal(s, "´", "'")
         s = R.around(s, 0x2018, R.isASCIILetter, R.isASCIILetter, [0x27])
         s = R.around(s, 0x2019, R.isASCIILetter, R.isASCIILetter, [0x27])
-        s = R.literal(s, "‘", "'")
-        s = R.literal(s, "‚", "'")
-        s = R.literal(s, "’", "'")
-        s = R.literal(s, "''", "\"")
-        s = R.literal(s, "´´", "\"")
-        s = R.literal(s, "…", "...")
-        // FRENCH_QUOTES
-        s = R.literal(s, "\u{A0}«\u{A0}", "\"")
-        s = R.literal(s, "«\u{A0}", "\"")
-        s = R.literal(s, "«", "\"")
-        s = R.literal(s, "\u{A0}»\u{A0}", "\"")
-        s = R.literal(s, "\u{A0}»", "\"")
-        s = R.literal(s, "»", "\"")
-        // HANDLE_PSEUDO_SPACES
-        s = R.literal(s, "\u{A0}%", "%")
-        s = R.literal(s, "nº\u{A0}", "nº ")
-        s = R.literal(s, "\u{A0}:", ":")
-        s = R.literal(s, "\u{A0}ºC", " ºC")
-        s = R.literal(s, "\u{A0}cm", " cm")
-        s = R.literal(s, "\u{A0}?", "?")
-        s = R.literal(s, "\u{A0}!", "!")
-        s = R.literal(s, "\u{A0};", ";")
-        s = R.literal(s, ",\u{A0}", ", ")
+        s = R.literals(s, Self.singleQuotesAndEllipsis)
+        s = R.literals(s, Self.frenchQuotes)
+        s = R.literals(s, Self.pseudoSpaces)
         s = R.collapse(s) { $0 == 0x20 }
         // Quotation followed by a comma or period.
         switch language {
@@ -89,6 +65,18 @@ public struct MosesPunctNormalizer: Sendable {
         }) { m in [m[m.startIndex], separator, m[m.startIndex + 2]] }
         return R.strip(s)
     }
+
+    /// The rest of NORMALIZE_UNICODE, after the letter–apostrophe–letter rules.
+    private static let singleQuotesAndEllipsis = [("‘", "'"), ("‚", "'"), ("’", "'"), ("''", "\""), ("´´", "\""), ("…", "...")]
+    /// FRENCH_QUOTES: guillemets, with the no-break spaces French sets inside them.
+    private static let frenchQuotes = [
+        ("\u{A0}«\u{A0}", "\""), ("«\u{A0}", "\""), ("«", "\""), ("\u{A0}»\u{A0}", "\""), ("\u{A0}»", "\""), ("»", "\""),
+    ]
+    /// HANDLE_PSEUDO_SPACES, but its final ` +`.
+    private static let pseudoSpaces = [
+        ("\u{A0}%", "%"), ("nº\u{A0}", "nº "), ("\u{A0}:", ":"), ("\u{A0}ºC", " ºC"), ("\u{A0}cm", " cm"),
+        ("\u{A0}?", "?"), ("\u{A0}!", "!"), ("\u{A0};", ";"), (",\u{A0}", ", "),
+    ]
 
     /// `[.!:?;,]` of `\) ([.!:?;,])`.
     private static func closesAfterParenthesis(_ c: UInt32) -> Bool {

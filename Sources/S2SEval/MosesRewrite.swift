@@ -38,6 +38,11 @@ enum MosesRewrite {
         PythonText.replace(s, PythonText.scalars(old), PythonText.scalars(new))
     }
 
+    /// `literal` for each pair in turn.
+    static func literals(_ s: Scalars, _ rules: [(String, String)]) -> Scalars {
+        rules.reduce(s) { literal($0, $1.0, $1.1) }
+    }
+
     /// `re.sub(pattern, " ")` where the pattern is a maximal run of `isRun` scalars (` +`, `\s+`).
     static func collapse(_ s: Scalars, _ isRun: (UInt32) -> Bool) -> Scalars {
         var out = Scalars()

@@ -9,17 +9,9 @@ private struct MosesExpected: Decodable {
         let tokenized: [String]
         let paper: [String]
     }
-    struct Score: Decodable {
-        let score: Double
-        let counts: [Int]
-        let totals: [Int]
-        let bp: Double
-        let sys_len: Int
-        let ref_len: Int
-    }
     let val: [String: Processed]
     let hard: [String: Processed]
-    let bleu: [String: Score]
+    let bleu: [String: ExpectedBLEU]
 
     /// Decoded once for all the test cases (half a megabyte of JSON).
     static let shared = Result { try Fixtures.decode(MosesExpected.self, "moses/expected.json") }
@@ -78,6 +70,8 @@ private func firstDifference(_ got: [String], _ want: [String]) -> String? {
         #expect(abs(got.bp - want.bp) <= 1e-9)
         #expect(got.counts == want.counts && got.totals == want.totals)
         #expect(got.sysLen == want.sys_len && got.refLen == want.ref_len)
+        #expect(zip(got.precisions, want.precisions).allSatisfy { abs($0 - $1) <= 1e-9 })
+        #expect(got.formatted() == want.formatted)
     }
 
     /// The fixture script's `edited`: every third line loses its fourth word and has its last
