@@ -31,6 +31,9 @@ public struct BLEU: Sendable {
     public var maxNgramOrder: Int
     /// sacrebleu's `tokenize`: how segments become the tokens of the n-grams.
     public var tokenizer: BLEUTokenizer
+    /// The papers' preprocessing (Moses normalization, lowercase, Moses tokenization) before
+    /// `tokenizer`, which is then `.none` (`BLEU.paperStyle`).
+    public var moses: MosesBLEUPreprocessing?
 
     public init(effectiveOrder: Bool = false, lowercase: Bool = false, smoothing: BLEUSmoothing = .exp,
                 maxNgramOrder: Int = BLEU.maxOrder, tokenizer: BLEUTokenizer = .thirteenA) {
@@ -48,8 +51,8 @@ public struct BLEU: Sendable {
     /// sacrebleu's signature with `references` references per segment ("nrefs:2|case:lc|…").
     public func signature(references: Int, short: Bool = false, extra: [(String, String)] = []) -> String {
         SacreBLEUSignature(references: references, extra: extra, fields: [
-            .init("case", lowercase ? "lc" : "mixed"), .init("eff", effectiveOrder ? "yes" : "no"),
-            .init("tok", tokenizer.rawValue), .init("smooth", smoothing.signature),
+            .init("case", lowercase || moses != nil ? "lc" : "mixed"), .init("eff", effectiveOrder ? "yes" : "no"),
+            .init("tok", moses?.name ?? tokenizer.rawValue), .init("smooth", smoothing.signature),
         ]).format(short: short)
     }
 
@@ -90,9 +93,11 @@ public struct BLEU: Sendable {
         return statistics(hypothesis: hypothesis, references: [reference], interner: &interner)
     }
 
-    /// sacrebleu's `_preprocess_segment`: lowercase if asked, rstrip, then tokenize.
+    /// sacrebleu's `_preprocess_segment`: lowercase if asked, rstrip, then tokenize (after the
+    /// papers' preprocessing, if any).
     func tokenIDs(_ line: String, interner: inout TokenInterner) -> [Int32] {
         var s = PythonText.scalars(line)
+        if let moses { s = moses.apply(s) }
         if lowercase { s = PythonText.lower(s) }
         return interner.ids(tokenizer.tokens(PythonText.rstrip(s)))
     }

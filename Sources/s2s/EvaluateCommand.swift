@@ -22,8 +22,9 @@ struct EvaluateCommand: ParsableCommand {
             and beta 2, one decimal (--width). For Chinese targets BLEU tokenizes with zh, for \
             Japanese, Korean, Thai, Lao, Khmer and Burmese with char (no MeCab in this build): the \
             language comes from --lang, the corpus, or the script of the references; --tokenize \
-            overrides, and the signature's tok: field shows the choice. Options carry sacrebleu's \
-            names; paired tests:
+            overrides, and the signature's tok: field shows the choice; --paper-bleu scores as the \
+            Multi30k papers do (Moses normalization, lowercase, Moses tokenization, tok:moses-<lang>). \
+            Options carry sacrebleu's names; paired tests:
               s2s evaluate --ref ref.de --hyp base.de --hyp new.de --paired-bs
             """
     )
@@ -119,7 +120,7 @@ struct EvaluateCommand: ParsableCommand {
             guard !hyps.isEmpty else { throw EvaluateError("\(name) and \(ref[0]) have no lines to score") }
         }
         let metrics = try parsedMetrics()
-        let tokenizer = chosenTokenizer(references: refs.first ?? [], corpusLanguage: nil, metrics: metrics)
+        let tokenizer = try chosenTokenizer(references: refs.first ?? [], corpusLanguage: nil, metrics: metrics)
         if significance.paired {
             guard systems.count > 1 else { throw EvaluateError("paired tests need two systems or more: repeat --hyp (the first is the baseline)") }
             let report = PairedTestReport(options: significance, metrics: sortedMetrics(metrics, tokenizer: tokenizer),
@@ -170,7 +171,7 @@ struct EvaluateCommand: ParsableCommand {
     }
 
     /// The configured metrics in sacrebleu's order (sorted by name: BLEU, chrF, TER).
-    private func sortedMetrics(_ metrics: [MetricName], tokenizer: BLEUTokenizer) -> [EvalMetric] {
+    private func sortedMetrics(_ metrics: [MetricName], tokenizer: BLEUTokenization) -> [EvalMetric] {
         metrics.map { metricOptions.metric($0, tokenizer: tokenizer) }.sorted { $0.sortKey < $1.sortKey }
     }
 
@@ -179,7 +180,7 @@ struct EvaluateCommand: ParsableCommand {
     /// The corpus scores in sacrebleu's order (sorted by name: BLEU, chrF, TER).
     /// With --confidence, each with its bootstrap estimate and "bs:N|seed:S" in its signature.
     private func corpusResults(_ metrics: [MetricName], _ hyps: [String], _ refs: [[String]],
-                               tokenizer: BLEUTokenizer) throws -> [MetricResult] {
+                               tokenizer: BLEUTokenization) throws -> [MetricResult] {
         try sortedMetrics(metrics, tokenizer: tokenizer).map { metric in
             guard significance.confidence else { return try metric.corpusResult(hypotheses: hyps, referenceSets: refs, short: short && format != .json) }
             let rows = try metric.statistics(hypotheses: hyps, referenceSets: refs)
@@ -235,18 +236,24 @@ struct EvaluateCommand: ParsableCommand {
         let hyps = results.map { TranslationFormat.oneLine($0.text) }
         if let saveHyp { try writeAtomically(hyps.map { $0 + "\n" }.joined(), to: saveHyp, command: "evaluate") }
         let metrics = try parsedMetrics()
-        let tokenizer = chosenTokenizer(references: references, corpusLanguage: targetLanguage, metrics: metrics)
+        let tokenizer = try chosenTokenizer(references: references, corpusLanguage: targetLanguage, metrics: metrics)
         print(SacreBLEUReport.render(try corpusResults(metrics, hyps, [references], tokenizer: tokenizer), format: format, width: width))
     }
 
     /// The BLEU tokenizer, with a note on standard error when the language chose it (standard
     /// output stays what sacrebleu prints).
-    private func chosenTokenizer(references: [String], corpusLanguage: String?, metrics: [MetricName]) -> BLEUTokenizer {
+    private func chosenTokenizer(references: [String], corpusLanguage: String?, metrics: [MetricName]) throws -> BLEUTokenization {
+        if let moses = try tokenizing.paperStyle(corpusLanguage: corpusLanguage) {
+            if metrics.contains(.bleu) {
+                standardError("evaluate: BLEU as the papers score it: Moses normalization, lowercase, Moses tokenization (\(moses.language)), then tok none")
+            }
+            return BLEUTokenization(tokenizer: .none, moses: moses)
+        }
         let choice = tokenizing.choice(references: references, corpusLanguage: corpusLanguage)
         if metrics.contains(.bleu) && choice.reason != "--tokenize" {
             standardError("evaluate: BLEU tokenizer \(choice.tokenizer.rawValue) (\(choice.reason); --tokenize overrides)")
         }
-        return choice.tokenizer
+        return BLEUTokenization(tokenizer: choice.tokenizer)
     }
 
     private func parsedMetrics() throws -> [MetricName] {

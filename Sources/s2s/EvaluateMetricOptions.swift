@@ -47,18 +47,26 @@ struct EvaluateMetricOptions: ParsableArguments {
     }
 
     /// The metric as configured; BLEU with effective order in sentence-level mode (as sacrebleu -sl).
-    func metric(_ name: MetricName, sentenceLevel: Bool = false, tokenizer: BLEUTokenizer = .thirteenA) -> EvalMetric {
+    func metric(_ name: MetricName, sentenceLevel: Bool = false, tokenizer: BLEUTokenization = .init()) -> EvalMetric {
         switch name {
         case .bleu:
-            .bleu(BLEU(effectiveOrder: sentenceLevel, lowercase: bleuLowercase,
-                       smoothing: BLEUSmoothing(smoothMethod, value: smoothValue), maxNgramOrder: maxNgramOrder,
-                       tokenizer: tokenizer))
+            .bleu(bleu(sentenceLevel: sentenceLevel, tokenizer: tokenizer))
         case .chrf:
             .chrf(CHRF(charOrder: chrfCharOrder, wordOrder: chrfWordOrder, beta: chrfBeta,
                        lowercase: chrfLowercase, whitespace: chrfWhitespace, epsSmoothing: chrfEpsSmoothing))
         case .ter:
             .ter(TER(normalized: terNormalized, noPunct: terNoPunct, asianSupport: terAsianSupport, caseSensitive: terCaseSensitive))
         }
+    }
+}
+
+extension EvaluateMetricOptions {
+    private func bleu(sentenceLevel: Bool, tokenizer: BLEUTokenization) -> BLEU {
+        var bleu = BLEU(effectiveOrder: sentenceLevel, lowercase: bleuLowercase,
+                        smoothing: BLEUSmoothing(smoothMethod, value: smoothValue), maxNgramOrder: maxNgramOrder,
+                        tokenizer: tokenizer.tokenizer)
+        bleu.moses = tokenizer.moses
+        return bleu
     }
 }
 
