@@ -1,4 +1,5 @@
 import Foundation
+import S2SBundle
 import S2SModel
 import S2SText
 

@@ -1,3 +1,4 @@
+import S2SBundle
 import S2SModel
 import S2SText
 

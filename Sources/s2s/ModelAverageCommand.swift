@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import S2SBundle
 import S2SModel
 
 /// `s2s model average`: checkpoint averaging (the parameters' element-wise mean) of models of

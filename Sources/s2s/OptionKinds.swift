@@ -1,6 +1,7 @@
 import ArgumentParser
 import S2SDistributed
 import S2SLayers
+import S2SModel
 import S2SNumerics
 import S2STraining
 

@@ -1,5 +1,6 @@
 import Foundation
 import S2SCommandSupport
+import S2SBundle
 import S2SModel
 import S2SNumerics
 import S2SText

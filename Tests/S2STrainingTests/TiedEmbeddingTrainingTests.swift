@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import S2SBundle
 import S2SModel
 @testable import S2STraining
 
