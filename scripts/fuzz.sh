@@ -19,7 +19,7 @@ mkdir -p "$work" "$artifacts" "$(dirname "$log")"
 dict=()
 [ -f "Fuzz/Dictionaries/$target.dict" ] && dict=(-dict="Fuzz/Dictionaries/$target.dict")
 status=0
-ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0} nice -n 10 "$binary" "$work" "${dict[@]}" -max_total_time="$seconds" \
+SWIFT_BACKTRACE=enable=no ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0} nice -n 10 "$binary" "$work" "${dict[@]}" -max_total_time="$seconds" \
   -timeout=10 -rss_limit_mb=2048 -max_len=${MAX_LEN:-8192} -artifact_prefix="$artifacts/" -print_final_stats=1 \
   ${FUZZ_ARGS:-} >"$log" 2>&1 || status=$?
 runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)

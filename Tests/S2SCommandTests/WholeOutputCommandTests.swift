@@ -47,6 +47,6 @@ struct WholeOutputCommandTests {
         #expect(entries(out) == ["model.safetensors", "vocab"], "\(entries(out))")
         #expect(try Data(contentsOf: URL(fileURLWithPath: out + "/model.safetensors")) == before)
         let info = try limited(["model", "info", out], in: scratch, limitKB: 1 << 20)
-        #expect(info.status == 0 && info.stdout.contains("f16"), "\(info.stdout)\(info.stderr)")
+        #expect(info.status == 0 && info.stdout.contains("F16"), "\(info.stdout)\(info.stderr)")
     }
 }
