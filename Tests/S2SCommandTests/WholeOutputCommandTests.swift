@@ -49,4 +49,21 @@ struct WholeOutputCommandTests {
         let info = try limited(["model", "info", out], in: scratch, limitKB: 1 << 20)
         #expect(info.status == 0 && info.stdout.contains("F16"), "\(info.stdout)\(info.stderr)")
     }
+
+    /// An output that cannot be written (here: under a regular file; `make faults` also tries a
+    /// read-only mount) is refused before the build or the model load, with one line.
+    @Test func anUnwritableOutputIsRefusedBeforeTheWork() throws {
+        let scratch = try ScratchDirectory()
+        let blocker = scratch.path + "/blocker"
+        try Data("not a directory\n".utf8).write(to: URL(fileURLWithPath: blocker))
+        let corpus = repositoryRoot + "/corpora/multi30k"
+        let vocab = try limited(["vocab", "build", "--src", corpus + "/val.en", "--tgt", corpus + "/val.de", "--src-lang", "en",
+                                 "--tgt-lang", "de", "--merges", "200", "--out", blocker + "/vocab"], in: scratch, limitKB: 1 << 20)
+        let pack = try limited(["model", "pack", repositoryRoot + "/models/default", "--out", blocker + "/packed"], in: scratch,
+                               limitKB: 1 << 20)
+        for r in [vocab, pack] {
+            #expect(r.status != 0)
+            #expect(r.stderr.hasPrefix("Error: \(blocker)/") && r.stderr.split(separator: "\n").count == 1, "\(r.stderr)")
+        }
+    }
 }
