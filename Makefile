@@ -14,7 +14,7 @@ VERSION := $(shell sed -n 's/^ *static let version = "\(.*\)"$$/\1/p' Sources/s2
 DEB := s2s_$(VERSION)_$(shell dpkg --print-architecture 2>/dev/null || echo amd64).deb
 
 .PHONY: setup test build release demo clean static man completions docs install uninstall deb deb-check install-check \
-        fuzz sanitize faults soak
+        fuzz fuzz-replay sanitize faults soak
 
 ## Install the Debian packages s2s links against, only those that are missing.
 setup:
@@ -92,6 +92,10 @@ install-check:
 fuzz: setup
 	@if [ -n "$(TARGET)" ]; then bash scripts/fuzz.sh $(TARGET) $(or $(SECONDS),600); \
 	else bash scripts/fuzz-all.sh $(or $(SECONDS),600); fi
+
+## Every committed fuzz input replayed once (seeds and former findings).
+fuzz-replay: setup
+	bash scripts/fuzz-replay.sh
 
 ## The suite under ASan+UBSan, the threaded kernels under TSan (scripts/sanitize.sh).
 sanitize: setup

@@ -68,5 +68,8 @@ public func fuzzTokenizer(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
 
 @_cdecl("FuzzTokenizer_main")
 func main(_ argc: Int32, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>) -> Int32 {
+    // The pipeline is built before the clock of the first input starts (a slow first input
+    // under load was reported as a timeout).
+    pipeline = try? TextPipelinePair(directory: FuzzSupport.vocabularyDirectory).source
     return FuzzSupport.main(argc, argv, fuzzTokenizer)
 }
