@@ -33,8 +33,9 @@ base_db=$work/base.sqlite
 "$S2S" corpus import --db "$base_db" base --append --split valid --src "$work/v.en" --tgt "$work/v.de" 2>/dev/null
 "$S2S" vocab build --db "$base_db" --corpus base --joint --merges 300 --out "$work/vocab" 2>/dev/null
 # What a complete import of the train file holds (it has exact duplicates, which are skipped).
-"$S2S" corpus import --db "$work/ref.sqlite" ref --src "$m30k/train.en" --tgt "$m30k/train.de" --src-lang en --tgt-lang de 2>/dev/null
-big=$(pairs "$work/ref.sqlite" ref)
+# Its duration sets the window of the kill -9 trials (so some finish and most do not).
+run "$S2S" corpus import --db "$work/ref.sqlite" ref --src "$m30k/train.en" --tgt "$m30k/train.de" --src-lang en --tgt-lang de
+big=$(pairs "$work/ref.sqlite" ref) import_ms=$elapsed_ms
 tiny=(--emb 8 --hidden 8 --att-dim 8 --batch-tokens 200 --valid-max-sentences 10 --threads 1)
 "$S2S" train --db "$base_db" --corpus base --vocab "$work/vocab" --out "$work/model" "${tiny[@]}" \
   --max-steps 4 --valid-every 2 2>/dev/null || { echo "faults: setup training failed" >&2; exit 1; }
@@ -120,27 +121,35 @@ fi
 db=$work/kill.sqlite; cp "$base_db" "$db"
 t=0 lost=0 completed=0
 for i in $(seq 1 "$KILL_TRIALS"); do
-  kill_after "$(rand_ms 400)" "$S2S" corpus import --db "$db" "k$i" --src "$m30k/train.en" --tgt "$m30k/train.de" --src-lang en --tgt-lang de
+  kill_after "$(rand_ms $((import_ms * 6 / 5 + 1)))" "$S2S" corpus import --db "$db" "k$i" --src "$m30k/train.en" --tgt "$m30k/train.de" --src-lang en --tgt-lang de
   t=$((t + 1)); n=$(pairs "$db" "k$i")
   [ "$n" = "$big" ] && completed=$((completed + 1))
   db_ok "$db" && { [ "$n" = 0 ] || [ "$n" = "$big" ]; } && [ "$(pairs "$db" base)" = 5200 ] || lost=$((lost + 1))
   [ "$n" = "$big" ] && "$S2S" corpus remove --db "$db" "k$i" >/dev/null 2>&1
 done
-row "kill -9" "corpus import (29000 pairs)" $t 0 $lost "$completed finished before the kill, the rest left nothing"
+row "kill -9" "corpus import (29000 pairs)" $t 0 $lost "killed at 0–1.2× a full import ($import_ms ms); $completed finished first, the rest left nothing"
 
 # Checkpoint: a run resumed, checkpointing every 2 updates, killed at a random moment.
 cp -r "$work/model" "$work/kmodel"
+# The window: three times a resumed run that writes one more checkpoint (mostly start-up).
+cp -r "$work/model" "$work/calib"
+run "$S2S" train --db "$base_db" --corpus base --vocab "$work/vocab" --out "$work/calib" "${tiny[@]}" \
+  --valid-every 2 --max-steps $(( $(ckpt_step "$work/calib") + 2 )) --resume
+window_ms=$((elapsed_ms * 3))
 t=0 lost=0 advanced=0 litter=0
 for i in $(seq 1 "$KILL_TRIALS"); do
   before=$(ckpt_step "$work/kmodel")
-  kill_after "$(( $(rand_ms 2500) + 300 ))" "$S2S" train --db "$base_db" --corpus base --vocab "$work/vocab" \
+  kill_after "$(rand_ms "$window_ms")" "$S2S" train --db "$base_db" --corpus base --vocab "$work/vocab" \
     --out "$work/kmodel" "${tiny[@]}" --valid-every 2 --max-steps 100000 --resume
   t=$((t + 1)); step=$(ckpt_step "$work/kmodel")
   [ -n "$step" ] && [ "$step" -ge "$before" ] && model_ok "$work/kmodel" || lost=$((lost + 1))
   [ -n "$step" ] && [ "$step" -gt "$before" ] && advanced=$((advanced + 1))
 done
 litter=$(find "$work/kmodel" -name '.*tmp*' | wc -l)
-row "kill -9" "train checkpoint write" $t 0 $lost "$advanced trials advanced the checkpoint; $litter temp files left"
+"$S2S" train --db "$base_db" --corpus base --vocab "$work/vocab" --out "$work/kmodel" "${tiny[@]}" \
+  --valid-every 2 --max-steps $(( $(ckpt_step "$work/kmodel") + 2 )) --resume >/dev/null 2>&1
+after=$(find "$work/kmodel" -name '.*tmp*' | wc -l)
+row "kill -9" "train checkpoint write" $t 0 $lost "killed at 0–${window_ms} ms; $advanced advanced the checkpoint; temp files of killed writers: $litter, after the next run $after"
 
 # ---- Two imports into one database at once.
 t=0 lost=0 unclear=0 refused=0

@@ -6,7 +6,7 @@
 #      checked against the translation of its input (distinct sentences cycled), so a lost,
 #      duplicated or reordered line is found.
 #   2. `s2s train` of a small model on the bundled Multi30k for SOAK_MINUTES, validating and
-#      checkpointing every 200 updates.
+#      checkpointing every SOAK_VALID_EVERY (default 200) updates.
 # Prints a table per run (minute, RSS MB, open fds, lines/s or step) and a verdict line each.
 set -uo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -49,12 +49,12 @@ sleep 2; tpid=$(pgrep -n -f "translate --unbuffered --greedy --model $repo/model
 "$S2S" corpus import --db "$work/db.sqlite" m30k --append --split valid --src "$m30k/val.en" --tgt "$m30k/val.de" 2>/dev/null
 "$S2S" vocab build --db "$work/db.sqlite" --corpus m30k --joint --merges 4000 --out "$work/vocab" 2>/dev/null
 "$S2S" train --db "$work/db.sqlite" --corpus m30k --vocab "$work/vocab" --out "$work/model" --emb 128 --hidden 128 \
-  --valid-every 200 --valid-max-sentences 200 --max-time "$MINUTES" --threads 1 --log-every 50 \
+  --valid-every ${SOAK_VALID_EVERY:-200} --valid-max-sentences 200 --max-time "$MINUTES" --threads 1 --log-every 50 \
   >/dev/null 2>"$work/train.err" &
 rpid=$!
 
 sample "$tpid" "$work/translate.samples" "wc -l <'$work/out.de'" &
-sample "$rpid" "$work/train.samples" "grep -c '\"step\"' '$work/model/metrics.jsonl' 2>/dev/null || echo 0" &
+sample "$rpid" "$work/train.samples" "cat '$work/model/metrics.jsonl' 2>/dev/null | wc -l" &
 wait "$rpid"; wait
 
 report() {
