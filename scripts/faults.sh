@@ -36,7 +36,7 @@ base_db=$work/base.sqlite
 # Its duration sets the window of the kill -9 trials (so some finish and most do not).
 run "$S2S" corpus import --db "$work/ref.sqlite" ref --src "$m30k/train.en" --tgt "$m30k/train.de" --src-lang en --tgt-lang de
 big=$(pairs "$work/ref.sqlite" ref) import_ms=$elapsed_ms
-tiny=(--emb 8 --hidden 8 --att-dim 8 --batch-tokens 200 --valid-max-sentences 10 --threads 1)
+tiny=(--emb 8 --hidden 8 --att-dim 8 --batch-tokens 200 --valid-max-sentences 10 --threads 1 --patience 0)
 "$S2S" train --db "$base_db" --corpus base --vocab "$work/vocab" --out "$work/model" "${tiny[@]}" \
   --max-steps 4 --valid-every 2 2>/dev/null || { echo "faults: setup training failed" >&2; exit 1; }
 echo "faults: $S2S, work in $work, $KILL_TRIALS kill -9 trials each" >&2
@@ -129,7 +129,8 @@ for i in $(seq 1 "$KILL_TRIALS"); do
 done
 row "kill -9" "corpus import (29000 pairs)" $t 0 $lost "killed at 0–1.2× a full import ($import_ms ms); $completed finished first, the rest left nothing"
 
-# Checkpoint: a run resumed, checkpointing every 2 updates, killed at a random moment.
+# Checkpoint: a run resumed, checkpointing every 2 updates, killed at a random moment (--patience 0:
+# an early-stopped run would end at once on resume and write nothing).
 cp -r "$work/model" "$work/kmodel"
 # The window: three times a resumed run that writes one more checkpoint (mostly start-up).
 cp -r "$work/model" "$work/calib"
