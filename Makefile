@@ -14,7 +14,7 @@ VERSION := $(shell sed -n 's/^ *static let version = "\(.*\)"$$/\1/p' Sources/s2
 DEB := s2s_$(VERSION)_$(shell dpkg --print-architecture 2>/dev/null || echo amd64).deb
 
 .PHONY: setup test example build release demo clean static man completions docc docs install uninstall deb deb-check \
-        install-check bench-env bench
+        install-check bench-env bench fuzz fuzz-replay sanitize faults soak
 
 ## Install the Debian packages s2s links against, only those that are missing.
 setup:
@@ -117,3 +117,27 @@ deb-check: deb
 ## Stages `make install` in a scratch directory and translates with only the installed files.
 install-check:
 	bash scripts/install-check.sh
+
+## Hardening (README "Reliability"). libFuzzer targets in Fuzz/Sources: one for SECONDS
+## (`make fuzz TARGET=Tokenizer SECONDS=600`), or without TARGET all of them, two at a time.
+fuzz: setup
+	@if [ -n "$(TARGET)" ]; then bash scripts/fuzz.sh $(TARGET) $(or $(SECONDS),600); \
+	else bash scripts/fuzz-all.sh $(or $(SECONDS),600); fi
+
+## Every committed fuzz input replayed once (seeds and former findings).
+fuzz-replay: setup
+	bash scripts/fuzz-replay.sh
+
+## The suite under ASan+UBSan, the threaded kernels under TSan (scripts/sanitize.sh).
+sanitize: setup
+	bash scripts/sanitize.sh
+
+## Disk full, kill -9, concurrent imports, read-only places: a table of trials and outcomes.
+faults: setup
+	$(SWIFT) build -c release --product s2s
+	S2S=.build/release/s2s bash scripts/faults.sh
+
+## A long translate stream and a long training with RSS and open files sampled.
+soak: setup
+	$(SWIFT) build -c release --product s2s
+	S2S=.build/release/s2s bash scripts/soak.sh

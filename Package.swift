@@ -99,3 +99,17 @@ let package = Package(
         .testTarget(name: "S2STests", dependencies: ["S2S"]),
     ]
 )
+
+// MARK: Fuzz targets (`make fuzz`), declared only when S2S_FUZZ is set: they are built with
+// -sanitize=fuzzer, whose libFuzzer supplies main(), so an ordinary build must not see them.
+if Context.environment["S2S_FUZZ"] != nil {
+    package.targets.append(.target(name: "FuzzSupport", dependencies: ["S2SText", "S2SModel", "S2SBundle"], path: "Fuzz/Sources/FuzzSupport"))
+    let fuzzTargets: [(String, [Target.Dependency])] = [
+        ("FuzzTokenizer", ["S2SText"]), ("FuzzBPECodes", ["S2SText"]), ("FuzzVocabulary", ["S2SText"]),
+        ("FuzzPipeline", ["S2SText"]), ("FuzzSafeTensors", ["S2SBundle", "S2SModel", "S2SNumerics"]),
+        ("FuzzModelBundle", ["S2SBundle", "S2SModel"]), ("FuzzImport", ["S2SCorpus"]), ("FuzzEvaluate", ["S2SEval"]),
+    ]
+    for (name, dependencies) in fuzzTargets {
+        package.targets.append(.executableTarget(name: name, dependencies: dependencies + ["FuzzSupport"], path: "Fuzz/Sources/\(name)"))
+    }
+}

@@ -28,21 +28,15 @@ public enum ModelBundle {
     /// Name prefixes of the non-parameter tensors a checkpoint may hold.
     public static let stateTensorPrefixes = ["optimizer.", "trainer."]
 
-    /// Saves `model` with its vocabulary into `directory` (created if needed): the vocabulary
-    /// copy first (kept when identical), then `fileName` written atomically (temp + rename), so a
-    /// reader sees the old model or the new one, never a mix. Refuses non-finite parameters and
-    /// a vocabulary whose sizes differ from the model's.
+    /// Saves `model` with its vocabulary into `directory` (created if needed) so that it appears
+    /// whole or not at all (`writeWhole`): a reader sees the old model or the new one, never a
+    /// mix. Refuses non-finite parameters and a vocabulary whose sizes differ from the model's.
     public static func save(model: Seq2SeqModel, pipelines: TextPipelinePair, directory: String,
                             metadata: ModelBundleMetadata = ModelBundleMetadata(),
                             storage: SafeTensorsFile.FloatStorage = .f32,
                             fileName: String = modelFileName) throws(ModelBundleError) {
         let file = try makeFile(model: model, pipelines: pipelines, metadata: metadata, kind: .model, storage: storage)
-        try prepare(directory: directory, pipelines: pipelines)
-        do {
-            try file.write(to: "\(directory)/\(fileName)")
-        } catch {
-            throw .file(error)
-        }
+        try writeWhole(file, pipelines: pipelines, directory: directory, fileName: fileName)
     }
 
     /// Creates `directory` if needed and writes (or keeps) its vocabulary copy.

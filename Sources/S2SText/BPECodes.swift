@@ -34,7 +34,12 @@ public struct BPECodes: Sendable, Equatable {
     /// The file's bytes: header, then one merge per line.
     public func serialized() -> [UInt8] {
         var text = version == .v02 ? "#version: 0.2\n" : ""
-        for merge in merges { text += "\(merge.left) \(merge.right)\n" }
+        for (k, merge) in merges.enumerated() {
+            // A 0.1 file's first merge spelled like a version header would read back as one; a
+            // leading space (stripped by both parsers) keeps it a merge.
+            if k == 0 && version == .v01 && merge.left.hasPrefix("#version:") { text += " " }
+            text += "\(merge.left) \(merge.right)\n"
+        }
         return Array(text.utf8)
     }
 

@@ -35,6 +35,7 @@ enum Checkpoint {
             guard ModelBundle.allFinite(tensor) else { throw ModelBundleError.nonFinite(tensor: optimizerPrefix + name) }
             file.set(optimizerPrefix + name, tensor)
         }
+        StaleTemporaries.remove(in: (path as NSString).deletingLastPathComponent)
         try file.write(to: path)
     }
 

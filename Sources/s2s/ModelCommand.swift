@@ -59,6 +59,7 @@ struct ModelPackCommand: ParsableCommand {
         guard let floatStorage = SafeTensorsFile.FloatStorage(rawValue: storage) else {
             throw ValidationError("--storage must be f32, f16 or bf16, got '\(storage)'")
         }
+        try OutputPreflight.check(out)
         let (seq2seq, pipelines, info) = try ModelBundle.load(directory: model)
         try ModelBundle.save(model: seq2seq, pipelines: pipelines, directory: out, metadata: info.metadata, storage: floatStorage)
         let (_, packed) = try ModelBundle.read(out)

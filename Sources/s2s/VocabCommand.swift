@@ -93,6 +93,7 @@ struct VocabBuildCommand: ParsableCommand {
             dropoutSymbols: dropoutSymbols)
         try options.validate()
         if !force, access(out, F_OK) == 0 { throw TextError.io(path: out, reason: "already exists (use --force to replace it)") }
+        try OutputPreflight.check(out)
         let builder = try VocabularyBuilder(options: options)
         let replaced = try readPairs(into: builder, store: store)
         guard builder.pairs > 0 else { throw TextError.emptyInput(file: tsv ?? src ?? corpus ?? "") }
