@@ -14,9 +14,12 @@ let package = Package(
     name: "s2s",
     products: [
         .executable(name: "s2s", targets: ["s2s"]),
+        // The HTTP service (`s2s serve` runs it), apart so that `s2s` never links or waits for SwiftNIO.
+        .executable(name: "s2s-serve", targets: ["s2s-serve"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-nio", exact: "2.101.3"),
     ],
     targets: [
         // MARK: System libraries
@@ -59,6 +62,23 @@ let package = Package(
             ],
             plugins: ["BuildCommit"]
         ),
+        // MARK: The translation service (SwiftNIO), its own library and binary
+        .target(name: "S2SServe", dependencies: [
+            "S2SDecode", "S2SModel", "S2SEval",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+        ]),
+        .executableTarget(
+            name: "s2s-serve",
+            dependencies: [
+                "S2SServe", "S2SModel", "S2SNumerics",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ]
+        ),
+
         // Writes the git commit of the build into the s2s target (`s2s --version`).
         .plugin(name: "BuildCommit", capability: .buildTool(), path: "Plugins/BuildCommit"),
 
@@ -77,5 +97,7 @@ let package = Package(
         .testTarget(name: "S2SEvalTests", dependencies: ["S2SEval", "S2SCommandSupport"], resources: [.copy("Fixtures")]),
         // The built `s2s` binary run as a user runs it (model search path, --version).
         .testTarget(name: "S2SCommandTests", dependencies: ["S2SCommandSupport"]),
+        // The built `s2s-serve` on a loopback port, spoken to over real HTTP.
+        .testTarget(name: "S2SServeTests", dependencies: ["S2SCommandSupport"]),
     ]
 )
