@@ -13,7 +13,7 @@ command -v wrk >/dev/null || { echo "serve-bench: needs wrk (apt-get install wrk
 [ -x .build/release/s2s ] && [ -x .build/release/s2s-serve ] || { echo "serve-bench: run 'make serve' first" >&2; exit 1; }
 work=$(mktemp -d)
 trap 'kill "${server:-0}" 2>/dev/null || true; rm -rf "$work"' EXIT
-head -n "$COUNT" corpora/val.en > "$work/sentences.en"
+head -n "$COUNT" corpora/multi30k/val.en > "$work/sentences.en"
 
 echo "# $(date -u +%FT%TZ) $(lscpu | sed -n 's/^Model name: *//p') $(nproc) cores; uptime:$(uptime | sed 's/.*load average/ load average/')"
 echo "# s2s translate --threads $THREADS, $COUNT sentences in one process (model load included):"

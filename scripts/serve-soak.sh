@@ -12,7 +12,7 @@ command -v wrk >/dev/null || { echo "serve-soak: needs wrk (apt-get install wrk)
 [ -x .build/release/s2s-serve ] || { echo "serve-soak: run 'make serve' first" >&2; exit 1; }
 work=$(mktemp -d)
 trap 'kill "${server:-0}" "${sampler:-0}" 2>/dev/null || true; rm -rf "$work"' EXIT
-head -n 1000 corpora/val.en > "$work/sentences.en"
+head -n 1000 corpora/multi30k/val.en > "$work/sentences.en"
 
 echo "# $(date -u +%FT%TZ) $(lscpu | sed -n 's/^Model name: *//p') $(nproc) cores; uptime:$(uptime | sed 's/.*load average/ load average/')"
 .build/release/s2s-serve --model "$MODEL" --port 0 --threads 1 > "$work/listen" 2> "$work/server.log" &

@@ -32,6 +32,7 @@ struct TranslateRequest: Sendable {
         } catch let error as ServeError {
             throw error
         } catch let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context) {
+            if context.codingPath.isEmpty { throw .badRequest("the request body is not a JSON object") }
             throw .badRequest("field '\(Self.path(context.codingPath))' has the wrong type (\(Self.expected(context.codingPath)))")
         } catch {
             throw .badRequest("the request body is not a JSON object: \(Self.summary(error))")

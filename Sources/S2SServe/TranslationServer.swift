@@ -18,16 +18,17 @@ public final class TranslationServer: Sendable {
     /// The bound port (the system's choice when the configuration asked for 0).
     public let port: Int
     private let service: TranslationService
-    private let listener: NIOAsyncChannel<Connection, Never>
-    private let connections = ConnectionSet()
+    private let listener: NIOAsyncChannel<Void, Never>
+    private let connections: ConnectionSet
     private let group: MultiThreadedEventLoopGroup
     private let accepting = NIOLockedValueBox<Task<Void, Never>?>(nil)
 
-    private init(port: Int, service: TranslationService, listener: NIOAsyncChannel<Connection, Never>,
-                 group: MultiThreadedEventLoopGroup) {
+    private init(port: Int, service: TranslationService, listener: NIOAsyncChannel<Void, Never>,
+                 connections: ConnectionSet, group: MultiThreadedEventLoopGroup) {
         self.port = port
         self.service = service
         self.listener = listener
+        self.connections = connections
         self.group = group
     }
 
@@ -37,7 +38,10 @@ public final class TranslationServer: Sendable {
                              loaded: @escaping @Sendable (ServeStartError?) -> Void) async throws(ServeStartError) -> TranslationServer {
         guard !configuration.models.isEmpty else { throw ServeStartError("no model to serve (give --model)") }
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-        let listener: NIOAsyncChannel<Connection, Never>
+        let service = TranslationService(configuration: configuration)
+        let connections = ConnectionSet()
+        let limit = configuration.limits.maxBodyBytes
+        let listener: NIOAsyncChannel<Void, Never>
         do {
             listener = try await ServerBootstrap(group: group)
                 .serverChannelOption(ChannelOptions.backlog, value: 512)
@@ -45,16 +49,22 @@ public final class TranslationServer: Sendable {
                 .bind(host: configuration.host, port: configuration.port) { child in
                     child.eventLoop.makeCompletedFuture {
                         try child.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
-                        return try Connection(wrappingChannelSynchronously: child)
+                        let connection = try Connection(wrappingChannelSynchronously: child)
+                        // Served from here rather than from the listener's stream: a connection
+                        // accepted while the listener closes would otherwise be dropped unserved.
+                        connections.add(child)
+                        Task {
+                            await Self.serve(connection, service: service, bodyLimit: limit)
+                            connections.remove(child)
+                        }
                     }
                 }
         } catch {
             try? await group.shutdownGracefully()
             throw ServeStartError("cannot listen on \(configuration.host):\(configuration.port): \(error)")
         }
-        let service = TranslationService(configuration: configuration)
         let server = TranslationServer(port: listener.channel.localAddress?.port ?? configuration.port,
-                                       service: service, listener: listener, group: group)
+                                       service: service, listener: listener, connections: connections, group: group)
         server.accepting.withLockedValue { $0 = Task { await server.acceptLoop() } }
         let entries = configuration.models
         service.batcher.start(load: { () throws(ServeStartError) -> ModelRegistry in try ModelRegistry(entries) },
@@ -78,6 +88,7 @@ public final class TranslationServer: Sendable {
     public func wait() async {
         let task = accepting.withLockedValue { $0 }
         await task?.value
+        await connections.waitUntilEmpty()
         let batcher = service.batcher
         await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
             // `stop` blocks until the decoding thread ends; keep it off the concurrency pool.
@@ -86,22 +97,15 @@ public final class TranslationServer: Sendable {
         try? await group.shutdownGracefully()
     }
 
+    /// Drains the listener's stream (each element is a connection already being served)
+    /// until shutdown closes it.
     private func acceptLoop() async {
-        let limit = service.configuration.limits.maxBodyBytes
-        await withDiscardingTaskGroup { tasks in
-            do {
-                try await listener.executeThenClose { inbound in
-                    for try await connection in inbound {
-                        connections.add(connection.channel)
-                        tasks.addTask { [service, connections] in
-                            await Self.serve(connection, service: service, bodyLimit: limit)
-                            connections.remove(connection.channel)
-                        }
-                    }
-                }
-            } catch {
-                // The listener closed under the loop (shutdown); connections finish in the group.
+        do {
+            try await listener.executeThenClose { inbound in
+                for try await _ in inbound {}
             }
+        } catch {
+            // The listener closed under the loop (shutdown).
         }
     }
 
@@ -152,9 +156,15 @@ public final class TranslationServer: Sendable {
     }
 }
 
-/// The open connections, so that shutdown can quiesce them.
+/// The open connections, so that shutdown can quiesce them and wait for them.
 final class ConnectionSet: Sendable {
-    private let state = NIOLockedValueBox<(quiescing: Bool, channels: [ObjectIdentifier: any Channel])>((false, [:]))
+    private struct State {
+        var quiescing = false
+        var channels: [ObjectIdentifier: any Channel] = [:]
+        var waiters: [CheckedContinuation<Void, Never>] = []
+    }
+
+    private let state = NIOLockedValueBox(State())
 
     func add(_ channel: any Channel) {
         let quiescing = state.withLockedValue { s in
@@ -165,7 +175,25 @@ final class ConnectionSet: Sendable {
     }
 
     func remove(_ channel: any Channel) {
-        _ = state.withLockedValue { $0.channels.removeValue(forKey: ObjectIdentifier(channel)) }
+        let waiters = state.withLockedValue { s -> [CheckedContinuation<Void, Never>] in
+            s.channels.removeValue(forKey: ObjectIdentifier(channel))
+            guard s.channels.isEmpty else { return [] }
+            defer { s.waiters.removeAll() }
+            return s.waiters
+        }
+        for w in waiters { w.resume() }
+    }
+
+    /// Returns once no connection is open.
+    func waitUntilEmpty() async {
+        await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
+            let empty = state.withLockedValue { s in
+                if s.channels.isEmpty { return true }
+                s.waiters.append(c)
+                return false
+            }
+            if empty { c.resume() }
+        }
     }
 
     /// Asks every connection to close once its current request is answered (and new ones too).

@@ -44,7 +44,7 @@ struct ServeAPITests {
         let source = try #require(plot["source"] as? [String]), target = try #require(plot["target"] as? [String])
         let weights = try #require(plot["weights"] as? [[Double]])
         #expect(source.last == "</s>" && weights.count == target.count && weights.allSatisfy { $0.count == source.count })
-        #expect((plot["svg"] as? String)?.hasPrefix("<svg") == true)
+        #expect((plot["svg"] as? String)?.contains("<svg") == true)
 
         let metrics = try LoopbackHTTP.get(port, "/metrics")
         #expect(metrics.headers["content-type"]?.hasPrefix("text/plain; version=0.0.4") == true)
@@ -121,7 +121,7 @@ struct ServeAPITests {
         let full = try LoopbackHTTP.post(port, "/v1/translate", json: ["src": ["A cat.", "A bird."]])
         #expect(full.status == 429 && full.errorMessage?.contains("queue is full") == true, "\(full.text)")
         while first.get() == nil && Date() < deadline.addingTimeInterval(10) { usleep(10_000) }
-        let timedOut = try #require(first.get())
+        let timedOut = try #require(first.get() ?? nil)
         #expect(timedOut.status == 503 && timedOut.errorMessage?.contains("no answer within 1.0 s") == true, "\(timedOut.text)")
         #expect(ServeFixtures.metric(try LoopbackHTTP.get(port, "/metrics").text, "s2s_queue_sentences") == 0)
         #expect(server.terminate() == 0)

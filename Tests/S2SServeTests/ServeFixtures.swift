@@ -5,7 +5,7 @@ import S2SCommandSupport
 enum ServeFixtures {
     /// The first `count` source lines of the bundled validation corpus (Multi30k English).
     static func sentences(_ count: Int) throws -> [String] {
-        let path = ServerProcess.repository.appendingPathComponent("corpora/val.en")
+        let path = ServerProcess.repository.appendingPathComponent("corpora/multi30k/val.en")
         let text = try String(contentsOf: path, encoding: .utf8)
         return Array(text.split(separator: "\n").prefix(count).map(String.init))
     }

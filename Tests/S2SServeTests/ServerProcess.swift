@@ -24,7 +24,7 @@ final class ServerProcess {
         process.arguments = arguments + ["--port", "0", "--threads", "1"]
         process.environment = ProcessInfo.processInfo.environment.merging(["OMP_NUM_THREADS": "1"]) { $1 }
         errorFile = FileManager.default.temporaryDirectory.appendingPathComponent("s2s-serve-\(UUID().uuidString).log")
-        FileManager.default.createFile(atPath: errorFile.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errorFile.path, contents: nil)
         let output = Pipe()
         process.standardOutput = output
         process.standardError = try FileHandle(forWritingTo: errorFile)
@@ -40,7 +40,8 @@ final class ServerProcess {
         let text = String(decoding: line, as: UTF8.self)
         guard let portText = text.split(separator: ":").last?.prefix(while: \.isNumber), let port = Int(portText) else {
             process.waitUntilExit()
-            throw LoopbackHTTP.Failure(description: "s2s-serve did not start: \(text) \(stderr)")
+            let log = (try? String(contentsOf: errorFile, encoding: .utf8)) ?? ""
+            throw LoopbackHTTP.Failure(description: "s2s-serve did not start: \(text) \(log)")
         }
         self.port = port
         if waitReady {
