@@ -19,7 +19,7 @@ port=$(sed -n 's/.*:\([0-9]*\)$/\1/p' "$work/listen")
 for _ in $(seq 200); do curl -sf "http://127.0.0.1:$port/ready" >/dev/null && break; sleep 0.05; done
 url="http://127.0.0.1:$port/?auto"
 browser=(chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --user-data-dir="$work/profile"
-         --virtual-time-budget=8000 --window-size=1000,760)
+         --virtual-time-budget=8000 --window-size=1000,1120)
 "${browser[@]}" --dump-dom "$url" > "$work/dom.html" 2> "$work/chromium.log"
 grep -q '<svg' "$work/dom.html" || { echo "serve-screenshot: no heatmap on the page" >&2; exit 1; }
 translation=$(sed -n 's/.*<div id="out"[^>]*>\([^<]*\)<.*/\1/p' "$work/dom.html")

@@ -22,7 +22,7 @@ port=$(sed -n 's/.*:\([0-9]*\)$/\1/p' "$work/listen")
 for _ in $(seq 200); do curl -sf "http://127.0.0.1:$port/ready" >/dev/null && break; sleep 0.05; done
 
 ( while kill -0 "$server" 2>/dev/null; do
-    echo "$(date +%s) $(sed -n 's/^VmRSS: *\([0-9]*\) kB/\1/p' /proc/$server/status)"
+    echo "$(date +%s) $(awk '/^VmRSS:/ { print $2 }' /proc/$server/status)"
     sleep 30
   done ) > "$work/rss" &
 sampler=$!

@@ -52,20 +52,20 @@ final class ServeMetrics: @unchecked Sendable {
         for (key, n) in requests.sorted(by: { ($0.key.path, $0.key.status) < ($1.key.path, $1.key.status) }) {
             out += "s2s_requests_total{path=\"\(key.path)\",status=\"\(key.status)\"} \(n)\n"
         }
-        family("s2s_sentences_total", "counter", "Sentences translated.")
-        out += "s2s_sentences_total \(sentences)\n"
-        family("s2s_output_tokens_total", "counter", "Target subword tokens produced (best candidate).")
-        out += "s2s_output_tokens_total \(outputTokens)\n"
-        family("s2s_batches_total", "counter", "Decoder calls (each gathers the sentences of one or more requests).")
-        out += "s2s_batches_total \(batches)\n"
-        family("s2s_decode_seconds_total", "counter", "Seconds spent decoding.")
-        out += "s2s_decode_seconds_total \(decodeSeconds)\n"
-        family("s2s_tokens_per_second", "gauge", "Output tokens per second of decoding, since start.")
-        out += "s2s_tokens_per_second \(decodeSeconds > 0 ? Double(outputTokens) / decodeSeconds : 0)\n"
-        family("s2s_queue_sentences", "gauge", "Sentences waiting for the decoder.")
-        out += "s2s_queue_sentences \(queued)\n"
-        family("s2s_ready", "gauge", "1 once every configured model is loaded.")
-        out += "s2s_ready \(ready ? 1 : 0)\n"
+        let tokensPerSecond = decodeSeconds > 0 ? Double(outputTokens) / decodeSeconds : 0
+        let scalars: [(String, String, String, String)] = [
+            ("s2s_sentences_total", "counter", "Sentences translated.", "\(sentences)"),
+            ("s2s_output_tokens_total", "counter", "Target subword tokens produced (best candidate).", "\(outputTokens)"),
+            ("s2s_batches_total", "counter", "Decoder calls (each gathers the sentences of one or more requests).", "\(batches)"),
+            ("s2s_decode_seconds_total", "counter", "Seconds spent decoding.", "\(decodeSeconds)"),
+            ("s2s_tokens_per_second", "gauge", "Output tokens per second of decoding, since start.", "\(tokensPerSecond)"),
+            ("s2s_queue_sentences", "gauge", "Sentences waiting for the decoder.", "\(queued)"),
+            ("s2s_ready", "gauge", "1 once every configured model is loaded.", ready ? "1" : "0"),
+        ]
+        for (name, type, help, value) in scalars {
+            family(name, type, help)
+            out += "\(name) \(value)\n"
+        }
         family("s2s_request_duration_seconds", "histogram", "Latency of POST /v1/translate, arrival to reply.")
         var cumulative = 0
         for (bound, n) in zip(Self.latencyBuckets, latencyCounts) {

@@ -8,7 +8,9 @@ import S2SDecode
 /// until their estimated source tokens fill `policy.tokenBudget`), then translates all their
 /// sentences in one `Translator.translate` call, which sorts them by length into batches; each
 /// request gets back its own slice of the results. Requests with other options wait for the
-/// next round. The queue is bounded (`ServeLimits.maxQueuedSentences`, beyond it 429) and
+/// next round. The window is skipped when requests arrive further apart than it (one client
+/// waiting for each answer gains nothing by waiting); requests that queued while the decoder
+/// was busy are taken together at once. The queue is bounded (`ServeLimits.maxQueuedSentences`, beyond it 429) and
 /// every request has a deadline (503 when it passes, its sentences dropped if not started).
 ///
 /// Decoding is CPU-bound and synchronous, so it never runs on the event loops or on the Swift
@@ -28,6 +30,9 @@ final class TranslationBatcher: @unchecked Sendable {
         let sentences: [String]
         let tokens: Int
         let arrival: Date
+        /// Whether another request arrived less than a window before this one: only then is
+        /// company likely, and worth waiting for.
+        let crowded: Bool
     }
 
     private let condition = NSCondition()
@@ -35,6 +40,7 @@ final class TranslationBatcher: @unchecked Sendable {
     private var queuedSentences = 0
     private var waiting: [UInt64: CheckedContinuation<Outcome, Never>] = [:]
     private var nextID: UInt64 = 0
+    private var lastArrival = Date.distantPast
     private var stopping = false
     private var registry: ModelRegistry?
 
@@ -110,7 +116,10 @@ final class TranslationBatcher: @unchecked Sendable {
                     "the queue is full (\(queuedSentences) sentences waiting, limit \(limits.maxQueuedSentences)); retry later")))
                 return
             }
-            queue.append(Job(id: id, key: key, sentences: sentences, tokens: tokens, arrival: Date()))
+            let now = Date()
+            let crowded = now.timeIntervalSince(lastArrival) < Self.seconds(policy.window)
+            lastArrival = now
+            queue.append(Job(id: id, key: key, sentences: sentences, tokens: tokens, arrival: now, crowded: crowded))
             queuedSentences += sentences.count
             waiting[id] = continuation
             condition.broadcast()
@@ -169,7 +178,8 @@ final class TranslationBatcher: @unchecked Sendable {
                 _ = condition.wait(until: Date().addingTimeInterval(0.25))
                 continue
             }
-            if policy.enabled && !stopping {
+            // A lone client (requests further apart than the window) is never kept waiting.
+            if policy.enabled && !stopping && (head.crowded || queue.count > 1) {
                 let closes = head.arrival.addingTimeInterval(Self.seconds(policy.window))
                 if Date() < closes && gatheredTokens(for: head.key) < policy.tokenBudget {
                     _ = condition.wait(until: closes)

@@ -18,23 +18,19 @@ struct ServeConcurrencyTests {
         let server = try ServerProcess(["--model", ServerProcess.shippedModel, "--batch-window-ms", "20", "--timeout", "600"])
         let port = server.port
         let count = 200
-        let replies = Replies(count)
-        let group = DispatchGroup()
+        var bodies: [(indices: [Int], bytes: [UInt8])] = []
         for i in 0..<count {
-            group.enter()
             let size = 1 + (i * 7) % 4
             let start = (i * 11) % pool.count
             let indices = (0..<size).map { (start + $0) % pool.count }
             var body = Self.variants[i % Self.variants.count].json
             body["src"] = indices.map { pool[$0] }
             body["id"] = "request-\(i)"
-            let bytes = Array(try JSONSerialization.data(withJSONObject: body))
-            let thread = Thread {
-                replies.set(i, indices, try? LoopbackHTTP.request(port, method: "POST", path: "/v1/translate", body: bytes))
-                group.leave()
-            }
-            thread.stackSize = 1 << 20
-            thread.start()
+            bodies.append((indices, Array(try JSONSerialization.data(withJSONObject: body))))
+        }
+        let sent = bodies
+        let (replies, group) = Replies.send(count) { i in
+            (sent[i].indices, try? LoopbackHTTP.request(port, method: "POST", path: "/v1/translate", body: sent[i].bytes))
         }
         #expect(group.wait(timeout: .now() + 600) == .success)
         for i in 0..<count {
@@ -57,28 +53,24 @@ struct ServeConcurrencyTests {
     @Test func sigtermFinishesRequestsInFlightThenExitsZero() throws {
         let pool = try ServeFixtures.sentences(12)
         let reference = try ServeFixtures.reference(pool, flags: ["--beam", "5"])
-        let server = try ServerProcess(["--model", ServerProcess.shippedModel, "--batch-window-ms", "1500"])
+        let server = try ServerProcess(["--model", ServerProcess.shippedModel, "--batch-window-ms", "5000"])
         let port = server.port
         let count = 12
-        let replies = Replies(count)
-        let group = DispatchGroup()
-        for i in 0..<count {
-            group.enter()
-            Thread {
-                replies.set(i, [i], try? LoopbackHTTP.post(port, "/v1/translate", json: ["src": [pool[i]]]))
-                group.leave()
-            }.start()
+        let (replies, group) = Replies.send(count) { i in
+            ([i], try? LoopbackHTTP.post(port, "/v1/translate", json: ["src": [pool[i]]]))
         }
-        // Until all of them wait in the queue (the window holds them for 1.5 s).
-        let deadline = Date().addingTimeInterval(20)
-        while (ServeFixtures.metric(try LoopbackHTTP.get(port, "/metrics").text, "s2s_queue_sentences") ?? 0) < Double(count)
+        // Until they wait in the queue (the window holds them for 5 s; the first to arrive may
+        // be decoding already, not having had company when it came).
+        let deadline = Date().addingTimeInterval(30)
+        while (ServeFixtures.metric(try LoopbackHTTP.get(port, "/metrics").text, "s2s_queue_sentences") ?? 0) < Double(count - 1)
                 && Date() < deadline {
             usleep(5_000)
         }
         kill(server.process.processIdentifier, SIGTERM)
         // The listener goes away promptly, long before the queued requests are answered.
         var refused = false
-        while !refused && Date() < deadline {
+        let closeBy = Date().addingTimeInterval(10)
+        while !refused && Date() < closeBy {
             do { close(try LoopbackHTTP.connect(port)); usleep(5_000) } catch { refused = true }
         }
         #expect(refused, "still accepting connections after SIGTERM")
@@ -99,6 +91,25 @@ final class Replies: @unchecked Sendable {
     private var items: [([Int], LoopbackHTTP.Response?)]
 
     init(_ count: Int) { items = Array(repeating: ([], nil), count: count) }
+
+    /// Runs `request(i)` for i in 0..<count, each on its own thread, all at once; the group
+    /// is left when all have answered.
+    static func send(_ count: Int, _ request: @escaping @Sendable (Int) -> ([Int], LoopbackHTTP.Response?))
+        -> (Replies, DispatchGroup) {
+        let replies = Replies(count)
+        let group = DispatchGroup()
+        for i in 0..<count {
+            group.enter()
+            let thread = Thread {
+                let (indices, reply) = request(i)
+                replies.set(i, indices, reply)
+                group.leave()
+            }
+            thread.stackSize = 1 << 20
+            thread.start()
+        }
+        return (replies, group)
+    }
 
     func set(_ i: Int, _ indices: [Int], _ r: LoopbackHTTP.Response?) { lock.lock(); items[i] = (indices, r); lock.unlock() }
     func get(_ i: Int) -> ([Int], LoopbackHTTP.Response?) { lock.lock(); defer { lock.unlock() }; return items[i] }
