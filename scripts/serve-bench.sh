@@ -24,10 +24,11 @@ for i in 1 2 3; do
   echo "translate run=$i seconds=$(echo "$end - $start" | bc) sentences_per_s=$(echo "scale=1; $COUNT / ($end - $start)" | bc)"
 done
 
-for mode in on off; do
-  flags=()
-  [ "$mode" = off ] && flags=(--no-batching)
-  for clients in 1 8 64; do
+# On and off alternate at each client count, so both see the same machine load.
+for clients in 1 8 64; do
+  for mode in on off; do
+    flags=()
+    [ "$mode" = off ] && flags=(--no-batching)
     .build/release/s2s-serve --model "$MODEL" --port 0 --threads "$THREADS" "${flags[@]}" > "$work/listen" 2> "$work/server.log" &
     server=$!
     for _ in $(seq 200); do grep -q listening "$work/listen" 2>/dev/null && break; sleep 0.05; done
