@@ -84,8 +84,17 @@ struct DecodingArguments: ParsableArguments {
         settings.batchSize = batchSize
         settings.replaceUnknown = replaceUnk
         settings.keepAttention = keepAttention
-        settings.maxSourceTokens = maxSourceLen ?? Translator.Settings.defaultSourceCap(loaded.info)
+        settings.maxSourceTokens = maxSourceLen ?? Self.defaultSourceCap(loaded.info)
         return Translator(model: loaded.model, pipelines: loaded.pipelines, settings: settings)
+    }
+
+    /// Twice the longest sequence the model was trained on when its header says (`max_length`),
+    /// else 250 tokens.
+    static func defaultSourceCap(_ info: ModelInfo) -> Int {
+        for key in ["max_length", "max_source_length"] {
+            if let v = info.header[key].flatMap({ Int($0) }), v > 0 { return max(2 * v, 16) }
+        }
+        return 250
     }
 }
 
