@@ -1,4 +1,4 @@
-# s2s — make setup | make test | make build | make demo | make install | make deb
+# s2s — make setup | make test | make build | make demo | make serve | make install | make deb
 SHELL := /bin/bash
 PACKAGES := libicu-dev libsqlite3-dev libdnnl-dev pkg-config libopenmpi-dev openmpi-bin
 SWIFT ?= swift
@@ -13,8 +13,8 @@ GENERATED := .build/generated
 VERSION := $(shell sed -n 's/^ *static let version = "\(.*\)"$$/\1/p' Sources/s2s/VersionReport.swift)
 DEB := s2s_$(VERSION)_$(shell dpkg --print-architecture 2>/dev/null || echo amd64).deb
 
-.PHONY: setup test example build release demo clean static man completions docc docs install uninstall deb deb-check \
-        install-check bench-env bench fuzz fuzz-replay sanitize faults soak
+.PHONY: setup test example build release serve demo clean static man completions docc docs install uninstall deb \
+        deb-check install-check bench-env bench fuzz fuzz-replay sanitize faults soak
 
 ## Install the Debian packages s2s links against, only those that are missing.
 setup:
@@ -43,8 +43,13 @@ example:
 build: setup
 	$(SWIFT) build
 
+## Only the s2s binary: the HTTP service (`make serve`) and its SwiftNIO stay out of the demo build.
 release: setup
-	$(SWIFT) build -c release
+	$(SWIFT) build -c release --product s2s
+
+## The translation service, `s2s serve` (release; the s2s-serve binary beside s2s).
+serve: release
+	$(SWIFT) build -c release --product s2s-serve
 
 demo: release
 	@bash scripts/demo.sh

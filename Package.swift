@@ -16,11 +16,14 @@ let package = Package(
         .executable(name: "s2s", targets: ["s2s"]),
         // One library product for Swift programs: a small API over every stage (module S2S).
         .library(name: "S2S", targets: ["S2S"]),
+        // The HTTP service (`s2s serve` runs it), apart so that `s2s` never links or waits for SwiftNIO.
+        .executable(name: "s2s-serve", targets: ["s2s-serve"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
         // `make docs`: the DocC documentation of the S2S library (a command plugin only).
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", exact: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-nio", exact: "2.101.3"),
     ],
     targets: [
         // MARK: System libraries
@@ -74,6 +77,23 @@ let package = Package(
             ],
             plugins: ["BuildCommit"]
         ),
+        // MARK: The translation service (SwiftNIO), its own library and binary
+        .target(name: "S2SServe", dependencies: [
+            "S2SDecode", "S2SBundle", "S2SModel", "S2SText", "S2SNumerics", "S2SEval",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+        ]),
+        .executableTarget(
+            name: "s2s-serve",
+            dependencies: [
+                "S2SServe", "S2SBundle", "S2SModel", "S2SNumerics",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ]
+        ),
+
         // Writes the git commit of the build into the s2s target (`s2s --version`).
         .plugin(name: "BuildCommit", capability: .buildTool(), path: "Plugins/BuildCommit"),
 
@@ -97,6 +117,8 @@ let package = Package(
         .testTarget(name: "S2SCommandTests", dependencies: ["S2SCommandSupport"]),
         // The library as a Swift program uses it.
         .testTarget(name: "S2STests", dependencies: ["S2S"]),
+        // The built `s2s-serve` on a loopback port, spoken to over real HTTP.
+        .testTarget(name: "S2SServeTests", dependencies: ["S2SCommandSupport"]),
     ]
 )
 

@@ -19,6 +19,7 @@ struct S2S: ParsableCommand {
             TranslateCommand.self,
             EvaluateCommand.self,
             AttentionCommand.self,
+            ServeCommand.self,
             PlotCommand.self,
             ModelCommand.self,
             BenchCommand.self,
