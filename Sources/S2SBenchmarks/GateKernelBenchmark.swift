@@ -2,19 +2,19 @@ import S2SNumerics
 /// Throughput of the fused LSTM and GRU gate kernels (`RNNCellKernels`), in gate elements per
 /// second: the elementwise work of one recurrent time step, the part that runs between the
 /// per-step recurrent GEMMs. Used by `s2s bench gemm`; never by tests.
-public enum GateKernelBenchmark {
-    public struct Result: Sendable {
-        public let name: String
+package enum GateKernelBenchmark {
+    package struct Result: Sendable {
+        package let name: String
         /// Gate elements processed per call (rows × gate width).
-        public let elements: Int
+        package let elements: Int
         /// Median seconds per call.
-        public let seconds: Double
-        public var elementsPerSecond: Double { Double(elements) / seconds }
+        package let seconds: Double
+        package var elementsPerSecond: Double { Double(elements) / seconds }
     }
 
     /// Runs the four kernels at `rows` × `hidden` (e.g. a batch of 64 at the medium size, 512)
     /// and returns the median of `runs` timed batches of calls each.
-    public static func run(rows: Int, hidden: Int, runs: Int) -> [Result] {
+    package static func run(rows: Int, hidden: Int, runs: Int) -> [Result] {
         var rng = PCG32(seed: 3)
         func filled(_ r: Int, _ c: Int) -> Tensor {
             let t = Tensor(shape: [r, c])

@@ -5,18 +5,18 @@ import S2SNumerics
 
 /// Throughput of the C kernels beside the plain Swift loops a direct port would write (libm
 /// `expf`/`tanhf`, scalar loops), at the model's sizes. Printed by `s2s bench gemm`.
-public enum KernelBenchmark {
-    public struct Result: Sendable {
-        public let name: String
-        public let elements: Int
-        public let kernelSeconds: Double
-        public let swiftLoopSeconds: Double
-        public var kernelElementsPerSecond: Double { Double(elements) / kernelSeconds }
-        public var swiftElementsPerSecond: Double { Double(elements) / swiftLoopSeconds }
-        public var speedup: Double { swiftLoopSeconds / kernelSeconds }
+package enum KernelBenchmark {
+    package struct Result: Sendable {
+        package let name: String
+        package let elements: Int
+        package let kernelSeconds: Double
+        package let swiftLoopSeconds: Double
+        package var kernelElementsPerSecond: Double { Double(elements) / kernelSeconds }
+        package var swiftElementsPerSecond: Double { Double(elements) / swiftLoopSeconds }
+        package var speedup: Double { swiftLoopSeconds / kernelSeconds }
     }
 
-    public static func runAll(runs: Int) -> [Result] {
+    package static func runAll(runs: Int) -> [Result] {
         var rng = PCG32(seed: 2)
         func random(_ shape: [Int], _ scale: Float = 4) -> Tensor {
             let t = Tensor(shape: shape)

@@ -14,49 +14,49 @@ import S2STraining
 /// `c_{t−1} ⊙ f`, the GRU's `h_{t−1} ⊙ z`) and learn. A translation model would not show this:
 /// its attention reaches every source position directly, which is why the experiment uses the
 /// recurrent layer alone (one direction, embeddings → cell → linear classifier on h_L).
-public struct LongRangeRecall: Sendable {
-    public struct Options: Sendable {
-        public var cell: RecurrentCellKind
-        public var length: Int
-        public var classes = 8
-        public var distractors = 1
-        public var embedding = 16
-        public var hidden = 64
-        public var batch = 32
-        public var steps = 1500
-        public var learningRate: Float = 3e-3
+package struct LongRangeRecall: Sendable {
+    package struct Options: Sendable {
+        package var cell: RecurrentCellKind
+        package var length: Int
+        package var classes = 8
+        package var distractors = 1
+        package var embedding = 16
+        package var hidden = 64
+        package var batch = 32
+        package var steps = 1500
+        package var learningRate: Float = 3e-3
         /// Adam rescales every parameter's gradient to a step of about the learning rate, so it
         /// partly undoes a vanishing gradient (whose direction may still be right); plain SGD
         /// with momentum moves each parameter in proportion to its gradient, the setting in which
         /// Bengio et al. (1994) and Hochreiter (1991) analysed the problem.
-        public var optimizer: TrainingOptions.OptimizerKind = .adam
-        public var momentum: Float = 0.9
-        public var clip: Float = 1
-        public var evaluationSize = 512
+        package var optimizer: TrainingOptions.OptimizerKind = .adam
+        package var momentum: Float = 0.9
+        package var clip: Float = 1
+        package var evaluationSize = 512
         /// Added to the bias of the gate that keeps the state (the LSTM's forget gate, the GRU's
         /// update gate z; subtracted from the simple gated cell's g), so the cell starts out
         /// remembering: Gers et al.'s and Jozefowicz et al.'s forget-gate bias of 1. The vanilla
         /// cell has no such gate. 0 = PyTorch's initialization.
-        public var keepGateBias: Float = 0
-        public var seed: UInt64 = 1
+        package var keepGateBias: Float = 0
+        package var seed: UInt64 = 1
 
-        public init(cell: RecurrentCellKind, length: Int) {
+        package init(cell: RecurrentCellKind, length: Int) {
             self.cell = cell
             self.length = length
         }
     }
 
-    public struct Result: Sendable {
-        public let options: Options
+    package struct Result: Sendable {
+        package let options: Options
         /// Share of held-out sequences whose class the trained model names.
-        public let accuracy: Double
-        public var chance: Double { 1 / Double(options.classes) }
+        package let accuracy: Double
+        package var chance: Double { 1 / Double(options.classes) }
         /// Mean training loss over the last tenth of the updates.
-        public let finalLoss: Double
+        package let finalLoss: Double
         /// Mean over a batch of ‖∂L/∂x_t‖ for t = L−1 … 0 (index = distance from the last step),
         /// at initialization and after training.
-        public let initialGradientNorms: [Double]
-        public let trainedGradientNorms: [Double]
+        package let initialGradientNorms: [Double]
+        package let trainedGradientNorms: [Double]
     }
 
     let options: Options
@@ -66,7 +66,7 @@ public struct LongRangeRecall: Sendable {
     private let classifier: Linear
     private let ws = Workspace()
 
-    public init(_ options: Options) {
+    package init(_ options: Options) {
         precondition(options.length >= 2 && options.classes >= 2 && options.batch >= 1, "LongRangeRecall: bad options")
         self.options = options
         var rng = PCG32(seed: options.seed)
@@ -146,7 +146,7 @@ public struct LongRangeRecall: Sendable {
 
     /// Trains for `options.steps` Adam updates with gradient-norm clipping, reporting
     /// (update, mean loss of the last 100) every 100 updates.
-    public func run(progress: (Int, Double) -> Void = { _, _ in }) -> Result {
+    package func run(progress: (Int, Double) -> Void = { _, _ in }) -> Result {
         var rng = PCG32(seed: options.seed &+ 1)
         let probe = sample(options.batch, &rng)
         parameters.zeroGrad()

@@ -4,9 +4,9 @@ import S2SModel
 /// Counts multiply-adds as 2 FLOPs, every sentence at full length (the benchmark's workload).
 /// A training step is counted as 3× the forward pass (backward runs two products — input
 /// gradient and weight gradient — per forward product), the usual convention.
-public enum Seq2SeqFlops {
+package enum Seq2SeqFlops {
     /// Forward FLOPs of one padded batch: GEMMs plus the attention's score and context loops.
-    public static func forward(config c: ModelConfig, batch B: Int, sourceLength S: Int, targetLength T: Int) -> Double {
+    package static func forward(config c: ModelConfig, batch B: Int, sourceLength S: Int, targetLength T: Int) -> Double {
         let b = Double(B), s = Double(S), t = Double(T)
         let E = Double(c.embedding), H = Double(c.hidden), Hd = Double(c.decoderHidden), D = Double(c.encoderOutput)
         let A = Double(c.attention.usesAttentionSize ? c.attentionSize : c.decoderHidden)
@@ -34,7 +34,7 @@ public enum Seq2SeqFlops {
     }
 
     /// FLOPs of a training step (forward + backward).
-    public static func trainingStep(config: ModelConfig, batch: Int, sourceLength: Int, targetLength: Int) -> Double {
+    package static func trainingStep(config: ModelConfig, batch: Int, sourceLength: Int, targetLength: Int) -> Double {
         3 * forward(config: config, batch: batch, sourceLength: sourceLength, targetLength: targetLength)
     }
 }

@@ -19,19 +19,19 @@ import S2SText
 /// `step`, `epoch`, `valid_bleu`, `valid_loss`, `created`, plus free-form extras.
 /// Parameters carry their PyTorch `state_dict` names. A checkpoint's extra tensors are named
 /// `optimizer.*` and `trainer.*`.
-public enum ModelBundle {
-    public static let format = "s2s-model"
-    public static let formatVersion = 1
-    public static let modelFileName = "model.safetensors"
-    public static let checkpointFileName = "latest.safetensors"
-    public static let vocabularyDirectoryName = "vocab"
+package enum ModelBundle {
+    package static let format = "s2s-model"
+    package static let formatVersion = 1
+    package static let modelFileName = "model.safetensors"
+    package static let checkpointFileName = "latest.safetensors"
+    package static let vocabularyDirectoryName = "vocab"
     /// Name prefixes of the non-parameter tensors a checkpoint may hold.
-    public static let stateTensorPrefixes = ["optimizer.", "trainer."]
+    package static let stateTensorPrefixes = ["optimizer.", "trainer."]
 
     /// Saves `model` with its vocabulary into `directory` (created if needed) so that it appears
     /// whole or not at all (`writeWhole`): a reader sees the old model or the new one, never a
     /// mix. Refuses non-finite parameters and a vocabulary whose sizes differ from the model's.
-    public static func save(model: Seq2SeqModel, pipelines: TextPipelinePair, directory: String,
+    package static func save(model: Seq2SeqModel, pipelines: TextPipelinePair, directory: String,
                             metadata: ModelBundleMetadata = ModelBundleMetadata(),
                             storage: SafeTensorsFile.FloatStorage = .f32,
                             fileName: String = modelFileName) throws(ModelBundleError) {
@@ -40,7 +40,7 @@ public enum ModelBundle {
     }
 
     /// Creates `directory` if needed and writes (or keeps) its vocabulary copy.
-    public static func prepare(directory: String, pipelines: TextPipelinePair) throws(ModelBundleError) {
+    package static func prepare(directory: String, pipelines: TextPipelinePair) throws(ModelBundleError) {
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         } catch {
@@ -51,7 +51,7 @@ public enum ModelBundle {
 
     /// The parameters and header as a safetensors value, not yet written: the trainer adds its
     /// state tensors to it to make a checkpoint.
-    public static func makeFile(model: Seq2SeqModel, pipelines: TextPipelinePair, metadata: ModelBundleMetadata,
+    package static func makeFile(model: Seq2SeqModel, pipelines: TextPipelinePair, metadata: ModelBundleMetadata,
                                 kind: ModelInfo.Kind, storage: SafeTensorsFile.FloatStorage = .f32) throws(ModelBundleError) -> SafeTensorsFile {
         let sizes = (pipelines.source.vocabulary.count, pipelines.target.vocabulary.count)
         guard sizes == (model.config.sourceVocabulary, model.config.targetVocabulary) else {
@@ -83,7 +83,7 @@ public enum ModelBundle {
     /// Loads a model directory (or a `.safetensors` file inside one: `model.safetensors`, or a
     /// checkpoint such as `latest.safetensors`) with the vocabulary in its `vocab/` — or in
     /// `vocabulary` when given — and checks that the two belong together.
-    public static func load(directory path: String, vocabulary: String? = nil) throws(ModelBundleError)
+    package static func load(directory path: String, vocabulary: String? = nil) throws(ModelBundleError)
         -> (model: Seq2SeqModel, pipelines: TextPipelinePair, info: ModelInfo) {
         let (file, info) = try read(path)
         let vocabPath = vocabulary ?? "\(info.directory)/\(vocabularyDirectoryName)"
@@ -100,7 +100,7 @@ public enum ModelBundle {
 
     /// Reads and checks a model file's header (no vocabulary involved): the safetensors value and
     /// what its header says. `path` is a bundle directory or a `.safetensors` file.
-    public static func read(_ path: String) throws(ModelBundleError) -> (file: SafeTensorsFile, info: ModelInfo) {
+    package static func read(_ path: String) throws(ModelBundleError) -> (file: SafeTensorsFile, info: ModelInfo) {
         let (filePath, directory) = try resolve(path)
         let file: SafeTensorsFile
         do {
@@ -113,7 +113,7 @@ public enum ModelBundle {
 
     /// A model built from `info.config` holding the parameters of `file` (state tensors of a
     /// checkpoint are skipped; anything else foreign is an error).
-    public static func makeModel(file: SafeTensorsFile, info: ModelInfo) throws(ModelBundleError) -> Seq2SeqModel {
+    package static func makeModel(file: SafeTensorsFile, info: ModelInfo) throws(ModelBundleError) -> Seq2SeqModel {
         let model: Seq2SeqModel
         do {
             model = try Seq2SeqModel(config: info.config)
@@ -126,7 +126,7 @@ public enum ModelBundle {
 
     /// Copies the parameters of `file` into `model` (same configuration), checking names,
     /// shapes and finiteness.
-    public static func loadParameters(into model: Seq2SeqModel, from file: SafeTensorsFile,
+    package static func loadParameters(into model: Seq2SeqModel, from file: SafeTensorsFile,
                                       info: ModelInfo) throws(ModelBundleError) {
         var tensors: [String: Tensor] = [:]
         for name in file.names {
@@ -156,7 +156,7 @@ public enum ModelBundle {
     }
 
     /// Whether every element is finite.
-    public static func allFinite(_ t: Tensor) -> Bool {
+    package static func allFinite(_ t: Tensor) -> Bool {
         let p = t.data
         var bad = false
         for i in 0..<t.count where !p[i].isFinite { bad = true; break }

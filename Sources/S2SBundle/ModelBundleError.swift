@@ -4,7 +4,7 @@ import S2SText
 
 /// Why a model directory could not be saved or loaded. `description` is the one line the CLI
 /// prints; every case names the file or directory concerned.
-public enum ModelBundleError: Error, CustomStringConvertible, Equatable {
+package enum ModelBundleError: Error, CustomStringConvertible, Equatable {
     /// The safetensors file itself is unreadable, truncated or corrupt (its own message).
     case file(SafeTensorsError)
     /// A readable safetensors file that is not an s2s model (another program's, or no header).
@@ -24,7 +24,7 @@ public enum ModelBundleError: Error, CustomStringConvertible, Equatable {
     /// Files or directories that could not be created, found or replaced.
     case io(path: String, reason: String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case let .file(error):
             return error.description

@@ -4,18 +4,18 @@ import S2SModel
 
 /// What `ModelBundle.save` records beside the parameters: where training stood and how well the
 /// model did. All optional except the step.
-public struct ModelBundleMetadata: Sendable, Equatable {
+package struct ModelBundleMetadata: Sendable, Equatable {
     /// Optimizer updates the parameters have seen.
-    public var step: Int
+    package var step: Int
     /// Epochs started (1-based), when known.
-    public var epoch: Int?
+    package var epoch: Int?
     /// Validation BLEU (greedy) and loss of these parameters, when measured.
-    public var validBLEU: Double?
-    public var validLoss: Double?
+    package var validBLEU: Double?
+    package var validLoss: Double?
     /// Free-form fields (e.g. `training_config`); names must not clash with the fixed ones.
-    public var extra: [String: String]
+    package var extra: [String: String]
 
-    public init(step: Int = 0, epoch: Int? = nil, validBLEU: Double? = nil, validLoss: Double? = nil,
+    package init(step: Int = 0, epoch: Int? = nil, validBLEU: Double? = nil, validLoss: Double? = nil,
                 extra: [String: String] = [:]) {
         self.step = step
         self.epoch = epoch
@@ -26,27 +26,27 @@ public struct ModelBundleMetadata: Sendable, Equatable {
 }
 
 /// What `ModelBundle.load` found in a model file's header.
-public struct ModelInfo: Sendable, Equatable {
+package struct ModelInfo: Sendable, Equatable {
     /// A shipped model (`model.safetensors`) or a training checkpoint (`latest.safetensors`,
     /// parameters plus optimizer and trainer state).
-    public enum Kind: String, Sendable { case model, checkpoint }
+    package enum Kind: String, Sendable { case model, checkpoint }
 
     /// The safetensors file read.
-    public let path: String
+    package let path: String
     /// The bundle directory (holds `vocab/`).
-    public let directory: String
-    public let kind: Kind
-    public let formatVersion: Int
-    public let config: ModelConfig
-    public let sourceVocabularyHash: String
-    public let targetVocabularyHash: String
+    package let directory: String
+    package let kind: Kind
+    package let formatVersion: Int
+    package let config: ModelConfig
+    package let sourceVocabularyHash: String
+    package let targetVocabularyHash: String
     /// `TextPipelinePair.cacheKey` of the vocabulary trained with.
-    public let pipelineCacheKey: String
+    package let pipelineCacheKey: String
     /// How the parameters are stored on disk ("F32", "F16", …); they are fp32 in memory.
-    public let storage: String
-    public let metadata: ModelBundleMetadata
+    package let storage: String
+    package let metadata: ModelBundleMetadata
     /// The whole `__metadata__` map, for fields this type does not surface.
-    public let header: [String: String]
+    package let header: [String: String]
 }
 
 /// The header (`__metadata__`) keys of an s2s model file. Values are strings (the format allows
@@ -111,7 +111,7 @@ extension ModelInfo {
     /// The most source tokens a translation reads (`s2s translate --max-source-len`'s default):
     /// twice the longest sequence the model was trained on when its header says (`max_length`),
     /// else 250 tokens.
-    public var sourceTokenCap: Int {
+    package var sourceTokenCap: Int {
         for key in ["max_length", "max_source_length"] {
             if let v = header[key].flatMap({ Int($0) }), v > 0 { return max(2 * v, 16) }
         }

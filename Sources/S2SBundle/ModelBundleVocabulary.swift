@@ -11,7 +11,7 @@ extension ModelBundle {
     /// The files are serialized from the loaded pipelines (vocabularies, BPE codes,
     /// `pipeline.json`) into a temporary sibling, reloaded and checked to give the same
     /// `cacheKey` (so the copy is byte-for-byte what the hashes promise), then renamed into place.
-    public static func writeVocabulary(_ pipelines: TextPipelinePair, to path: String) throws(ModelBundleError) {
+    package static func writeVocabulary(_ pipelines: TextPipelinePair, to path: String) throws(ModelBundleError) {
         let fm = FileManager.default
         var isDirectory: ObjCBool = false
         let exists = fm.fileExists(atPath: path, isDirectory: &isDirectory)
@@ -62,7 +62,7 @@ extension ModelBundle {
     /// Checks that `pipelines` are the vocabulary `info` was trained with: both vocabulary
     /// hashes, the whole chain's fingerprint (tokenizer settings and BPE codes included), and
     /// the model's vocabulary sizes.
-    public static func checkVocabulary(_ pipelines: TextPipelinePair, matches info: ModelInfo,
+    package static func checkVocabulary(_ pipelines: TextPipelinePair, matches info: ModelInfo,
                                        vocabularyPath: String) throws(ModelBundleError) {
         let config = pipelines.config
         if config.source.vocabularyHash != info.sourceVocabularyHash {

@@ -3,23 +3,23 @@ import S2SModel
 import S2SText
 
 /// Every model on a search path, in search order: what `s2s model list` prints.
-public enum ModelCatalog {
+package enum ModelCatalog {
     /// One model directory found on the path.
-    public struct Listing: Sendable, Equatable {
-        public let name: String
-        public let directory: String
-        public let origin: ModelSearchPath.Origin
+    package struct Listing: Sendable, Equatable {
+        package let name: String
+        package let directory: String
+        package let origin: ModelSearchPath.Origin
         /// The directory whose model of the same name is used instead of this one, if any.
-        public let shadowedBy: String?
+        package let shadowedBy: String?
         /// Source and target language codes from the model's `vocab/pipeline.json`.
-        public let languages: (source: String, target: String)?
+        package let languages: (source: String, target: String)?
         /// Bytes of all regular files under the directory (model, vocabulary, checkpoints).
-        public let bytes: Int64
+        package let bytes: Int64
         /// Why the languages could not be read (a broken vocabulary shows here, not as a failure
         /// of the whole listing).
-        public let problem: String?
+        package let problem: String?
 
-        public static func == (a: Listing, b: Listing) -> Bool {
+        package static func == (a: Listing, b: Listing) -> Bool {
             a.name == b.name && a.directory == b.directory && a.origin == b.origin && a.shadowedBy == b.shadowedBy
                 && a.languages?.source == b.languages?.source && a.languages?.target == b.languages?.target
                 && a.bytes == b.bytes && a.problem == b.problem
@@ -28,7 +28,7 @@ public enum ModelCatalog {
 
     /// The models of each directory of `path` (names sorted within a directory), directories in
     /// search order; a name seen before is marked shadowed by its first directory.
-    public static func list(_ path: ModelSearchPath) -> [Listing] {
+    package static func list(_ path: ModelSearchPath) -> [Listing] {
         var firstSeen: [String: String] = [:]
         var listings: [Listing] = []
         let files = FileManager.default

@@ -1,7 +1,7 @@
 import S2SModel
 /// Why a `--model` argument (or a `train --out` name) names no model directory. `description`
 /// is the one line the CLI prints.
-public enum ModelLookupError: Error, CustomStringConvertible, Equatable {
+package enum ModelLookupError: Error, CustomStringConvertible, Equatable {
     /// A name found in none of the search path's directories. `localDirectory` is set when the
     /// working directory holds a directory of that name, which a name never means.
     case notFound(name: String, searched: [String], localDirectory: String?)
@@ -10,7 +10,7 @@ public enum ModelLookupError: Error, CustomStringConvertible, Equatable {
     /// A bare `--out` name, but neither $XDG_DATA_HOME nor $HOME says where the user's data goes.
     case noUserDirectory(name: String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case let .notFound(name, searched, local):
             let hint = local.map { "; for the directory here, write --model ./\($0)" } ?? ""

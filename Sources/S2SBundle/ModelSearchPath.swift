@@ -13,26 +13,26 @@ import S2SModel
 /// A model named NAME in directory D is `D/NAME` holding `model.safetensors`. The first
 /// directory that has it wins; later ones are shadowed. An argument with a `/` (or `.`, `..`)
 /// (or a `.safetensors` file) is a path and is never looked up, so `--model models/m30k` means what it always meant.
-public struct ModelSearchPath: Sendable, Equatable {
+package struct ModelSearchPath: Sendable, Equatable {
     /// Why a directory is on the path (shown by `s2s model list`).
-    public enum Origin: String, Sendable, Equatable {
+    package enum Origin: String, Sendable, Equatable {
         case environment = "S2S_MODEL_PATH"
         case workingDirectory = "./models"
         case user = "user"
         case installed = "installed"
     }
 
-    public struct Entry: Sendable, Equatable {
-        public let directory: String
-        public let origin: Origin
+    package struct Entry: Sendable, Equatable {
+        package let directory: String
+        package let origin: Origin
     }
 
     /// The model used when no `--model` is given.
-    public static let defaultName = "default"
+    package static let defaultName = "default"
 
     /// The search order as one paragraph, for `--help` texts (kept here so that every command
     /// and the README say the same thing).
-    public static let helpText = """
+    package static let helpText = """
         A model is a directory (any argument with a '/') or a name, looked up in order in: \
         each directory of $S2S_MODEL_PATH (colon-separated), ./models, \
         $XDG_DATA_HOME/s2s/models (default ~/.local/share/s2s/models), and PREFIX/share/s2s/models \
@@ -42,15 +42,15 @@ public struct ModelSearchPath: Sendable, Equatable {
 
     /// Directories in search order, duplicates removed (the first place a directory appears
     /// is the one that counts, so a model never shadows itself).
-    public let entries: [Entry]
+    package let entries: [Entry]
     /// Where `s2s train --out NAME` writes a model given by bare name: the user's directory.
-    public let userDirectory: String?
+    package let userDirectory: String?
     /// The working directory that relative paths are reported against.
-    public let workingDirectory: String
+    package let workingDirectory: String
 
     /// A search path from explicit inputs (tests give them; `current()` reads the process's).
     /// `executable` is the real path of the running binary, or nil when unknown.
-    public init(environment: [String: String], workingDirectory: String, executable: String?) {
+    package init(environment: [String: String], workingDirectory: String, executable: String?) {
         self.workingDirectory = workingDirectory
         var candidates: [Entry] = []
         for part in (environment["S2S_MODEL_PATH"] ?? "").split(separator: ":") where !part.isEmpty {
@@ -69,7 +69,7 @@ public struct ModelSearchPath: Sendable, Equatable {
     }
 
     /// The search path of this process: its environment, working directory and executable.
-    public static func current() -> ModelSearchPath {
+    package static func current() -> ModelSearchPath {
         ModelSearchPath(environment: ProcessInfo.processInfo.environment,
                         workingDirectory: FileManager.default.currentDirectoryPath,
                         executable: runningExecutable())
@@ -77,13 +77,13 @@ public struct ModelSearchPath: Sendable, Equatable {
 
     /// True when `argument` is a name to look up rather than a path: no '/', not `.` or `..`,
     /// and not a `.safetensors` file (which `s2s model info` also takes).
-    public static func isName(_ argument: String) -> Bool {
+    package static func isName(_ argument: String) -> Bool {
         !argument.isEmpty && !argument.contains("/") && argument != "." && argument != ".."
             && !argument.hasSuffix(".safetensors")
     }
 
     /// Every directory of the path holding a model called `name`, first (the one used) first.
-    public func locations(of name: String) -> [Entry] {
+    package func locations(of name: String) -> [Entry] {
         entries.compactMap { entry in
             let directory = entry.directory + "/" + name
             return Self.holdsModel(directory) ? Entry(directory: directory, origin: entry.origin) : nil
@@ -92,7 +92,7 @@ public struct ModelSearchPath: Sendable, Equatable {
 
     /// The model directory for a `--model` argument: nil → the model named `default`; a name
     /// → its first location on the path; a path → itself, if it exists.
-    public func resolve(_ argument: String?) throws(ModelLookupError) -> String {
+    package func resolve(_ argument: String?) throws(ModelLookupError) -> String {
         let name = argument ?? Self.defaultName
         guard Self.isName(name) else {
             guard FileManager.default.fileExists(atPath: name) else {
@@ -107,7 +107,7 @@ public struct ModelSearchPath: Sendable, Equatable {
     }
 
     /// Where `s2s train --out` writes: a bare name goes to the user's directory, a path stays.
-    public func outputDirectory(for argument: String) throws(ModelLookupError) -> String {
+    package func outputDirectory(for argument: String) throws(ModelLookupError) -> String {
         guard Self.isName(argument) else { return argument }
         guard let userDirectory else { throw .noUserDirectory(name: argument) }
         return userDirectory + "/" + argument

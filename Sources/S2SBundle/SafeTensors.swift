@@ -15,16 +15,16 @@ import S2SNumerics
 /// the directory); `SafeTensorsFile.read` checks every length, offset and shape before it trusts
 /// them and throws a `SafeTensorsError` naming the file and what is wrong — never a crash.
 /// Files interoperate with the Python `safetensors` package both ways (tested).
-public struct SafeTensorsFile {
+package struct SafeTensorsFile {
     /// Free-form string metadata (the header's `__metadata__`): model configuration, vocabulary
     /// hashes, training step, …
-    public var metadata: [String: String]
+    package var metadata: [String: String]
     /// The file this value was read from (named in errors), nil when built in memory.
-    public private(set) var path: String?
+    package private(set) var path: String?
     private var entries: [String: Entry] = [:]
 
     /// How a floating-point tensor is stored on disk.
-    public enum FloatStorage: String, Sendable, CaseIterable {
+    package enum FloatStorage: String, Sendable, CaseIterable {
         case f32, f16, bf16, f64
         var dtype: SafeTensorsDType {
             switch self {
@@ -37,7 +37,7 @@ public struct SafeTensorsFile {
     }
 
     /// How an integer tensor is stored on disk.
-    public enum IntegerStorage: String, Sendable, CaseIterable {
+    package enum IntegerStorage: String, Sendable, CaseIterable {
         case i64, i32
         var dtype: SafeTensorsDType { self == .i64 ? .i64 : .i32 }
     }
@@ -53,22 +53,22 @@ public struct SafeTensorsFile {
         var values: Values
     }
 
-    public init(metadata: [String: String] = [:]) {
+    package init(metadata: [String: String] = [:]) {
         self.metadata = metadata
     }
 
     /// Tensor names, sorted.
-    public var names: [String] { entries.keys.sorted() }
+    package var names: [String] { entries.keys.sorted() }
 
     /// The stored dtype of `name`, or nil if there is no such tensor.
-    public func dtype(of name: String) -> SafeTensorsDType? { entries[name]?.dtype }
+    package func dtype(of name: String) -> SafeTensorsDType? { entries[name]?.dtype }
 
     /// The shape of `name`, or nil if there is no such tensor.
-    public func shape(of name: String) -> [Int]? { entries[name]?.shape }
+    package func shape(of name: String) -> [Int]? { entries[name]?.shape }
 
     /// Adds or replaces a floating-point tensor. The tensor is kept by reference (no copy):
     /// its values at `write` time are what is written.
-    public mutating func set(_ name: String, _ tensor: Tensor, as storage: FloatStorage = .f32) {
+    package mutating func set(_ name: String, _ tensor: Tensor, as storage: FloatStorage = .f32) {
         entries[name] = Entry(dtype: storage.dtype, shape: tensor.shape, values: .float(tensor))
     }
 
@@ -76,7 +76,7 @@ public struct SafeTensorsFile {
     /// shape does not hold `values.count` elements or a value does not fit the storage type.
     /// Store `UInt64` values such as `PCG32.state` as `Int64(bitPattern:)` and read them back
     /// with `UInt64(bitPattern:)`: the bits round-trip exactly.
-    public mutating func set(_ name: String, integers values: [Int64], shape: [Int]? = nil,
+    package mutating func set(_ name: String, integers values: [Int64], shape: [Int]? = nil,
                              as storage: IntegerStorage = .i64) throws(SafeTensorsError) {
         let shape = shape ?? [values.count]
         guard shape.allSatisfy({ $0 >= 0 }), SafeTensorsLayout.elementCount(shape) == values.count else {
@@ -90,11 +90,11 @@ public struct SafeTensorsFile {
 
     /// Removes a tensor; returns whether it was there.
     @discardableResult
-    public mutating func remove(_ name: String) -> Bool { entries.removeValue(forKey: name) != nil }
+    package mutating func remove(_ name: String) -> Bool { entries.removeValue(forKey: name) != nil }
 
     /// The floating-point tensor `name` (a fresh `Tensor` each call when read from a file;
     /// the same object when it was `set` in memory).
-    public func tensor(_ name: String) throws(SafeTensorsError) -> Tensor {
+    package func tensor(_ name: String) throws(SafeTensorsError) -> Tensor {
         guard let e = entries[name] else { throw error(.missingTensor(name)) }
         guard case let .float(t) = e.values else {
             throw error(.wrongKind(tensor: name, dtype: e.dtype.rawValue, wanted: "a floating-point tensor"))
@@ -103,7 +103,7 @@ public struct SafeTensorsFile {
     }
 
     /// The floating-point tensor `name`, checked to have `shape` (for loading parameters).
-    public func tensor(_ name: String, shape: [Int]) throws(SafeTensorsError) -> Tensor {
+    package func tensor(_ name: String, shape: [Int]) throws(SafeTensorsError) -> Tensor {
         let t = try tensor(name)
         guard t.shape == shape else {
             throw error(.badShape(tensor: name, "stored shape \(t.shape), expected \(shape)"))
@@ -112,7 +112,7 @@ public struct SafeTensorsFile {
     }
 
     /// The integer tensor `name`, flattened in row-major order.
-    public func integers(_ name: String) throws(SafeTensorsError) -> [Int64] {
+    package func integers(_ name: String) throws(SafeTensorsError) -> [Int64] {
         guard let e = entries[name] else { throw error(.missingTensor(name)) }
         guard case let .integer(v) = e.values else {
             throw error(.wrongKind(tensor: name, dtype: e.dtype.rawValue, wanted: "an integer tensor"))
@@ -139,13 +139,13 @@ public struct SafeTensorsFile {
 /// The element types of the safetensors format. Those this module can read and write are
 /// F64, F32, F16, BF16, I64 and I32; the rest are recognised so that a file holding them gets
 /// a precise "unsupported dtype" error instead of "unknown".
-public enum SafeTensorsDType: String, Sendable, CaseIterable {
+package enum SafeTensorsDType: String, Sendable, CaseIterable {
     case f64 = "F64", f32 = "F32", f16 = "F16", bf16 = "BF16", i64 = "I64", i32 = "I32"
     case bool = "BOOL", u8 = "U8", i8 = "I8", i16 = "I16", u16 = "U16", u32 = "U32", u64 = "U64"
     case f8e5m2 = "F8_E5M2", f8e4m3 = "F8_E4M3"
 
     /// Bytes per element.
-    public var byteSize: Int {
+    package var byteSize: Int {
         switch self {
         case .f64, .i64, .u64: return 8
         case .f32, .i32, .u32: return 4
@@ -155,7 +155,7 @@ public enum SafeTensorsDType: String, Sendable, CaseIterable {
     }
 
     /// Whether this module converts the type to and from `Tensor` / `[Int64]`.
-    public var isSupported: Bool {
+    package var isSupported: Bool {
         switch self {
         case .f64, .f32, .f16, .bf16, .i64, .i32: return true
         default: return false

@@ -2,8 +2,8 @@ import S2SModel
 /// Why a safetensors file could not be read or written; `description` is the one-line message
 /// for the user: "models/x/model.safetensors: tensor 'enc.w' data_offsets [0, 96] end beyond
 /// the 64 data bytes".
-public struct SafeTensorsError: Error, Equatable, CustomStringConvertible {
-    public enum Problem: Equatable, Sendable {
+package struct SafeTensorsError: Error, Equatable, CustomStringConvertible {
+    package enum Problem: Equatable, Sendable {
         /// open/read/write/rename failed (the system's reason).
         case io(String)
         /// Fewer than the 8 bytes of the header length.
@@ -32,15 +32,15 @@ public struct SafeTensorsError: Error, Equatable, CustomStringConvertible {
     }
 
     /// The file concerned ("<memory>" for a value built in memory).
-    public let path: String
-    public let problem: Problem
+    package let path: String
+    package let problem: Problem
 
-    public init(path: String, problem: Problem) {
+    package init(path: String, problem: Problem) {
         self.path = path
         self.problem = problem
     }
 
-    public var description: String { "\(path): \(problem.text)" }
+    package var description: String { "\(path): \(problem.text)" }
 }
 
 extension SafeTensorsError.Problem {

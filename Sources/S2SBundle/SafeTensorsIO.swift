@@ -16,7 +16,7 @@ extension SafeTensorsFile {
     /// Reads and validates `path`. Every problem — a short file, a header length past the end,
     /// a non-JSON header, unknown dtypes, offsets out of range or overlapping, a shape that does
     /// not match its byte count, an I/O error — is a `SafeTensorsError` naming the file.
-    public static func read(from path: String) throws(SafeTensorsError) -> SafeTensorsFile {
+    package static func read(from path: String) throws(SafeTensorsError) -> SafeTensorsFile {
         func fail(_ p: SafeTensorsError.Problem) -> SafeTensorsError { SafeTensorsError(path: path, problem: p) }
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw fail(.io("cannot open: \(errnoText())")) }
@@ -71,7 +71,7 @@ extension SafeTensorsFile {
     /// Writes every tensor and the metadata to `path` atomically: a temp file in the same
     /// directory, fsync, rename over `path`, fsync of the directory. On any failure the temp
     /// file is removed and `path` keeps whatever it held before.
-    public func write(to path: String) throws(SafeTensorsError) {
+    package func write(to path: String) throws(SafeTensorsError) {
         func fail(_ p: SafeTensorsError.Problem) -> SafeTensorsError { SafeTensorsError(path: path, problem: p) }
         let current = allEntries.map { item -> (name: String, entry: Entry) in
             var e = item.entry

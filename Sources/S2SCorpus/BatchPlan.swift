@@ -1,30 +1,30 @@
 import S2SRandom
 
 /// How the batcher forms batches.
-public struct BatcherConfig: Sendable, Codable, Equatable {
+package struct BatcherConfig: Sendable, Codable, Equatable {
     /// Budget per batch in padded target tokens: pairs × longest target (plus `tokenOverhead`).
     /// A single pair longer than the budget still forms a batch of one.
-    public var tokensPerBatch: Int
+    package var tokensPerBatch: Int
     /// Seeds the shuffles; part of the resume fingerprint.
-    public var seed: UInt64
+    package var seed: UInt64
     /// Shuffle pairs and batch order each epoch (training). Off: one fixed plan sorted by
     /// length, the same every epoch (validation, scoring).
-    public var shuffle: Bool
+    package var shuffle: Bool
     /// Pairs are sorted by length within pools of about this many batches: large pools pad
     /// less, small pools mix lengths more across epochs.
-    public var poolBatches: Int
+    package var poolBatches: Int
     /// Tokens added to each sentence's length when counting (e.g. 1 for EOS, 2 for BOS+EOS).
-    public var tokenOverhead: Int
+    package var tokenOverhead: Int
     /// Count max(padded source, padded target) against the budget instead of the target only
     /// (bounds memory when sources are much longer than targets).
-    public var budgetIncludesSource: Bool
+    package var budgetIncludesSource: Bool
     /// Leave out pairs longer than these (in ids, before overhead).
-    public var maxSourceLength: Int?
-    public var maxTargetLength: Int?
+    package var maxSourceLength: Int?
+    package var maxTargetLength: Int?
     /// Hard cap on pairs per batch.
-    public var maxPairsPerBatch: Int?
+    package var maxPairsPerBatch: Int?
 
-    public init(tokensPerBatch: Int, seed: UInt64, shuffle: Bool = true, poolBatches: Int = 100,
+    package init(tokensPerBatch: Int, seed: UInt64, shuffle: Bool = true, poolBatches: Int = 100,
                 tokenOverhead: Int = 0, budgetIncludesSource: Bool = false, maxSourceLength: Int? = nil,
                 maxTargetLength: Int? = nil, maxPairsPerBatch: Int? = nil) {
         self.tokensPerBatch = tokensPerBatch

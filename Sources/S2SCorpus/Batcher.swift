@@ -2,36 +2,36 @@ import S2SRandom
 
 /// Where a batcher stands: enough to resume training on exactly the batch that would have
 /// come next. Codable, to be saved in checkpoints.
-public struct BatchPosition: Codable, Sendable, Equatable {
+package struct BatchPosition: Codable, Sendable, Equatable {
     /// Epochs completed before the current one (0 during the first epoch).
-    public var epoch: Int
+    package var epoch: Int
     /// Index within the epoch of the batch `next()` returns next.
-    public var batchIndex: Int
+    package var batchIndex: Int
     /// The generator as it was when this epoch began; the epoch's plan is drawn from it.
-    public var epochRNG: PCG32
+    package var epochRNG: PCG32
     /// Identifies the pairs, their lengths and the batch settings (see `Batcher.fingerprint`).
-    public var fingerprint: UInt64
+    package var fingerprint: UInt64
 }
 
 /// A batch of encoded pairs, ordered longest source first (what packed RNN encoders want).
-public struct Batch: Sendable {
-    public let epoch: Int
+package struct Batch: Sendable {
+    package let epoch: Int
     /// Index within the epoch.
-    public let index: Int
-    public let pairIDs: [Int64]
+    package let index: Int
+    package let pairIDs: [Int64]
     /// Token ids per pair, without padding or BOS/EOS.
-    public let sources: [[Int32]]
-    public let targets: [[Int32]]
+    package let sources: [[Int32]]
+    package let targets: [[Int32]]
     /// Pairs and target ids (before framing) of the whole batch across all shares: what one
     /// process would hold, so every rank can normalize its share's loss by the global count.
-    public let globalPairs: Int
-    public let globalTargetIds: Int
+    package let globalPairs: Int
+    package let globalTargetIds: Int
 
-    public var count: Int { pairIDs.count }
-    public var maxSourceLength: Int { sources.lazy.map(\.count).max() ?? 0 }
-    public var maxTargetLength: Int { targets.lazy.map(\.count).max() ?? 0 }
-    public var sourceTokens: Int { sources.reduce(0) { $0 + $1.count } }
-    public var targetTokens: Int { targets.reduce(0) { $0 + $1.count } }
+    package var count: Int { pairIDs.count }
+    package var maxSourceLength: Int { sources.lazy.map(\.count).max() ?? 0 }
+    package var maxTargetLength: Int { targets.lazy.map(\.count).max() ?? 0 }
+    package var sourceTokens: Int { sources.reduce(0) { $0 + $1.count } }
+    package var targetTokens: Int { targets.reduce(0) { $0 + $1.count } }
 }
 
 /// Groups the encoded pairs of one split into batches of about `tokensPerBatch` target tokens,
@@ -42,20 +42,20 @@ public struct Batch: Sendable {
 /// memory (16 bytes a pair) and reads each batch's ids from the store when it is needed.
 /// `position` can be saved at any time and given to `restore(_:)` on a fresh batcher (same
 /// corpus split, encoder and config) to continue with the very same batches.
-public final class Batcher {
-    public let config: BatcherConfig
-    public let corpus: String
-    public let split: Split
+package final class Batcher {
+    package let config: BatcherConfig
+    package let corpus: String
+    package let split: Split
     /// Pairs in the plan (after leaving out empty and over-long ones).
-    public var pairCount: Int { pairIDs.count }
+    package var pairCount: Int { pairIDs.count }
     /// Pairs left out: an empty side after encoding, or longer than the config's maxima.
-    public let excluded: Int
+    package let excluded: Int
     /// What caching the encodings did when this batcher was made.
-    public let encoding: EncodingReport
+    package let encoding: EncodingReport
     /// Identifies pairs, lengths, encoder and settings.
-    public let fingerprint: UInt64
+    package let fingerprint: UInt64
     /// Where the next batch comes from.
-    public private(set) var position: BatchPosition
+    package private(set) var position: BatchPosition
 
     private let store: CorpusStore
     private let encoderID: Int64
@@ -68,7 +68,7 @@ public final class Batcher {
     private let fetch: Statement
 
     /// Prepares batching of `corpus`/`split`, encoding and caching any pair not cached yet.
-    public init(store: CorpusStore, corpus: String, split: Split, encoder: some PairEncoder,
+    package init(store: CorpusStore, corpus: String, split: Split, encoder: some PairEncoder,
                 config: BatcherConfig, progress: ((_ done: Int, _ total: Int) -> Void)? = nil) throws(CorpusError) {
         guard config.tokensPerBatch > 0 else { throw .invalidArgument("tokensPerBatch must be positive") }
         guard config.poolBatches > 0 else { throw .invalidArgument("poolBatches must be positive") }
@@ -124,10 +124,10 @@ public final class Batcher {
     }
 
     /// Batches in the current epoch (varies slightly between shuffled epochs).
-    public var batchesInEpoch: Int { plan.count }
+    package var batchesInEpoch: Int { plan.count }
 
     /// Continues from a saved position. Fails if it was saved for other pairs or settings.
-    public func restore(_ saved: BatchPosition) throws(CorpusError) {
+    package func restore(_ saved: BatchPosition) throws(CorpusError) {
         guard saved.fingerprint == fingerprint else {
             throw .positionMismatch(expected: fingerprint, found: saved.fingerprint)
         }
@@ -147,7 +147,7 @@ public final class Batcher {
     /// but reads from the store only its share: the pairs at positions `share`, `share + shares`,
     /// … of the batch sorted longest source first, which spreads long and short pairs evenly over
     /// the ranks. A share can be empty when a batch has fewer pairs than there are shares.
-    public func next(share: Int = 0, of shares: Int = 1) throws(CorpusError) -> Batch {
+    package func next(share: Int = 0, of shares: Int = 1) throws(CorpusError) -> Batch {
         guard shares >= 1, (0..<shares).contains(share) else {
             throw .invalidArgument("share \(share) of \(shares) does not exist")
         }

@@ -4,7 +4,7 @@ import Glibc
 
 /// Everything that can go wrong in the corpus store, each case carrying what a user needs to
 /// fix it (file, line, corpus name, counts). `description` is the one-line message the CLI prints.
-public enum CorpusError: Error, Equatable, CustomStringConvertible, Sendable {
+package enum CorpusError: Error, Equatable, CustomStringConvertible, Sendable {
     case sqlite(path: String, code: Int32, message: String, sql: String?)
     case notADatabase(path: String)
     case notACorpusStore(path: String)
@@ -28,7 +28,7 @@ public enum CorpusError: Error, Equatable, CustomStringConvertible, Sendable {
     case positionMismatch(expected: UInt64, found: UInt64)
     case invalidArgument(String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case let .sqlite(path, code, message, sql):
             return "\(path): SQLite error \(code): \(message)" + (sql.map { " (in: \($0.prefix(80)))" } ?? "")

@@ -4,7 +4,7 @@ import Glibc
 #endif
 
 /// Which part of a corpus a pair belongs to.
-public enum Split: String, CaseIterable, Codable, Sendable, Comparable {
+package enum Split: String, CaseIterable, Codable, Sendable, Comparable {
     case train, valid, test
 
     /// Train, valid, test: the order reports list them in.
@@ -16,24 +16,24 @@ public enum Split: String, CaseIterable, Codable, Sendable, Comparable {
         }
     }
 
-    public static func < (a: Split, b: Split) -> Bool { a.order < b.order }
+    package static func < (a: Split, b: Split) -> Bool { a.order < b.order }
 }
 
 /// How to open a store: `create` makes the file (and its directory) when missing; `existing`
 /// requires it; `readOnly` never writes (the file must already be a current store).
-public enum OpenMode: Sendable { case create, existing, readOnly }
+package enum OpenMode: Sendable { case create, existing, readOnly }
 
 /// One corpus: its metadata and how many pairs each split holds.
-public struct CorpusInfo: Sendable, Equatable {
-    public let id: Int64
-    public let name: String
-    public let sourceLanguage: String
-    public let targetLanguage: String
-    public let origin: String
-    public let license: String
-    public let created: String
-    public let pairsPerSplit: [Split: Int]
-    public var pairs: Int { pairsPerSplit.values.reduce(0, +) }
+package struct CorpusInfo: Sendable, Equatable {
+    package let id: Int64
+    package let name: String
+    package let sourceLanguage: String
+    package let targetLanguage: String
+    package let origin: String
+    package let license: String
+    package let created: String
+    package let pairsPerSplit: [Split: Int]
+    package var pairs: Int { pairsPerSplit.values.reduce(0, +) }
 }
 
 /// A parallel-corpus database: one SQLite file holding any number of named corpora.
@@ -42,19 +42,19 @@ public struct CorpusInfo: Sendable, Equatable {
 /// import while another reads or trains, and a second writer waits its turn instead of failing.
 /// Not thread-safe: use one store per thread (or per process); SQLite handles the concurrency
 /// between them.
-public final class CorpusStore {
+package final class CorpusStore {
     /// Where the CLI keeps its corpora unless told otherwise.
-    public static let defaultPath = "corpora/corpora.sqlite"
+    package static let defaultPath = "corpora/corpora.sqlite"
     /// The schema version this build writes and reads.
-    public static var schemaVersion: Int { Schema.version }
+    package static var schemaVersion: Int { Schema.version }
 
-    public let path: String
+    package let path: String
     let db: Connection
 
     /// Opens (and with `.create`, creates) the store at `path`, migrating an older schema.
     /// A file that is not SQLite, belongs to another program, or comes from a newer s2s is
     /// refused with a clear error and left byte-for-byte untouched.
-    public init(path: String, mode: OpenMode = .create, busyTimeoutMilliseconds: Int32 = 30_000) throws(CorpusError) {
+    package init(path: String, mode: OpenMode = .create, busyTimeoutMilliseconds: Int32 = 30_000) throws(CorpusError) {
         guard sqlite3_libversion_number() >= Schema.minimumSQLite else {
             throw .sqliteTooOld(found: String(cString: sqlite3_libversion()), needed: "3.37.0")
         }
@@ -94,7 +94,7 @@ public final class CorpusStore {
     }
 
     /// All corpora, by name.
-    public func corpora() throws(CorpusError) -> [CorpusInfo] {
+    package func corpora() throws(CorpusError) -> [CorpusInfo] {
         let stmt = try db.prepare("SELECT id, name, source_lang, target_lang, origin, license, created FROM corpora ORDER BY name")
         var rows: [(Int64, String, String, String, String, String, String)] = []
         while try stmt.step() {
@@ -116,7 +116,7 @@ public final class CorpusStore {
     }
 
     /// The corpus called `name`, or `corpusNotFound`.
-    public func corpus(named name: String) throws(CorpusError) -> CorpusInfo {
+    package func corpus(named name: String) throws(CorpusError) -> CorpusInfo {
         guard let info = try corpora().first(where: { $0.name == name }) else {
             throw .corpusNotFound(name: name, path: path)
         }
@@ -124,7 +124,7 @@ public final class CorpusStore {
     }
 
     /// Number of pairs in a corpus, optionally in one split.
-    public func count(corpus name: String, split: Split? = nil) throws(CorpusError) -> Int {
+    package func count(corpus name: String, split: Split? = nil) throws(CorpusError) -> Int {
         let info = try corpus(named: name)
         return split.map { info.pairsPerSplit[$0] ?? 0 } ?? info.pairs
     }
@@ -132,7 +132,7 @@ public final class CorpusStore {
     /// Deletes a corpus with its pairs, import log and cached encodings, in one transaction.
     /// Returns the number of pairs removed.
     @discardableResult
-    public func remove(corpus name: String) throws(CorpusError) -> Int {
+    package func remove(corpus name: String) throws(CorpusError) -> Int {
         try db.transaction(immediate: true) { () throws(CorpusError) -> Int in
             let info = try corpus(named: name)
             // Explicit deletes child-first are faster than letting each cascade look up its children.

@@ -1,6 +1,6 @@
 /// Turns a pair of sentences into token ids. The text pipeline (S2SText) provides the real one;
 /// the corpus store only needs this much to batch by length and cache the ids.
-public protocol PairEncoder {
+package protocol PairEncoder {
     /// Identifies the encoding exactly (e.g. a hash of the vocabularies and tokenizer settings):
     /// two encoders with the same key must produce the same ids for every pair, because cached
     /// ids are reused under this key across runs.
@@ -10,11 +10,11 @@ public protocol PairEncoder {
 }
 
 /// What `cacheEncodings` did.
-public struct EncodingReport: Sendable, Equatable {
+package struct EncodingReport: Sendable, Equatable {
     /// Pairs whose ids were already cached under the key.
-    public var cached = 0
+    package var cached = 0
     /// Pairs encoded (and cached) by this call.
-    public var encoded = 0
+    package var encoded = 0
 }
 
 extension CorpusStore {
@@ -22,7 +22,7 @@ extension CorpusStore {
     /// `encoder.cacheKey`, and stores them. Work is committed every `chunk` pairs, so an
     /// interrupted run keeps what it finished and the next run only encodes the rest.
     @discardableResult
-    public func cacheEncodings(corpus name: String, split: Split?, encoder: some PairEncoder, chunk: Int = 4096,
+    package func cacheEncodings(corpus name: String, split: Split?, encoder: some PairEncoder, chunk: Int = 4096,
                                progress: ((_ done: Int, _ total: Int) -> Void)? = nil) throws(CorpusError) -> EncodingReport {
         let corpusID = try corpusID(name)
         let encoderID = try encoderID(for: encoder.cacheKey, create: true) ?? 0
@@ -93,7 +93,7 @@ extension CorpusStore {
     }
 
     /// The cached ids of pair `id` under `cacheKey`, or nil.
-    public func encodedPair(id: Int64, cacheKey: String) throws(CorpusError) -> (source: [Int32], target: [Int32])? {
+    package func encodedPair(id: Int64, cacheKey: String) throws(CorpusError) -> (source: [Int32], target: [Int32])? {
         guard let encoderID = try encoderID(for: cacheKey, create: false) else { return nil }
         let select = try db.prepare("SELECT source_ids, target_ids FROM encodings WHERE pair_id = ? AND encoder_id = ?")
         try select.bind(1, id)

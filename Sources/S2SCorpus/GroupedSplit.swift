@@ -1,16 +1,16 @@
 import S2SRandom
 
 /// What `split(corpus:…)` did.
-public struct SplitReport: Sendable, Equatable {
+package struct SplitReport: Sendable, Equatable {
     /// Pairs that were redistributed.
-    public var pool = 0
+    package var pool = 0
     /// How many of the pool ended in each split.
-    public var pairsPerSplit: [Split: Int] = [:]
+    package var pairsPerSplit: [Split: Int] = [:]
     /// Groups of pairs linked by a shared source or target sentence.
-    public var groups = 0
-    public var largestGroup = 0
+    package var groups = 0
+    package var largestGroup = 0
     /// Pairs whose split changed.
-    public var moved = 0
+    package var moved = 0
 }
 
 extension CorpusStore {
@@ -25,7 +25,7 @@ extension CorpusStore {
     /// order, skipping any group that would overshoot the quota, until it is met (valid first,
     /// then test). Re-running with the same seed over the same pool gives the same split.
     @discardableResult
-    public func split(corpus name: String, valid: Int, test: Int, seed: UInt64,
+    package func split(corpus name: String, valid: Int, test: Int, seed: UInt64,
                       pool: Split? = nil) throws(CorpusError) -> SplitReport {
         guard valid >= 0, test >= 0 else { throw .invalidArgument("--valid and --test must not be negative") }
         return try db.transaction(immediate: true) { () throws(CorpusError) -> SplitReport in

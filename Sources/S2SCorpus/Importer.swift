@@ -4,7 +4,7 @@ import S2SText
 #endif
 
 /// Where an import reads its pairs from.
-public enum ImportSource: Sendable, Equatable {
+package enum ImportSource: Sendable, Equatable {
     /// Two sentence-aligned files, line i of one translating line i of the other.
     case alignedFiles(source: String, target: String)
     /// Tab-separated lines, source in column 1 and target in column 2 (Tatoeba/manythings
@@ -20,31 +20,31 @@ public enum ImportSource: Sendable, Equatable {
 }
 
 /// What to import into and which pairs to keep.
-public struct ImportOptions: Sendable {
-    public var corpus: String
+package struct ImportOptions: Sendable {
+    package var corpus: String
     /// Required for a new corpus; when appending, must match the corpus if given.
-    public var sourceLanguage: String?
-    public var targetLanguage: String?
+    package var sourceLanguage: String?
+    package var targetLanguage: String?
     /// The split every imported pair goes to.
-    public var split: Split
+    package var split: Split
     /// Add to an existing corpus (otherwise an existing name is an error).
-    public var append: Bool
+    package var append: Bool
     /// Free-text provenance note for a new corpus (defaults to the input paths).
-    public var origin: String?
+    package var origin: String?
     /// Free-text license note for a new corpus.
-    public var license: String
+    package var license: String
     /// Drop pairs with a side longer than this (in `lengthUnit`).
-    public var maxLength: Int?
+    package var maxLength: Int?
     /// Drop pairs whose longer side is more than this many times the shorter.
-    public var maxRatio: Double?
-    public var lengthUnit: LengthUnit
+    package var maxRatio: Double?
+    package var lengthUnit: LengthUnit
     /// Skip and count TSV lines without a tab instead of failing.
-    public var skipBad: Bool
+    package var skipBad: Bool
     /// Keep exact duplicates (of each other or of pairs already in the corpus), e.g. to import
     /// an official test set line for line so exports stay aligned with its references.
-    public var keepDuplicates: Bool
+    package var keepDuplicates: Bool
 
-    public init(corpus: String, sourceLanguage: String? = nil, targetLanguage: String? = nil,
+    package init(corpus: String, sourceLanguage: String? = nil, targetLanguage: String? = nil,
                 split: Split = .train, append: Bool = false, origin: String? = nil, license: String = "",
                 maxLength: Int? = nil, maxRatio: Double? = nil, lengthUnit: LengthUnit = .words,
                 skipBad: Bool = false, keepDuplicates: Bool = false) {
@@ -64,26 +64,26 @@ public struct ImportOptions: Sendable {
 }
 
 /// What an import did. `read` = imported + duplicates + empty + tooLong + badRatio + badLines.
-public struct ImportReport: Sendable, Equatable {
+package struct ImportReport: Sendable, Equatable {
     /// Pairs (lines) read from the input.
-    public var read = 0
-    public var imported = 0
+    package var read = 0
+    package var imported = 0
     /// Exact duplicates of a pair already in the corpus (or earlier in the same input).
-    public var duplicates = 0
+    package var duplicates = 0
     /// Pairs with an empty (or whitespace-only) side.
-    public var empty = 0
+    package var empty = 0
     /// Dropped by `maxLength`.
-    public var tooLong = 0
+    package var tooLong = 0
     /// Dropped by `maxRatio`.
-    public var badRatio = 0
+    package var badRatio = 0
     /// TSV lines without a tab, skipped under `skipBad`.
-    public var badLines = 0
+    package var badLines = 0
     /// Wall time of the whole import including the commit.
-    public var seconds = 0.0
+    package var seconds = 0.0
 
-    public init() {}
+    package init() {}
 
-    public var pairsPerSecond: Double { seconds > 0 ? Double(read) / seconds : 0 }
+    package var pairsPerSecond: Double { seconds > 0 ? Double(read) / seconds : 0 }
 }
 
 extension CorpusStore {
@@ -93,7 +93,7 @@ extension CorpusStore {
     /// Texts are stored byte-for-byte as read (only the line terminator, a CR before it and a
     /// leading BOM are not text). Invalid UTF-8 fails with file and line.
     @discardableResult
-    public func importPairs(from source: ImportSource, options: ImportOptions,
+    package func importPairs(from source: ImportSource, options: ImportOptions,
                             isCancelled: @escaping () -> Bool = { Interrupt.requested }) throws(CorpusError) -> ImportReport {
         try CorpusStore.validate(name: options.corpus)
         if let code = options.sourceLanguage { try CorpusStore.validate(language: code) }

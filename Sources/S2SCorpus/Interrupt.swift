@@ -7,21 +7,21 @@ import Glibc
 /// loop polls, so the transaction is rolled back and the database stays exactly as before; a
 /// second signal exits at once, which is still safe because an uncommitted SQLite transaction
 /// never reaches the database file.
-public enum Interrupt {
+package enum Interrupt {
     private static let flag = Atomic<Bool>(false)
 
     /// Whether a signal arrived since `installHandler()` or `reset()`.
-    public static var requested: Bool { flag.load(ordering: .relaxed) }
+    package static var requested: Bool { flag.load(ordering: .relaxed) }
 
     /// Clears the flag (tests, or a command that handled one interruption and goes on).
-    public static func reset() { flag.store(false, ordering: .relaxed) }
+    package static func reset() { flag.store(false, ordering: .relaxed) }
 
     /// Raises the flag by hand (tests).
-    public static func request() { flag.store(true, ordering: .relaxed) }
+    package static func request() { flag.store(true, ordering: .relaxed) }
 
     /// Installs the handler for SIGINT and SIGTERM. Installed without SA_RESTART so that a
     /// `read` blocked on a pipe returns EINTR and the reader can notice the flag.
-    public static func installHandler() {
+    package static func installHandler() {
         var action = sigaction()
         action.__sigaction_handler.sa_handler = interruptSignalHandler
         sigemptyset(&action.sa_mask)

@@ -1,24 +1,24 @@
 /// One sentence pair as stored.
-public struct SentencePair: Sendable, Equatable, Hashable {
+package struct SentencePair: Sendable, Equatable, Hashable {
     /// Row id: stable for the life of the pair, increasing in import order.
-    public let id: Int64
-    public let source: String
-    public let target: String
-    public let split: Split
+    package let id: Int64
+    package let source: String
+    package let target: String
+    package let split: Split
 }
 
 /// Streams the pairs of a corpus (optionally one split) in import order, one row in memory at a
 /// time: a SQLite statement stepped row by row, so a million-pair corpus costs the same memory
 /// as a hundred-pair one. The cursor reads one consistent snapshot (WAL), unaffected by an
 /// import another process commits meanwhile.
-public final class PairCursor {
+package final class PairCursor {
     private let statement: Statement
     private var done = false
 
     init(statement: Statement) { self.statement = statement }
 
     /// The next pair, or nil at the end.
-    public func next() throws(CorpusError) -> SentencePair? {
+    package func next() throws(CorpusError) -> SentencePair? {
         guard !done else { return nil }
         guard try statement.step() else {
             done = true
@@ -30,7 +30,7 @@ public final class PairCursor {
     }
 
     /// Stops early and releases the read snapshot.
-    public func close() {
+    package func close() {
         done = true
         statement.reset()
     }
@@ -38,7 +38,7 @@ public final class PairCursor {
 
 extension CorpusStore {
     /// A cursor over the pairs of `corpus` (in `split`, or all), in import order.
-    public func pairs(corpus name: String, split: Split? = nil) throws(CorpusError) -> PairCursor {
+    package func pairs(corpus name: String, split: Split? = nil) throws(CorpusError) -> PairCursor {
         let id = try corpusID(name)
         let statement = try db.prepare("SELECT id, source, target, split FROM pairs WHERE corpus_id = ?"
             + (split == nil ? "" : " AND split = ?") + " ORDER BY id")
@@ -48,7 +48,7 @@ extension CorpusStore {
     }
 
     /// Calls `body` for each pair of `corpus` (in `split`, or all), streaming in import order.
-    public func forEachPair(corpus name: String, split: Split? = nil,
+    package func forEachPair(corpus name: String, split: Split? = nil,
                             _ body: (SentencePair) throws -> Void) throws {
         let cursor = try pairs(corpus: name, split: split)
         defer { cursor.close() }
@@ -56,7 +56,7 @@ extension CorpusStore {
     }
 
     /// One pair by id (e.g. the texts behind a training batch), or nil.
-    public func pair(id: Int64) throws(CorpusError) -> SentencePair? {
+    package func pair(id: Int64) throws(CorpusError) -> SentencePair? {
         let statement = try db.prepare("SELECT id, source, target, split FROM pairs WHERE id = ?")
         try statement.bind(1, id)
         guard try statement.step() else { return nil }
@@ -69,7 +69,7 @@ extension CorpusStore {
     /// written to a temporary name and renamed into place, so a failed export leaves neither
     /// half-written. Returns the number of pairs written.
     @discardableResult
-    public func export(corpus name: String, split: Split? = nil, sourcePath: String,
+    package func export(corpus name: String, split: Split? = nil, sourcePath: String,
                        targetPath: String) throws(CorpusError) -> Int {
         guard sourcePath != targetPath else { throw .invalidArgument("--src and --tgt must be different files") }
         let id = try corpusID(name)

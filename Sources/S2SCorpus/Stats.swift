@@ -1,7 +1,7 @@
 /// Nearest-rank percentiles of a length distribution.
-public struct LengthSummary: Sendable, Equatable {
-    public var min = 0, p50 = 0, p90 = 0, p95 = 0, p99 = 0, max = 0
-    public var mean = 0.0
+package struct LengthSummary: Sendable, Equatable {
+    package var min = 0, p50 = 0, p90 = 0, p95 = 0, p99 = 0, max = 0
+    package var mean = 0.0
 
     /// Summarizes `values` (sorted in place).
     init(_ values: inout [Int32]) {
@@ -19,51 +19,51 @@ public struct LengthSummary: Sendable, Equatable {
         mean = Double(values.reduce(0) { $0 + Int($1) }) / Double(n)
     }
 
-    public init() {}
+    package init() {}
 }
 
 /// Length and repetition figures for one side (source or target) of a corpus.
-public struct SideStats: Sendable, Equatable {
+package struct SideStats: Sendable, Equatable {
     /// Whitespace-separated words per sentence.
-    public var words = LengthSummary()
+    package var words = LengthSummary()
     /// Unicode scalars per sentence.
-    public var chars = LengthSummary()
+    package var chars = LengthSummary()
     /// Distinct sentences on this side.
-    public var distinct = 0
+    package var distinct = 0
     /// Pairs whose sentence on this side also occurs in another pair (one-to-many translations).
-    public var pairsSharingSentence = 0
+    package var pairsSharingSentence = 0
 }
 
 /// One row of the import log.
-public struct ImportRecord: Sendable, Equatable {
-    public var origin: String
-    public var split: Split
-    public var at: String
-    public var report: ImportReport
+package struct ImportRecord: Sendable, Equatable {
+    package var origin: String
+    package var split: Split
+    package var at: String
+    package var report: ImportReport
 }
 
 /// What `s2s corpus stats` shows.
-public struct CorpusStats: Sendable {
-    public var info: CorpusInfo
+package struct CorpusStats: Sendable {
+    package var info: CorpusInfo
     /// The split the length and repetition figures cover (nil = the whole corpus).
-    public var split: Split?
-    public var pairs = 0
-    public var source = SideStats()
-    public var target = SideStats()
+    package var split: Split?
+    package var pairs = 0
+    package var source = SideStats()
+    package var target = SideStats()
     /// Pairs whose source and target are the same text (often untranslated).
-    public var identicalSides = 0
-    public var imports: [ImportRecord] = []
+    package var identicalSides = 0
+    package var imports: [ImportRecord] = []
     /// Cached encodings per encoder cache key.
-    public var encodings: [(cacheKey: String, pairs: Int)] = []
+    package var encodings: [(cacheKey: String, pairs: Int)] = []
 
     /// Exact duplicates skipped over all imports.
-    public var duplicatesSkipped: Int { imports.reduce(0) { $0 + $1.report.duplicates } }
+    package var duplicatesSkipped: Int { imports.reduce(0) { $0 + $1.report.duplicates } }
 }
 
 extension CorpusStore {
     /// Scans the corpus once (streaming; memory grows with its size only by a few integers per
     /// pair) and summarizes lengths and repetitions, optionally for one split.
-    public func stats(corpus name: String, split: Split? = nil) throws(CorpusError) -> CorpusStats {
+    package func stats(corpus name: String, split: Split? = nil) throws(CorpusError) -> CorpusStats {
         let info = try corpus(named: name)
         var stats = CorpusStats(info: info, split: split)
         let select = try db.prepare("SELECT source, target FROM pairs WHERE corpus_id = ?"

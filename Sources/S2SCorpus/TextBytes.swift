@@ -101,6 +101,6 @@ enum TextBytes {
 
 /// What `--max-len` and `--max-ratio` count (`PairLength`): words as the ICU tokenizer of each
 /// side's language segments them (every script), or Unicode scalars.
-public enum LengthUnit: String, Sendable, CaseIterable, Codable {
+package enum LengthUnit: String, Sendable, CaseIterable, Codable {
     case words, chars
 }

@@ -17,10 +17,10 @@ import S2SText
 /// attention row in one arena), so a step copies no token or attention histories; the outputs
 /// are traced back once, at the end. Per-row state (log-probability, node, length, coverage)
 /// lives in flat arrays that are rebuilt in place every step.
-public struct BeamSearch: Sendable {
-    public var options: DecodeOptions
+package struct BeamSearch: Sendable {
+    package var options: DecodeOptions
 
-    public init(options: DecodeOptions = DecodeOptions()) { self.options = options }
+    package init(options: DecodeOptions = DecodeOptions()) { self.options = options }
 
     /// One extension of a hypothesis: `token` after node `parent` (−1 = the start).
     struct Node {
@@ -73,7 +73,7 @@ public struct BeamSearch: Sendable {
     }
 
     /// Up to `nBest` hypotheses per source, best first, in input order.
-    public func decode<M: StepModel>(_ model: M, sources: [[Int32]]) throws -> [[Hypothesis]] {
+    package func decode<M: StepModel>(_ model: M, sources: [[Int32]]) throws -> [[Hypothesis]] {
         let n = sources.count
         guard n > 0 else { return [] }
         let k = max(1, options.beamSize), width = 2 * k

@@ -15,12 +15,12 @@ import S2SNumerics
 /// Members must share the target vocabulary (the caller checks that their text pipelines are
 /// the same); their architectures may differ. Beams and rows stay aligned because every member
 /// sees the same `previous` tokens and the same `reorder`.
-public struct EnsembleStepModel: StepModel {
-    public let members: [Seq2SeqStepModel]
+package struct EnsembleStepModel: StepModel {
+    package let members: [Seq2SeqStepModel]
     private let scratch = Scratch()
 
     /// - Precondition: at least one member, all with the same target vocabulary size.
-    public init(members: [Seq2SeqStepModel]) {
+    package init(members: [Seq2SeqStepModel]) {
         precondition(!members.isEmpty, "EnsembleStepModel: no members")
         let v = members[0].targetVocabularySize
         precondition(members.allSatisfy { $0.targetVocabularySize == v },
@@ -29,23 +29,23 @@ public struct EnsembleStepModel: StepModel {
     }
 
     /// One decoder state per member, rows aligned.
-    public struct State {
+    package struct State {
         var members: [Seq2SeqDecoder]
     }
 
-    public var targetVocabularySize: Int { members[0].targetVocabularySize }
+    package var targetVocabularySize: Int { members[0].targetVocabularySize }
 
-    public func begin(sources: [[Int32]]) throws -> State {
+    package func begin(sources: [[Int32]]) throws -> State {
         State(members: try members.map { try $0.begin(sources: sources) })
     }
 
-    public func reserve(_ state: inout State, rows: Int) {
+    package func reserve(_ state: inout State, rows: Int) {
         for i in members.indices { members[i].reserve(&state.members[i], rows: rows) }
     }
 
     /// Logits [R, V] = mean of the members' log-softmax rows; attention [R, S] = their mean.
     /// Members' own logit buffers are normalized in place (they are rewritten next step anyway).
-    public func advance(_ state: inout State, previous: [Int32]) -> StepOutput {
+    package func advance(_ state: inout State, previous: [Int32]) -> StepOutput {
         let outputs = members.indices.map { members[$0].advance(&state.members[$0], previous: previous) }
         let R = outputs[0].logits.rows, V = outputs[0].logits.cols, S = outputs[0].attention.cols
         scratch.reserve(logits: R * V, attention: R * S)
@@ -62,7 +62,7 @@ public struct EnsembleStepModel: StepModel {
         return StepOutput(logits: logits, attention: attention)
     }
 
-    public func reorder(_ state: inout State, rows: [Int32]) {
+    package func reorder(_ state: inout State, rows: [Int32]) {
         for i in members.indices { members[i].reorder(&state.members[i], rows: rows) }
     }
 

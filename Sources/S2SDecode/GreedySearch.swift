@@ -4,13 +4,13 @@ import S2SNumerics
 ///
 /// Finished sentences leave the batch (see `SinglePathSearch`). Per step the only work besides
 /// the model is one fused top-1 + log-sum-exp pass over each row of logits.
-public struct GreedySearch: Sendable {
-    public var options: DecodeOptions
+package struct GreedySearch: Sendable {
+    package var options: DecodeOptions
 
-    public init(options: DecodeOptions = DecodeOptions()) { self.options = options }
+    package init(options: DecodeOptions = DecodeOptions()) { self.options = options }
 
     /// One hypothesis per source, in input order.
-    public func decode<M: StepModel>(_ model: M, sources: [[Int32]]) throws -> [Hypothesis] {
+    package func decode<M: StepModel>(_ model: M, sources: [[Int32]]) throws -> [Hypothesis] {
         let scores = RowScores()
         return try SinglePathSearch.decode(model, sources: sources, options: options) { logits, step, picks in
             scores.compute(logits, k: 1, forbidEnd: step < options.minLength)

@@ -9,16 +9,16 @@ import S2SText
 /// that are not valid UTF-8 are replaced by U+FFFD and the line carries a warning, so every
 /// input line still gives exactly one output line. A read returns as soon as any bytes are
 /// there, so a line typed on a terminal or written by a pipe is available at once.
-public final class LineInput {
+package final class LineInput {
     private let bytes: ByteLineReader
-    public var linesRead: Int { bytes.lineNumber }
+    package var linesRead: Int { bytes.lineNumber }
 
-    public init(fileDescriptor: Int32) {
+    package init(fileDescriptor: Int32) {
         bytes = ByteLineReader(fileDescriptor: fileDescriptor, stripLineEnd: false)
     }
 
     /// The next line, or nil at the end of input. Throws on a read error.
-    public func next() throws(InputError) -> Translator.Line? {
+    package func next() throws(InputError) -> Translator.Line? {
         let line: UnsafeBufferPointer<UInt8>?
         do {
             line = try bytes.next()
@@ -36,7 +36,7 @@ public final class LineInput {
 }
 
 /// Standard input could not be read.
-public struct InputError: Error, CustomStringConvertible {
-    public let message: String
-    public var description: String { message }
+package struct InputError: Error, CustomStringConvertible {
+    package let message: String
+    package var description: String { message }
 }

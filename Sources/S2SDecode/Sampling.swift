@@ -6,13 +6,13 @@ import S2SNumerics
 /// Ancestral sampling: each step draws the next token from the model's distribution, sharpened
 /// or flattened by a temperature and optionally cut to the k most probable tokens. Seeded, so the
 /// same seed gives the same samples.
-public struct SamplingSearch: Sendable {
-    public var options: DecodeOptions
+package struct SamplingSearch: Sendable {
+    package var options: DecodeOptions
 
-    public init(options: DecodeOptions = DecodeOptions()) { self.options = options }
+    package init(options: DecodeOptions = DecodeOptions()) { self.options = options }
 
     /// One sampled hypothesis per source, in input order.
-    public func decode<M: StepModel>(_ model: M, sources: [[Int32]]) throws -> [Hypothesis] {
+    package func decode<M: StepModel>(_ model: M, sources: [[Int32]]) throws -> [Hypothesis] {
         guard !sources.isEmpty else { return [] }
         var rng = PCG32(seed: options.seed)
         let V = model.targetVocabularySize

@@ -7,34 +7,34 @@ import S2SNumerics
 ///
 /// The step engine (`Seq2SeqDecoder`) is kept between batches so its buffers are reused; a
 /// step model therefore runs one search at a time (as the model itself: one per thread).
-public struct Seq2SeqStepModel: StepModel {
-    public let model: Seq2SeqModel
+package struct Seq2SeqStepModel: StepModel {
+    package let model: Seq2SeqModel
     private let decoder: Seq2SeqDecoder
 
-    public init(model: Seq2SeqModel) {
+    package init(model: Seq2SeqModel) {
         self.model = model
         decoder = Seq2SeqDecoder(model: model)
     }
 
-    public typealias State = Seq2SeqDecoder
+    package typealias State = Seq2SeqDecoder
 
-    public var targetVocabularySize: Int { model.config.targetVocabulary }
+    package var targetVocabularySize: Int { model.config.targetVocabulary }
 
-    public func begin(sources: [[Int32]]) throws -> Seq2SeqDecoder {
+    package func begin(sources: [[Int32]]) throws -> Seq2SeqDecoder {
         decoder.begin(try model.encode(sources: sources))
         return decoder
     }
 
-    public func reserve(_ state: inout Seq2SeqDecoder, rows: Int) {
+    package func reserve(_ state: inout Seq2SeqDecoder, rows: Int) {
         state.reserve(rows: rows, sourceLength: state.source?.sourceLength ?? 1)
     }
 
-    public func advance(_ state: inout Seq2SeqDecoder, previous: [Int32]) -> StepOutput {
+    package func advance(_ state: inout Seq2SeqDecoder, previous: [Int32]) -> StepOutput {
         state.step(previous: previous)
         return StepOutput(logits: state.logits, attention: state.attention)
     }
 
-    public func reorder(_ state: inout Seq2SeqDecoder, rows: [Int32]) {
+    package func reorder(_ state: inout Seq2SeqDecoder, rows: [Int32]) {
         state.reorder(parents: rows)
     }
 }

@@ -7,7 +7,7 @@ import S2SNumerics
 /// know how the model computes a step; the seq2seq model conforms through an adapter.
 /// A step's results are views into the model's own buffers: they stay valid until the next
 /// `advance` or `reorder`, and nothing is allocated per step.
-public protocol StepModel {
+package protocol StepModel {
     associatedtype State
 
     /// Size of the target vocabulary (columns of the logits).
@@ -27,18 +27,18 @@ public protocol StepModel {
 }
 
 extension StepModel {
-    public func reserve(_ state: inout State, rows: Int) {}
+    package func reserve(_ state: inout State, rows: Int) {}
 }
 
 /// One step's results for R rows.
-public struct StepOutput {
+package struct StepOutput {
     /// [R, V] unnormalized scores of the next token.
-    public let logits: Matrix
+    package let logits: Matrix
     /// [R, S] attention weights, S the longest source of the batch; the columns past a row's
     /// own source length are zero.
-    public let attention: Matrix
+    package let attention: Matrix
 
-    public init(logits: Matrix, attention: Matrix) {
+    package init(logits: Matrix, attention: Matrix) {
         self.logits = logits
         self.attention = attention
     }

@@ -2,7 +2,7 @@ import S2SBundle
 import S2SModel
 
 /// How `s2s translate` writes a result: one line per input line, always.
-public enum TranslationFormat: String, Sendable, CaseIterable {
+package enum TranslationFormat: String, Sendable, CaseIterable {
     /// The translation; with n-best, the candidates separated by tabs, best first.
     case text
     /// One JSON object: `line`, `source`, `translation`, `score`, `log_prob`, `n_best`
@@ -11,7 +11,7 @@ public enum TranslationFormat: String, Sendable, CaseIterable {
     case jsonl
 
     /// The output line (without its newline) of result `t` of input line `number`.
-    public func render(_ t: Translator.Translation, number: Int, nBest: Int) -> String {
+    package func render(_ t: Translator.Translation, number: Int, nBest: Int) -> String {
         switch self {
         case .text:
             let texts = t.candidates.prefix(max(1, nBest)).map { Self.oneLine($0.text) }
@@ -49,7 +49,7 @@ public enum TranslationFormat: String, Sendable, CaseIterable {
 
     /// A translation never contains a line break (it would break the line count), nor a tab in
     /// n-best text output.
-    public static func oneLine(_ s: String) -> String {
+    package static func oneLine(_ s: String) -> String {
         guard s.contains(where: { $0.isNewline || $0 == "\t" }) else { return s }
         return String(s.map { $0.isNewline || $0 == "\t" ? " " : $0 })
     }

@@ -5,14 +5,14 @@
 /// sees every answer at once. Batched: up to `window` lines are read, translated together
 /// (the translator sorts them by length into batches) and written back in input order, then
 /// the next window; memory stays bounded on any input size.
-public struct TranslationStream {
-    public var translator: Translator
-    public var format: TranslationFormat
-    public var streaming: Bool
+package struct TranslationStream {
+    package var translator: Translator
+    package var format: TranslationFormat
+    package var streaming: Bool
     /// Lines per window in batched mode.
-    public var window: Int
+    package var window: Int
 
-    public init(translator: Translator, format: TranslationFormat, streaming: Bool, window: Int) {
+    package init(translator: Translator, format: TranslationFormat, streaming: Bool, window: Int) {
         self.translator = translator
         self.format = format
         self.streaming = streaming
@@ -24,7 +24,7 @@ public struct TranslationStream {
     /// `beforeBatch` runs before each call of the translator (e.g. to adapt the thread count).
     /// Returns the number of lines translated.
     @discardableResult
-    public func run(input: LineInput, write: (String, _ flush: Bool) -> Void, warn: (String) -> Void,
+    package func run(input: LineInput, write: (String, _ flush: Bool) -> Void, warn: (String) -> Void,
                     beforeBatch: () -> Void = {}) throws(InputError) -> Int {
         var count = 0
         var pending: [Translator.Line] = []

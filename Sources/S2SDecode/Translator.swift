@@ -11,37 +11,37 @@ import S2SText
 /// Outputs are detokenized by the target pipeline, with `<unk>` optionally replaced by the most
 /// attended source word. Problems with a line (too long, invalid UTF-8, untokenizable) become
 /// warnings on that line's result; a line always yields a result.
-public final class Translator {
+package final class Translator {
     /// How sentences are searched.
-    public enum Strategy: String, Sendable, CaseIterable {
+    package enum Strategy: String, Sendable, CaseIterable {
         case beam, greedy, sample
     }
 
     /// Everything that decides what a translation looks like.
-    public struct Settings: Sendable {
-        public var strategy: Strategy = .beam
-        public var options = DecodeOptions()
+    package struct Settings: Sendable {
+        package var strategy: Strategy = .beam
+        package var options = DecodeOptions()
         /// Sentences per decoder batch (beam search runs K rows per sentence).
-        public var batchSize = 32
+        package var batchSize = 32
         /// Replace `<unk>` outputs by the most attended source word (Luong et al. 2015).
-        public var replaceUnknown = false
+        package var replaceUnknown = false
         /// Longest framed source (ids + `</s>`); longer lines are cut with a warning.
-        public var maxSourceTokens = 250
+        package var maxSourceTokens = 250
         /// Keep pieces and attention rows in the results (JSON output, heatmaps).
-        public var keepAttention = false
+        package var keepAttention = false
 
-        public init() {}
+        package init() {}
     }
 
     /// One line to translate: its text and where it came from.
-    public struct Line: Sendable {
-        public var text: String
+    package struct Line: Sendable {
+        package var text: String
         /// 1-based line number, for warnings.
-        public var number: Int
+        package var number: Int
         /// A warning known before translation (e.g. invalid UTF-8 replaced on reading).
-        public var warning: String?
+        package var warning: String?
 
-        public init(text: String, number: Int, warning: String? = nil) {
+        package init(text: String, number: Int, warning: String? = nil) {
             self.text = text
             self.number = number
             self.warning = warning
@@ -49,44 +49,44 @@ public final class Translator {
     }
 
     /// One alternative output.
-    public struct Candidate: Sendable, Equatable {
-        public var text: String
-        public var score: Float
-        public var logProb: Float
-        public var finished: Bool
+    package struct Candidate: Sendable, Equatable {
+        package var text: String
+        package var score: Float
+        package var logProb: Float
+        package var finished: Bool
     }
 
     /// The result for one line.
-    public struct Translation: Sendable {
-        public var source: String
+    package struct Translation: Sendable {
+        package var source: String
         /// The best output, detokenized ("" for a blank line).
-        public var text: String { candidates.first?.text ?? "" }
+        package var text: String { candidates.first?.text ?? "" }
         /// Best first; one entry unless n-best was asked for; empty for a blank line.
-        public var candidates: [Candidate]
+        package var candidates: [Candidate]
         /// With `keepAttention`: source pieces (ending with `</s>`), output pieces of the best
         /// candidate, and its attention rows [output piece][source piece].
-        public var sourcePieces: [String] = []
-        public var outputPieces: [String] = []
-        public var attention: [[Float]] = []
-        public var warnings: [String] = []
+        package var sourcePieces: [String] = []
+        package var outputPieces: [String] = []
+        package var attention: [[Float]] = []
+        package var warnings: [String] = []
     }
 
     /// The first (or only) model.
-    public var model: Seq2SeqModel { models[0] }
+    package var model: Seq2SeqModel { models[0] }
     /// With more than one, an ensemble: every step averages their log-probabilities.
-    public let models: [Seq2SeqModel]
-    public let pipelines: TextPipelinePair
-    public var settings: Settings
+    package let models: [Seq2SeqModel]
+    package let pipelines: TextPipelinePair
+    package var settings: Settings
     private let stepModel: Seq2SeqStepModel
     private let ensemble: EnsembleStepModel?
 
-    public convenience init(model: Seq2SeqModel, pipelines: TextPipelinePair, settings: Settings = Settings()) {
+    package convenience init(model: Seq2SeqModel, pipelines: TextPipelinePair, settings: Settings = Settings()) {
         self.init(models: [model], pipelines: pipelines, settings: settings)
     }
 
     /// - Precondition: at least one model; all were trained with `pipelines` (the caller checks
     ///   their vocabularies, e.g. by the hashes in their headers).
-    public init(models: [Seq2SeqModel], pipelines: TextPipelinePair, settings: Settings = Settings()) {
+    package init(models: [Seq2SeqModel], pipelines: TextPipelinePair, settings: Settings = Settings()) {
         precondition(!models.isEmpty, "Translator: no model")
         self.models = models
         self.pipelines = pipelines
@@ -105,7 +105,7 @@ public final class Translator {
     }
 
     /// Translates `lines`; the result has one entry per line, in order.
-    public func translate(_ lines: [Line]) -> [Translation] {
+    package func translate(_ lines: [Line]) -> [Translation] {
         var results = lines.map { Translation(source: $0.text, candidates: [], warnings: $0.warning.map { [$0] } ?? []) }
         var prepared: [Prepared] = []
         for (i, line) in lines.enumerated() {
@@ -130,7 +130,7 @@ public final class Translator {
     }
 
     /// Whether a line has nothing to translate (empty or only white space).
-    public static func isBlank(_ text: String) -> Bool {
+    package static func isBlank(_ text: String) -> Bool {
         text.unicodeScalars.allSatisfy { $0.properties.isWhitespace }
     }
 

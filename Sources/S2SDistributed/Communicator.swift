@@ -5,7 +5,7 @@ import Foundation
 /// Every call is collective: all ranks make the same calls in the same order with buffers of
 /// the same length, or the job hangs (and then times out). `LocalCommunicator` is the one-process
 /// case, so the trainer has a single code path whether or not it runs under `mpirun`.
-public protocol Communicator: AnyObject {
+package protocol Communicator: AnyObject {
     /// This process's rank, 0..<size. Rank 0 validates, logs and writes checkpoints.
     var rank: Int { get }
     var size: Int { get }
@@ -30,7 +30,7 @@ public protocol Communicator: AnyObject {
 }
 
 /// How gradients travel in the allreduce.
-public enum GradientCompression: String, Codable, Sendable, CaseIterable {
+package enum GradientCompression: String, Codable, Sendable, CaseIterable {
     /// Exact fp32.
     case none
     /// bfloat16: fp32's range, 8 bits of mantissa.
@@ -41,10 +41,10 @@ public enum GradientCompression: String, Codable, Sendable, CaseIterable {
 }
 
 extension Communicator {
-    public var isRoot: Bool { rank == 0 }
+    package var isRoot: Bool { rank == 0 }
 
     /// Broadcasts a Codable value from rank 0 (JSON).
-    public func broadcast<T: Codable>(_ value: T?, as type: T.Type) throws(DistributedError) -> T {
+    package func broadcast<T: Codable>(_ value: T?, as type: T.Type) throws(DistributedError) -> T {
         var bytes: [UInt8] = []
         if rank == 0 {
             guard let value, let data = try? JSONEncoder().encode(value) else {
@@ -63,7 +63,7 @@ extension Communicator {
     /// rank failed, every rank throws the first failure in rank order as `peerFailed`, naming
     /// that rank and its host, so all ranks end the same way and one of them (rank 0) can say
     /// why. In one process this is just `if let failure { throw failure }`.
-    public func agree(_ failure: (any Error)?) throws {
+    package func agree(_ failure: (any Error)?) throws {
         guard size > 1 else {
             if let failure { throw failure }
             return
@@ -80,7 +80,7 @@ extension Communicator {
 }
 
 /// A collective in flight (an `MPI_Request`; nil once complete).
-public final class PendingCollective {
+package final class PendingCollective {
     var request: OpaquePointer?
     var done: Bool
     init(request: OpaquePointer?, done: Bool) {
@@ -90,19 +90,19 @@ public final class PendingCollective {
 }
 
 /// One process, no MPI: every collective is the identity.
-public final class LocalCommunicator: Communicator {
-    public init() {}
-    public var rank: Int { 0 }
-    public var size: Int { 1 }
-    public var hostName: String { ProcessInfo.processInfo.hostName }
-    public func allreduceSum(_ buffer: UnsafeMutablePointer<Float>, count: Int,
+package final class LocalCommunicator: Communicator {
+    package init() {}
+    package var rank: Int { 0 }
+    package var size: Int { 1 }
+    package var hostName: String { ProcessInfo.processInfo.hostName }
+    package func allreduceSum(_ buffer: UnsafeMutablePointer<Float>, count: Int,
                              compression: GradientCompression) throws(DistributedError) {}
-    public func allreduceSum(_ values: inout [Double]) throws(DistributedError) {}
-    public func startAllreduceSum(_ buffer: UnsafeMutablePointer<Float>, count: Int) throws(DistributedError) -> PendingCollective {
+    package func allreduceSum(_ values: inout [Double]) throws(DistributedError) {}
+    package func startAllreduceSum(_ buffer: UnsafeMutablePointer<Float>, count: Int) throws(DistributedError) -> PendingCollective {
         PendingCollective(request: nil, done: true)
     }
-    public func test(_ pending: PendingCollective) throws(DistributedError) -> Bool { true }
-    public func finish(_ pending: PendingCollective) throws(DistributedError) {}
-    public func broadcast(_ bytes: inout [UInt8], root: Int) throws(DistributedError) {}
-    public func allgather(_ bytes: [UInt8]) throws(DistributedError) -> [[UInt8]] { [bytes] }
+    package func test(_ pending: PendingCollective) throws(DistributedError) -> Bool { true }
+    package func finish(_ pending: PendingCollective) throws(DistributedError) {}
+    package func broadcast(_ bytes: inout [UInt8], root: Int) throws(DistributedError) {}
+    package func allgather(_ bytes: [UInt8]) throws(DistributedError) -> [[UInt8]] { [bytes] }
 }

@@ -1,6 +1,6 @@
 /// What can go wrong between ranks. Each case renders as one line that names the rank (and its
 /// host) where that is known, since under `mpirun` several processes print to one terminal.
-public enum DistributedError: Error, Equatable, CustomStringConvertible {
+package enum DistributedError: Error, Equatable, CustomStringConvertible {
     /// An MPI call returned an error code.
     case mpi(call: String, code: Int32, message: String)
     /// A collective did not complete in time: a rank died, hangs or cannot be reached.
@@ -12,7 +12,7 @@ public enum DistributedError: Error, Equatable, CustomStringConvertible {
     /// A message from another rank could not be decoded.
     case malformed(what: String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .mpi(let call, let code, let message):
             return "MPI error in \(call) (code \(code)): \(message)"

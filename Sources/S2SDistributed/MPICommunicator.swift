@@ -15,12 +15,12 @@ import S2SNumerics
 /// distributes one rank's result (ring, reduce + broadcast) or combines the same operand pairs
 /// on every rank (recursive doubling, where fp32 addition being commutative makes a+b = b+a), so
 /// all ranks hold the same bits. The trainer checks this at every checkpoint anyway.
-public final class MPICommunicator: Communicator {
-    public let rank: Int
-    public let size: Int
-    public let hostName: String
+package final class MPICommunicator: Communicator {
+    package let rank: Int
+    package let size: Int
+    package let hostName: String
     /// Seconds a collective may take before the job is declared broken.
-    public var timeout: Double
+    package var timeout: Double
 
     private let world: MPI_Comm
     private var halfSum: [GradientCompression: MPI_Op] = [:]
@@ -29,13 +29,13 @@ public final class MPICommunicator: Communicator {
     /// Whether this process was started by `mpirun` (Open MPI sets these for every rank). A
     /// process started any other way never touches MPI, so the commands that do not train start
     /// as fast as before and work on machines without an MPI runtime.
-    public static var launchedByMPI: Bool {
+    package static var launchedByMPI: Bool {
         let env = ProcessInfo.processInfo.environment
         return env["OMPI_COMM_WORLD_SIZE"] != nil || env["PMIX_RANK"] != nil
     }
 
     /// Initializes MPI (once per process). Only the calling thread makes MPI calls.
-    public init(timeout: Double) throws(DistributedError) {
+    package init(timeout: Double) throws(DistributedError) {
         var provided: Int32 = 0
         var initialized: Int32 = 0
         MPI_Initialized(&initialized)
@@ -57,19 +57,19 @@ public final class MPICommunicator: Communicator {
     }
 
     /// Ends MPI cleanly (every rank must call it; after it no MPI call is allowed).
-    public func finalize() {
+    package func finalize() {
         var finalized: Int32 = 0
         MPI_Finalized(&finalized)
         if finalized == 0 { MPI_Finalize() }
     }
 
     /// Ends the whole job at once (a rank that cannot go on and cannot tell the others).
-    public func abort(code: Int32) -> Never {
+    package func abort(code: Int32) -> Never {
         MPI_Abort(world, code)
         exit(code)
     }
 
-    public func allreduceSum(_ buffer: UnsafeMutablePointer<Float>, count: Int,
+    package func allreduceSum(_ buffer: UnsafeMutablePointer<Float>, count: Int,
                              compression: GradientCompression) throws(DistributedError) {
         guard size > 1, count > 0 else { return }
         // MPI counts are Int32: large buffers go in slices.
@@ -120,7 +120,7 @@ public final class MPICommunicator: Communicator {
         return op!
     }
 
-    public func startAllreduceSum(_ buffer: UnsafeMutablePointer<Float>, count: Int) throws(DistributedError) -> PendingCollective {
+    package func startAllreduceSum(_ buffer: UnsafeMutablePointer<Float>, count: Int) throws(DistributedError) -> PendingCollective {
         guard size > 1, count > 0 else { return PendingCollective(request: nil, done: true) }
         guard count <= Int(Int32.max) else { throw .mpi(call: "MPI_Iallreduce", code: -1, message: "\(count) values exceed one request") }
         var request = s2s_mpi_request_null()
@@ -129,7 +129,7 @@ public final class MPICommunicator: Communicator {
         return PendingCollective(request: request, done: false)
     }
 
-    public func test(_ pending: PendingCollective) throws(DistributedError) -> Bool {
+    package func test(_ pending: PendingCollective) throws(DistributedError) -> Bool {
         guard !pending.done else { return true }
         var flag: Int32 = 0
         try Self.check("MPI_Test", MPI_Test(&pending.request, &flag, s2s_mpi_status_ignore()))
@@ -137,13 +137,13 @@ public final class MPICommunicator: Communicator {
         return pending.done
     }
 
-    public func finish(_ pending: PendingCollective) throws(DistributedError) {
+    package func finish(_ pending: PendingCollective) throws(DistributedError) {
         guard !pending.done else { return }
         try wait(&pending.request, "gradient allreduce")
         pending.done = true
     }
 
-    public func allreduceSum(_ values: inout [Double]) throws(DistributedError) {
+    package func allreduceSum(_ values: inout [Double]) throws(DistributedError) {
         guard size > 1, !values.isEmpty else { return }
         try values.withUnsafeMutableBufferPointer { (v) throws(DistributedError) in
             var request = s2s_mpi_request_null()
@@ -153,7 +153,7 @@ public final class MPICommunicator: Communicator {
         }
     }
 
-    public func broadcast(_ bytes: inout [UInt8], root: Int) throws(DistributedError) {
+    package func broadcast(_ bytes: inout [UInt8], root: Int) throws(DistributedError) {
         guard size > 1 else { return }
         var length = [UInt64(bytes.count)]
         try length.withUnsafeMutableBufferPointer { (l) throws(DistributedError) in
@@ -169,7 +169,7 @@ public final class MPICommunicator: Communicator {
         }
     }
 
-    public func allgather(_ bytes: [UInt8]) throws(DistributedError) -> [[UInt8]] {
+    package func allgather(_ bytes: [UInt8]) throws(DistributedError) -> [[UInt8]] {
         guard size > 1 else { return [bytes] }
         // Lengths first, then each rank's bytes broadcast from it: simple, and these messages are
         // small (hashes, error lines, option texts).

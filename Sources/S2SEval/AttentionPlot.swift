@@ -5,7 +5,7 @@
 /// sentence grows, labels shrink with it (never under 9 px), and tokens longer than 28
 /// characters are cut with "…". Source labels are turned 60° so long subwords do not collide.
 /// Every label is XML-escaped, so tokens like `<unk>`, `&` or `"` come out as written.
-public enum AttentionPlot {
+package enum AttentionPlot {
     /// Tokens longer than this are shortened in labels (the full token stays in the cell's tooltip).
     static let maxLabelCharacters = 28
     /// Cells get tooltips ("source → output: weight") up to this many cells; beyond it they
@@ -15,7 +15,7 @@ public enum AttentionPlot {
     /// The heatmap for `weights[i][j]`: attention of output token `i` on source token `j`
     /// (`[outputTokens.count][sourceTokens.count]`), values expected in 0...1 (each row a
     /// distribution); values are clamped for colour and NaN shows grey.
-    public static func svg(sourceTokens: [String], outputTokens: [String], weights: [[Float]],
+    package static func svg(sourceTokens: [String], outputTokens: [String], weights: [[Float]],
                            title: String? = nil) throws(PlotError) -> String {
         let nSrc = sourceTokens.count, nOut = outputTokens.count
         guard nSrc > 0, nOut > 0 else {

@@ -15,27 +15,27 @@ import Darwin
 /// sacrebleu does; `sentenceScore` scores one segment. sacrebleu's `sentence_bleu()` turns on
 /// effective order (`BLEU(effectiveOrder: true)`): orders the hypothesis has no n-grams of are
 /// left out of the geometric mean instead of zeroing it.
-public struct BLEU: Sendable {
+package struct BLEU: Sendable {
     /// sacrebleu's default highest n-gram order (`MAX_NGRAM_ORDER`).
-    public static let maxOrder = 4
+    package static let maxOrder = 4
     /// Python's `my_log(0)`: the log of a zero precision, large and negative, so `exp` gives 0.
     static let logOfZero: Double = -9_999_999_999
 
     /// Leave out n-gram orders with no hypothesis n-grams (sacrebleu `effective_order`).
-    public var effectiveOrder: Bool
+    package var effectiveOrder: Bool
     /// Lowercase both sides before tokenizing (sacrebleu `--lowercase`).
-    public var lowercase: Bool
+    package var lowercase: Bool
     /// How orders without a match are scored (sacrebleu `--smooth-method/--smooth-value`).
-    public var smoothing: BLEUSmoothing
+    package var smoothing: BLEUSmoothing
     /// The highest n-gram order (sacrebleu's `max_ngram_order`).
-    public var maxNgramOrder: Int
+    package var maxNgramOrder: Int
     /// sacrebleu's `tokenize`: how segments become the tokens of the n-grams.
-    public var tokenizer: BLEUTokenizer
+    package var tokenizer: BLEUTokenizer
     /// The papers' preprocessing (Moses normalization, lowercase, Moses tokenization) before
     /// `tokenizer`, which is then `.none` (`BLEU.paperStyle`).
-    public var moses: MosesBLEUPreprocessing?
+    package var moses: MosesBLEUPreprocessing?
 
-    public init(effectiveOrder: Bool = false, lowercase: Bool = false, smoothing: BLEUSmoothing = .exp,
+    package init(effectiveOrder: Bool = false, lowercase: Bool = false, smoothing: BLEUSmoothing = .exp,
                 maxNgramOrder: Int = BLEU.maxOrder, tokenizer: BLEUTokenizer = .thirteenA) {
         precondition(maxNgramOrder >= 1, "BLEU: maxNgramOrder must be at least 1, got \(maxNgramOrder)")
         self.effectiveOrder = effectiveOrder
@@ -46,10 +46,10 @@ public struct BLEU: Sendable {
     }
 
     /// sacrebleu's signature string for this configuration with one reference.
-    public var signature: String { signature(references: 1) }
+    package var signature: String { signature(references: 1) }
 
     /// sacrebleu's signature with `references` references per segment ("nrefs:2|case:lc|…").
-    public func signature(references: Int, short: Bool = false, extra: [(String, String)] = []) -> String {
+    package func signature(references: Int, short: Bool = false, extra: [(String, String)] = []) -> String {
         SacreBLEUSignature(references: references, extra: extra, fields: [
             .init("case", lowercase || moses != nil ? "lc" : "mixed"), .init("eff", effectiveOrder ? "yes" : "no"),
             .init("tok", moses?.name ?? tokenizer.rawValue), .init("smooth", smoothing.signature),
@@ -57,18 +57,18 @@ public struct BLEU: Sendable {
     }
 
     /// Corpus BLEU over aligned hypothesis and reference lines.
-    public func corpusScore(hypotheses: [String], references: [String]) throws(EvalError) -> BLEUScore {
+    package func corpusScore(hypotheses: [String], references: [String]) throws(EvalError) -> BLEUScore {
         try corpusScore(hypotheses: hypotheses, referenceSets: [references])
     }
 
     /// Corpus BLEU with several references: `referenceSets[k][i]` is the k-th reference of line i.
-    public func corpusScore(hypotheses: [String], referenceSets: [[String]]) throws(EvalError) -> BLEUScore {
+    package func corpusScore(hypotheses: [String], referenceSets: [[String]]) throws(EvalError) -> BLEUScore {
         score(try corpusStatistics(hypotheses: hypotheses, referenceSets: referenceSets).reduce(into: BLEUStatistics(order: maxNgramOrder)) { $0.add($1) })
     }
 
     /// Per-segment statistics of a corpus (summed they give the corpus score; resampled they
     /// give the significance tests).
-    public func corpusStatistics(hypotheses: [String], referenceSets: [[String]]) throws(EvalError) -> [BLEUStatistics] {
+    package func corpusStatistics(hypotheses: [String], referenceSets: [[String]]) throws(EvalError) -> [BLEUStatistics] {
         try EvalError.checkAligned(hypotheses, referenceSets)
         var interner = TokenInterner()
         return hypotheses.indices.map { i in
@@ -77,18 +77,18 @@ public struct BLEU: Sendable {
     }
 
     /// BLEU of a single segment against its reference.
-    public func sentenceScore(hypothesis: String, reference: String) -> BLEUScore {
+    package func sentenceScore(hypothesis: String, reference: String) -> BLEUScore {
         score(statistics(hypothesis: hypothesis, reference: reference))
     }
 
     /// BLEU of a single segment against several references.
-    public func sentenceScore(hypothesis: String, references: [String]) -> BLEUScore {
+    package func sentenceScore(hypothesis: String, references: [String]) -> BLEUScore {
         var interner = TokenInterner()
         return score(statistics(hypothesis: hypothesis, references: references, interner: &interner))
     }
 
     /// The sufficient statistics of one segment: lengths and clipped n-gram matches.
-    public func statistics(hypothesis: String, reference: String) -> BLEUStatistics {
+    package func statistics(hypothesis: String, reference: String) -> BLEUStatistics {
         var interner = TokenInterner()
         return statistics(hypothesis: hypothesis, references: [reference], interner: &interner)
     }
@@ -142,7 +142,7 @@ public struct BLEU: Sendable {
 
     /// `BLEU.compute_bleu`: the score from summed statistics, with the same operations in the
     /// same order as sacrebleu so the result is bit-identical.
-    public func score(_ stats: BLEUStatistics) -> BLEUScore {
+    package func score(_ stats: BLEUStatistics) -> BLEUScore {
         let sysLen = stats.sysLen, refLen = stats.refLen
         var bp = 1.0
         if sysLen < refLen {
@@ -189,22 +189,22 @@ public struct BLEU: Sendable {
 }
 
 /// BLEU's sufficient statistics; they add up over segments.
-public struct BLEUStatistics: Sendable, Equatable {
+package struct BLEUStatistics: Sendable, Equatable {
     /// Hypothesis length in tokens.
-    public var sysLen: Int = 0
+    package var sysLen: Int = 0
     /// Reference length in tokens (the closest one's, with several references).
-    public var refLen: Int = 0
+    package var refLen: Int = 0
     /// Clipped matching n-grams for orders 1...order.
-    public var counts: [Int]
+    package var counts: [Int]
     /// Hypothesis n-grams for orders 1...order.
-    public var totals: [Int]
+    package var totals: [Int]
 
-    public init(order: Int = BLEU.maxOrder) {
+    package init(order: Int = BLEU.maxOrder) {
         counts = Array(repeating: 0, count: order)
         totals = counts
     }
 
-    public mutating func add(_ other: BLEUStatistics) {
+    package mutating func add(_ other: BLEUStatistics) {
         sysLen += other.sysLen
         refLen += other.refLen
         for n in counts.indices {
@@ -215,23 +215,23 @@ public struct BLEUStatistics: Sendable, Equatable {
 }
 
 /// A BLEU result with everything sacrebleu's `BLEUScore` carries.
-public struct BLEUScore: Sendable, Equatable {
+package struct BLEUScore: Sendable, Equatable {
     /// BLEU in 0...100.
-    public let score: Double
-    public let counts: [Int]
-    public let totals: [Int]
+    package let score: Double
+    package let counts: [Int]
+    package let totals: [Int]
     /// Per-order precisions in percent (smoothed where a count was 0).
-    public let precisions: [Double]
+    package let precisions: [Double]
     /// Brevity penalty.
-    public let bp: Double
-    public let sysLen: Int
-    public let refLen: Int
+    package let bp: Double
+    package let sysLen: Int
+    package let refLen: Int
 
     /// `sys_len / ref_len`, or 0 without reference tokens (as sacrebleu).
-    public var ratio: Double { refLen != 0 ? Double(sysLen) / Double(refLen) : 0 }
+    package var ratio: Double { refLen != 0 ? Double(sysLen) / Double(refLen) : 0 }
 
     /// The part after the score: "98.3/81.6/72.3/65.0 (BP = 0.943 ratio = 0.945 hyp_len = … ref_len = …)".
-    public var verbose: String {
+    package var verbose: String {
         let prec = precisions.map { ScoreFormat.fixed($0, 1) }.joined(separator: "/")
         return "\(prec) (BP = \(ScoreFormat.fixed(bp, 3)) ratio = \(ScoreFormat.fixed(ratio, 3)) "
             + "hyp_len = \(sysLen) ref_len = \(refLen))"
@@ -239,7 +239,7 @@ public struct BLEUScore: Sendable, Equatable {
 
     /// sacrebleu's `Score.format(width, signature=…)`: "BLEU = 73.91 98.3/…" or, with a
     /// signature, "BLEU|nrefs:1|… = 73.91 98.3/…".
-    public func formatted(width: Int = 2, signature: String? = nil) -> String {
+    package func formatted(width: Int = 2, signature: String? = nil) -> String {
         let name = signature.map { "BLEU|\($0)" } ?? "BLEU"
         return "\(name) = \(ScoreFormat.fixed(score, width)) \(verbose)"
     }
@@ -286,16 +286,16 @@ struct NGram: Hashable {
 }
 
 /// The sacrebleu release whose numbers this module reproduces.
-public enum SacreBLEU {
-    public static let version = "2.6.0"
+package enum SacreBLEU {
+    package static let version = "2.6.0"
 }
 
 /// Errors from scoring whole corpora.
-public enum EvalError: Error, Equatable, CustomStringConvertible {
+package enum EvalError: Error, Equatable, CustomStringConvertible {
     case lineCountMismatch(hypotheses: Int, references: Int)
     case noReferences
 
-    public var description: String {
+    package var description: String {
         switch self {
         case let .lineCountMismatch(h, r):
             return "hypotheses have \(h) lines but references have \(r)"

@@ -2,14 +2,14 @@
 /// them: `exp` (method 3, NIST mteval: the k-th zero-match order counts 1/(2^k · total)),
 /// `floor` (method 1: a zero count becomes `value`), `add-k` (method 2: k added to the matches
 /// and totals of orders 2 and up) and `none`.
-public enum BLEUSmoothing: Sendable, Equatable {
+package enum BLEUSmoothing: Sendable, Equatable {
     case none
     case floor(Double)
     case addK(Double)
     case exp
 
     /// The method names sacrebleu's `--smooth-method` accepts.
-    public enum Method: String, Sendable, CaseIterable {
+    package enum Method: String, Sendable, CaseIterable {
         case none, floor
         case addK = "add-k"
         case exp
@@ -17,7 +17,7 @@ public enum BLEUSmoothing: Sendable, Equatable {
 
     /// `method` with `value`, or sacrebleu's default value (floor 0.1, add-k 1) when nil.
     /// A value given to `exp` or `none` is ignored, as sacrebleu ignores it.
-    public init(_ method: Method, value: Double? = nil) {
+    package init(_ method: Method, value: Double? = nil) {
         switch method {
         case .none: self = .none
         case .exp: self = .exp
@@ -26,7 +26,7 @@ public enum BLEUSmoothing: Sendable, Equatable {
         }
     }
 
-    public var method: Method {
+    package var method: Method {
         switch self {
         case .none: .none
         case .floor: .floor
@@ -36,7 +36,7 @@ public enum BLEUSmoothing: Sendable, Equatable {
     }
 
     /// The signature's `smooth:` value: "exp", "none", "floor[0.10]", "add-k[1.00]".
-    public var signature: String {
+    package var signature: String {
         switch self {
         case .none, .exp: method.rawValue
         case let .floor(v), let .addK(v): "\(method.rawValue)[\(ScoreFormat.fixed(v, 2))]"

@@ -5,7 +5,7 @@
 /// `ja-mecab` and `ko-mecab` are listed so that asking for them gives a clear answer rather than
 /// "unknown": this build does not link MeCab (see `isAvailable`), and Japanese and Korean fall
 /// back to `char`, as sacrebleu's documentation advises when MeCab is absent.
-public enum BLEUTokenizer: String, CaseIterable, Sendable, Codable {
+package enum BLEUTokenizer: String, CaseIterable, Sendable, Codable {
     /// mteval-v13a.pl: sacrebleu's default, for languages written with spaces.
     case thirteenA = "13a"
     /// mteval-v14.pl "international": splits Unicode punctuation and symbols.
@@ -24,7 +24,7 @@ public enum BLEUTokenizer: String, CaseIterable, Sendable, Codable {
     /// Whether this build can run the tokenizer. MeCab is not linked: sacrebleu's `ja-mecab`
     /// scores come from mecab-python3's bundled libmecab and the pip `ipadic` dictionary, and
     /// `ko-mecab` needs mecab-ko-dic, which Debian does not package.
-    public var isAvailable: Bool {
+    package var isAvailable: Bool {
         switch self {
         case .jaMecab, .koMecab: return false
         case .thirteenA, .intl, .zh, .char, .none: return true
@@ -32,11 +32,11 @@ public enum BLEUTokenizer: String, CaseIterable, Sendable, Codable {
     }
 
     /// The tokenizers this build can run, in sacrebleu's order of listing.
-    public static var available: [BLEUTokenizer] { allCases.filter(\.isAvailable) }
+    package static var available: [BLEUTokenizer] { allCases.filter(\.isAvailable) }
 
     /// The tokenizer called `name`, if this build has it; otherwise an error that names the
     /// available ones.
-    public static func named(_ name: String) throws(BLEUTokenizerError) -> BLEUTokenizer {
+    package static func named(_ name: String) throws(BLEUTokenizerError) -> BLEUTokenizer {
         guard let tokenizer = BLEUTokenizer(rawValue: name) else { throw .unknown(name) }
         guard tokenizer.isAvailable else { throw .unavailable(tokenizer) }
         return tokenizer
@@ -57,17 +57,17 @@ public enum BLEUTokenizer: String, CaseIterable, Sendable, Codable {
     }
 
     /// The tokenized segment as sacrebleu's tokenizer returns it (tokens joined by one space).
-    public func tokenize(_ line: String) -> String {
+    package func tokenize(_ line: String) -> String {
         tokens(PythonText.scalars(line)).map { PythonText.string(Array($0)) }.joined(separator: " ")
     }
 }
 
 /// A tokenizer that cannot be used, with the names that can.
-public enum BLEUTokenizerError: Error, Equatable, CustomStringConvertible {
+package enum BLEUTokenizerError: Error, Equatable, CustomStringConvertible {
     case unknown(String)
     case unavailable(BLEUTokenizer)
 
-    public var description: String {
+    package var description: String {
         let names = BLEUTokenizer.available.map(\.rawValue).joined(separator: ", ")
         switch self {
         case let .unknown(name):

@@ -9,21 +9,21 @@
 /// Corpus chrF sums per-segment statistics first (three numbers per order: hypothesis
 /// n-grams, reference n-grams, matches) and scores the sums, as sacrebleu does. With several
 /// references a segment takes the statistics of the reference with the best F-score.
-public struct CHRF: Sendable {
+package struct CHRF: Sendable {
     /// Character n-gram order (≥ 1).
-    public let charOrder: Int
+    package let charOrder: Int
     /// Word n-gram order (0 = chrF, 2 = chrF++).
-    public let wordOrder: Int
+    package let wordOrder: Int
     /// Recall weight.
-    public let beta: Int
+    package let beta: Int
     /// Lowercase both sides first (sacrebleu `--chrf-lowercase`).
-    public let lowercase: Bool
+    package let lowercase: Bool
     /// Keep whitespace inside character n-grams (sacrebleu `--chrf-whitespace`).
-    public let whitespace: Bool
+    package let whitespace: Bool
     /// chrF++.py/NLTK/Moses ε smoothing instead of effective order (`--chrf-eps-smoothing`).
-    public let epsSmoothing: Bool
+    package let epsSmoothing: Bool
 
-    public init(charOrder: Int = 6, wordOrder: Int = 0, beta: Int = 2,
+    package init(charOrder: Int = 6, wordOrder: Int = 0, beta: Int = 2,
                 lowercase: Bool = false, whitespace: Bool = false, epsSmoothing: Bool = false) {
         precondition(charOrder >= 1, "CHRF: charOrder must be at least 1, got \(charOrder)")
         precondition(wordOrder >= 0 && beta >= 0, "CHRF: negative wordOrder or beta")
@@ -36,13 +36,13 @@ public struct CHRF: Sendable {
     }
 
     /// The metric's name as sacrebleu prints it: "chrF2", "chrF2++".
-    public var name: String { "chrF\(beta)" + String(repeating: "+", count: wordOrder) }
+    package var name: String { "chrF\(beta)" + String(repeating: "+", count: wordOrder) }
 
     /// sacrebleu's signature string for this configuration with one reference.
-    public var signature: String { signature(references: 1) }
+    package var signature: String { signature(references: 1) }
 
     /// sacrebleu's signature with `references` references per segment.
-    public func signature(references: Int, short: Bool = false, extra: [(String, String)] = []) -> String {
+    package func signature(references: Int, short: Bool = false, extra: [(String, String)] = []) -> String {
         SacreBLEUSignature(references: references, extra: extra, fields: [
             .init("case", lowercase ? "lc" : "mixed"), .init("eff", epsSmoothing ? "no" : "yes"),
             .init("nc", "\(charOrder)"), .init("nw", "\(wordOrder)"), .init("space", whitespace ? "yes" : "no"),
@@ -50,40 +50,40 @@ public struct CHRF: Sendable {
     }
 
     /// Corpus chrF over aligned hypothesis and reference lines.
-    public func corpusScore(hypotheses: [String], references: [String]) throws(EvalError) -> CHRFScore {
+    package func corpusScore(hypotheses: [String], references: [String]) throws(EvalError) -> CHRFScore {
         try corpusScore(hypotheses: hypotheses, referenceSets: [references])
     }
 
     /// Corpus chrF with several references: `referenceSets[k][i]` is the k-th reference of line i.
-    public func corpusScore(hypotheses: [String], referenceSets: [[String]]) throws(EvalError) -> CHRFScore {
+    package func corpusScore(hypotheses: [String], referenceSets: [[String]]) throws(EvalError) -> CHRFScore {
         var total = CHRFStatistics(orders: charOrder + wordOrder)
         for s in try corpusStatistics(hypotheses: hypotheses, referenceSets: referenceSets) { total.add(s) }
         return score(total)
     }
 
     /// Per-segment statistics of a corpus.
-    public func corpusStatistics(hypotheses: [String], referenceSets: [[String]]) throws(EvalError) -> [CHRFStatistics] {
+    package func corpusStatistics(hypotheses: [String], referenceSets: [[String]]) throws(EvalError) -> [CHRFStatistics] {
         try EvalError.checkAligned(hypotheses, referenceSets)
         return hypotheses.indices.map { i in statistics(hypothesis: hypotheses[i], references: referenceSets.map { $0[i] }) }
     }
 
     /// chrF of one segment against its reference.
-    public func sentenceScore(hypothesis: String, reference: String) -> CHRFScore {
+    package func sentenceScore(hypothesis: String, reference: String) -> CHRFScore {
         score(statistics(hypothesis: hypothesis, reference: reference))
     }
 
     /// chrF of one segment against several references.
-    public func sentenceScore(hypothesis: String, references: [String]) -> CHRFScore {
+    package func sentenceScore(hypothesis: String, references: [String]) -> CHRFScore {
         score(statistics(hypothesis: hypothesis, references: references))
     }
 
     /// Per-order statistics of one segment (`_compute_segment_statistics` with one reference).
-    public func statistics(hypothesis: String, reference: String) -> CHRFStatistics {
+    package func statistics(hypothesis: String, reference: String) -> CHRFStatistics {
         statistics(hypothesis: hypothesis, references: [reference])
     }
 
     /// The statistics against the reference with the highest F-score (the first on a tie).
-    public func statistics(hypothesis: String, references: [String]) -> CHRFStatistics {
+    package func statistics(hypothesis: String, references: [String]) -> CHRFStatistics {
         let hyp = preprocess(hypothesis)
         var best = CHRFStatistics(orders: charOrder + wordOrder), bestF = -1.0
         for reference in references {
@@ -138,7 +138,7 @@ public struct CHRF: Sendable {
     /// `_compute_f_score`: F-β of the precision and recall averaged over the orders where both
     /// sides have n-grams, or with ε smoothing the mean of per-order F-β; same operations, same
     /// order, as sacrebleu.
-    public func score(_ stats: CHRFStatistics) -> CHRFScore {
+    package func score(_ stats: CHRFStatistics) -> CHRFScore {
         let factor = Double(beta * beta)
         let eps = 1e-16
         var avgPrec = 0.0, avgRec = 0.0, epsScore = 0.0
@@ -223,13 +223,13 @@ public struct CHRF: Sendable {
 }
 
 /// chrF's sufficient statistics: per order, hypothesis n-grams, reference n-grams, matches.
-public struct CHRFStatistics: Sendable, Equatable {
-    public private(set) var hyp: [Int]
-    public private(set) var ref: [Int]
-    public private(set) var match: [Int]
-    public var orders: Int { hyp.count }
+package struct CHRFStatistics: Sendable, Equatable {
+    package private(set) var hyp: [Int]
+    package private(set) var ref: [Int]
+    package private(set) var match: [Int]
+    package var orders: Int { hyp.count }
 
-    public init(orders: Int) {
+    package init(orders: Int) {
         hyp = Array(repeating: 0, count: orders)
         ref = hyp
         match = hyp
@@ -239,7 +239,7 @@ public struct CHRFStatistics: Sendable, Equatable {
         hyp[i] = s.hyp; ref[i] = s.ref; match[i] = s.match
     }
 
-    public mutating func add(_ other: CHRFStatistics) {
+    package mutating func add(_ other: CHRFStatistics) {
         precondition(other.orders == orders, "CHRFStatistics.add: \(other.orders) orders into \(orders)")
         for i in 0..<orders {
             hyp[i] += other.hyp[i]; ref[i] += other.ref[i]; match[i] += other.match[i]
@@ -248,14 +248,14 @@ public struct CHRFStatistics: Sendable, Equatable {
 }
 
 /// A chrF result.
-public struct CHRFScore: Sendable, Equatable {
+package struct CHRFScore: Sendable, Equatable {
     /// chrF in 0...100.
-    public let score: Double
+    package let score: Double
     /// "chrF2" (or "chrF2++").
-    public let name: String
+    package let name: String
 
     /// sacrebleu's `Score.format`: "chrF2 = 87.97", or with a signature "chrF2|nrefs:1|… = 87.97".
-    public func formatted(width: Int = 2, signature: String? = nil) -> String {
+    package func formatted(width: Int = 2, signature: String? = nil) -> String {
         let label = signature.map { "\(name)|\($0)" } ?? name
         return "\(label) = \(ScoreFormat.fixed(score, width))"
     }

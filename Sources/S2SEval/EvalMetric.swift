@@ -1,13 +1,13 @@
 /// One configured metric of `s2s evaluate` (sacrebleu's `-m bleu chrf ter`), behind one
 /// interface: per-segment statistics as flat `[Double]` rows (sacrebleu's own layout, which
 /// its significance tests resample), a score from summed rows, and the report line.
-public enum EvalMetric: Sendable {
+package enum EvalMetric: Sendable {
     case bleu(BLEU)
     case chrf(CHRF)
     case ter(TER)
 
     /// sacrebleu orders a report by upper-cased metric name: BLEU, CHRF, TER.
-    public var sortKey: String {
+    package var sortKey: String {
         switch self {
         case .bleu: "BLEU"
         case .chrf: "CHRF"
@@ -16,12 +16,12 @@ public enum EvalMetric: Sendable {
     }
 
     /// TER is an error rate: a lower score is better.
-    public var higherIsBetter: Bool {
+    package var higherIsBetter: Bool {
         if case .ter = self { return false }
         return true
     }
 
-    public func signature(references: Int, short: Bool = false, extra: [(String, String)] = []) -> String {
+    package func signature(references: Int, short: Bool = false, extra: [(String, String)] = []) -> String {
         switch self {
         case let .bleu(m): m.signature(references: references, short: short, extra: extra)
         case let .chrf(m): m.signature(references: references, short: short, extra: extra)
@@ -31,7 +31,7 @@ public enum EvalMetric: Sendable {
 
     /// One row per segment: BLEU [hyp len, ref len, matches…, totals…], chrF [hyp, ref, match]
     /// per order, TER [edits, reference length].
-    public func statistics(hypotheses: [String], referenceSets: [[String]]) throws(EvalError) -> [[Double]] {
+    package func statistics(hypotheses: [String], referenceSets: [[String]]) throws(EvalError) -> [[Double]] {
         switch self {
         case let .bleu(m):
             return try m.corpusStatistics(hypotheses: hypotheses, referenceSets: referenceSets).map {
@@ -47,7 +47,7 @@ public enum EvalMetric: Sendable {
     }
 
     /// The score of summed statistics (`_compute_score_from_stats`): name, score, verbose part.
-    public func score(_ row: [Double]) -> (name: String, score: Double, verbose: String?) {
+    package func score(_ row: [Double]) -> (name: String, score: Double, verbose: String?) {
         switch self {
         case let .bleu(m):
             let n = m.maxNgramOrder
@@ -67,14 +67,14 @@ public enum EvalMetric: Sendable {
     }
 
     /// Element-wise sum of rows, left to right like sacrebleu's `sum_of_lists`.
-    public static func sum<C: Collection>(_ rows: C) -> [Double] where C.Element == [Double] {
+    package static func sum<C: Collection>(_ rows: C) -> [Double] where C.Element == [Double] {
         guard var total = rows.first.map({ [Double](repeating: 0, count: $0.count) }) else { return [] }
         for row in rows { for k in row.indices { total[k] += row[k] } }
         return total
     }
 
     /// The corpus score as a report line.
-    public func corpusResult(hypotheses: [String], referenceSets: [[String]], short: Bool = false) throws(EvalError) -> MetricResult {
+    package func corpusResult(hypotheses: [String], referenceSets: [[String]], short: Bool = false) throws(EvalError) -> MetricResult {
         let s = score(Self.sum(try statistics(hypotheses: hypotheses, referenceSets: referenceSets)))
         return MetricResult(name: s.name, score: s.score, signature: signature(references: referenceSets.count, short: short), verbose: s.verbose)
     }

@@ -4,10 +4,10 @@ import Foundation
 /// distance from the step where the loss is taken (`s2s bench long-range --plot`). A curve that
 /// falls by a constant number of decades per step is the vanishing gradient of the seeds'
 /// §10.7; a flat one is a cell that carries the gradient back.
-public enum GradientNormPlot {
+package enum GradientNormPlot {
     /// `series`: (label, norms indexed by distance from the loss); non-positive values are left
     /// out (log scale). Colors cycle through a fixed palette.
-    public static func svg(_ series: [(label: String, norms: [Double])], title: String) throws(PlotError) -> String {
+    package static func svg(_ series: [(label: String, norms: [Double])], title: String) throws(PlotError) -> String {
         let curves = series.map { s in
             (s.label, s.norms.enumerated().compactMap { i, v in v > 0 && v.isFinite ? MetricsPlot.Point(x: Double(i), y: log10(v)) : nil })
         }

@@ -38,21 +38,21 @@ import Foundation
 ///
 /// Non-finite numbers are not valid JSON: a writer puts `null` for an optional field and does
 /// not log a non-finite loss at all (the trainer skips such steps).
-public struct MetricsLogEntry: Codable, Sendable, Equatable {
-    public enum Kind: String, Codable, Sendable { case train, valid }
+package struct MetricsLogEntry: Codable, Sendable, Equatable {
+    package enum Kind: String, Codable, Sendable { case train, valid }
 
-    public var kind: Kind
-    public var step: Int
-    public var epoch: Int?
-    public var timeSeconds: Double?
-    public var loss: Double
-    public var perplexity: Double?
-    public var learningRate: Double?
-    public var tokensPerSecond: Double?
-    public var teacherForcingRatio: Double?
-    public var bleu: Double?
+    package var kind: Kind
+    package var step: Int
+    package var epoch: Int?
+    package var timeSeconds: Double?
+    package var loss: Double
+    package var perplexity: Double?
+    package var learningRate: Double?
+    package var tokensPerSecond: Double?
+    package var teacherForcingRatio: Double?
+    package var bleu: Double?
     /// Corpus chrF of the same decoding (absent in logs written before it was recorded).
-    public var chrf: Double?
+    package var chrf: Double?
 
     enum CodingKeys: String, CodingKey {
         case kind, step, epoch, loss, bleu, chrf
@@ -64,7 +64,7 @@ public struct MetricsLogEntry: Codable, Sendable, Equatable {
     }
 
     /// A training-interval record.
-    public static func train(step: Int, epoch: Int, timeSeconds: Double, loss: Double, perplexity: Double,
+    package static func train(step: Int, epoch: Int, timeSeconds: Double, loss: Double, perplexity: Double,
                              learningRate: Double, tokensPerSecond: Double, teacherForcingRatio: Double) -> MetricsLogEntry {
         MetricsLogEntry(kind: .train, step: step, epoch: epoch, timeSeconds: timeSeconds, loss: loss, perplexity: perplexity,
                       learningRate: learningRate, tokensPerSecond: tokensPerSecond,
@@ -72,7 +72,7 @@ public struct MetricsLogEntry: Codable, Sendable, Equatable {
     }
 
     /// A validation record.
-    public static func valid(step: Int, epoch: Int? = nil, timeSeconds: Double? = nil, loss: Double,
+    package static func valid(step: Int, epoch: Int? = nil, timeSeconds: Double? = nil, loss: Double,
                              perplexity: Double, bleu: Double?, chrf: Double? = nil) -> MetricsLogEntry {
         MetricsLogEntry(kind: .valid, step: step, epoch: epoch, timeSeconds: timeSeconds, loss: loss, perplexity: perplexity,
                       learningRate: nil, tokensPerSecond: nil, teacherForcingRatio: nil, bleu: bleu, chrf: chrf)
@@ -80,7 +80,7 @@ public struct MetricsLogEntry: Codable, Sendable, Equatable {
 
     /// The record as one log line (no newline), keys in the documented order, absent values
     /// left out, non-finite optional values written as `null`.
-    public var jsonLine: String {
+    package var jsonLine: String {
         var fields = ["\"kind\":\"\(kind.rawValue)\"", "\"step\":\(step)"]
         if let epoch { fields.append("\"epoch\":\(epoch)") }
         func add(_ key: String, _ v: Double?) {
@@ -100,17 +100,17 @@ public struct MetricsLogEntry: Codable, Sendable, Equatable {
 }
 
 /// Reads metrics logs.
-public enum MetricsLogReader {
+package enum MetricsLogReader {
     /// What a log holds, plus lines that were skipped (the one a running trainer may be writing).
-    public struct Contents: Sendable {
-        public var records: [MetricsLogEntry]
-        public var warnings: [String]
+    package struct Contents: Sendable {
+        package var records: [MetricsLogEntry]
+        package var warnings: [String]
     }
 
     /// Parses `path`. Blank lines are ignored; a final line without its newline that does not
     /// parse is skipped with a warning (the trainer may be writing it); any other bad line is
     /// an error naming the file and line.
-    public static func read(path: String) throws(MetricsLogError) -> Contents {
+    package static func read(path: String) throws(MetricsLogError) -> Contents {
         let lines: [String]
         let data: Data
         do {
@@ -162,12 +162,12 @@ public enum MetricsLogReader {
 }
 
 /// A metrics log that cannot be used; the description is the one-line message for the user.
-public struct MetricsLogError: Error, Equatable, CustomStringConvertible {
-    public let path: String
-    public let line: Int?
-    public let problem: String
+package struct MetricsLogError: Error, Equatable, CustomStringConvertible {
+    package let path: String
+    package let line: Int?
+    package let problem: String
 
-    public var description: String {
+    package var description: String {
         (line.map { "\(path):\($0)" } ?? path) + ": " + problem
     }
 }

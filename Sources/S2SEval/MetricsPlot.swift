@@ -4,7 +4,7 @@
 /// Read from a metrics log (`MetricsLogReader`, format documented on `MetricsLogEntry`). When a step
 /// appears twice in a series — a run resumed from an earlier checkpoint logs those steps again
 /// — the later line wins, since it belongs to the run that carried on.
-public enum MetricsPlot {
+package enum MetricsPlot {
     /// Series colours (colour-blind-safe pairs from the Tableau 10 palette).
     static let trainColor = "#1f77b4"
     static let validColor = "#ff7f0e"
@@ -14,7 +14,7 @@ public enum MetricsPlot {
     static let maxTrainPoints = 2000
 
     /// The SVG document for `records`, titled `title` (e.g. the log's file name).
-    public static func svg(_ records: [MetricsLogEntry], title: String? = nil) throws(PlotError) -> String {
+    package static func svg(_ records: [MetricsLogEntry], title: String? = nil) throws(PlotError) -> String {
         let train = series(records.filter { $0.kind == .train }) { $0.loss }
         let validLoss = series(records.filter { $0.kind == .valid }) { $0.loss }
         let bleu = series(records.filter { $0.kind == .valid }) { $0.bleu }
@@ -144,11 +144,11 @@ public enum MetricsPlot {
 }
 
 /// A plot that cannot be drawn from its input.
-public enum PlotError: Error, Equatable, CustomStringConvertible {
+package enum PlotError: Error, Equatable, CustomStringConvertible {
     case noData(String)
     case shapeMismatch(String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case let .noData(m): return m
         case let .shapeMismatch(m): return m

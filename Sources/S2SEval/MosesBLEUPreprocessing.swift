@@ -7,22 +7,22 @@
 ///
 /// The score's signature says so: `case:lc|…|tok:moses-de` (sacrebleu's own would read
 /// `case:mixed|tok:none`, which hides the preprocessing).
-public struct MosesBLEUPreprocessing: Sendable {
-    public let language: String
+package struct MosesBLEUPreprocessing: Sendable {
+    package let language: String
     private let normalizer: MosesPunctNormalizer
     private let tokenizer: MosesTokenizer
 
-    public init(language: String) {
+    package init(language: String) {
         self.language = language
         normalizer = MosesPunctNormalizer(language: language)
         tokenizer = MosesTokenizer(language: language)
     }
 
     /// The signature's `tok:` value.
-    public var name: String { "moses-\(language)" }
+    package var name: String { "moses-\(language)" }
 
     /// The line the papers score: normalized, lowercased, tokenized.
-    public func apply(_ line: String) -> String {
+    package func apply(_ line: String) -> String {
         PythonText.string(apply(PythonText.scalars(line)))
     }
 
@@ -34,7 +34,7 @@ public struct MosesBLEUPreprocessing: Sendable {
 extension BLEU {
     /// BLEU the way the Multi30k papers report it (lowercased, Moses-normalized and -tokenized,
     /// no further tokenization) for `language`, the target language ("de", "fr", "cs", "en").
-    public static func paperStyle(language: String, effectiveOrder: Bool = false, smoothing: BLEUSmoothing = .exp,
+    package static func paperStyle(language: String, effectiveOrder: Bool = false, smoothing: BLEUSmoothing = .exp,
                                   maxNgramOrder: Int = BLEU.maxOrder) -> BLEU {
         var bleu = BLEU(effectiveOrder: effectiveOrder, smoothing: smoothing, maxNgramOrder: maxNgramOrder, tokenizer: .none)
         bleu.moses = MosesBLEUPreprocessing(language: language)

@@ -6,14 +6,14 @@
 /// the result is `strip()`ped. Language matters for two rules: where a comma or period goes
 /// beside a closing quote (en: inside; de, es, fr: outside) and what a no-break space between
 /// digits becomes (de, es, cz, cs, fr: a comma; every other language: a period).
-public struct MosesPunctNormalizer: Sendable {
-    public let language: String
+package struct MosesPunctNormalizer: Sendable {
+    package let language: String
 
-    public init(language: String) {
+    package init(language: String) {
         self.language = language
     }
 
-    public func normalize(_ text: String) -> String {
+    package func normalize(_ text: String) -> String {
         PythonText.string(normalize(PythonText.scalars(text)))
     }
 

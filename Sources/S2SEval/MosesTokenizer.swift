@@ -7,13 +7,13 @@
 /// homme"; every other language: a lone "'"), and for zh, ja, ko and cjk the CJK letters that
 /// count as alphanumeric. Character classes come from perluniprops through sacremoses' own
 /// regular expressions (`MosesCharacterTables.swift`).
-public struct MosesTokenizer: Sendable {
-    public let language: String
+package struct MosesTokenizer: Sendable {
+    package let language: String
     private let prefixes: MosesNonbreakingPrefixes
     /// Letters the CJK languages add to IsAlnum and IsAlpha.
     private let cjk: [MosesCharacterSet]
 
-    public init(language: String) {
+    package init(language: String) {
         self.language = language
         prefixes = MosesNonbreakingPrefixes(language: language)
         switch language {
@@ -26,7 +26,7 @@ public struct MosesTokenizer: Sendable {
     }
 
     /// The tokens of `text` joined by single spaces.
-    public func tokenize(_ text: String) -> String {
+    package func tokenize(_ text: String) -> String {
         PythonText.string(tokenize(PythonText.scalars(text)))
     }
 

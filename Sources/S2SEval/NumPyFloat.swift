@@ -7,11 +7,11 @@ import Glibc
 /// and a Python float or int is done in float32 (the Python number is "weak" and cast to
 /// float32 first); two Python floats stay doubles. sacrebleu resamples statistics as float32,
 /// so its bootstrap scores are float32 arithmetic in places; this type replays it exactly.
-public enum NumPyFloat: Sendable, Equatable {
+package enum NumPyFloat: Sendable, Equatable {
     case double(Double)
     case float32(Float)
 
-    public var value: Double {
+    package var value: Double {
         switch self {
         case let .double(d): d
         case let .float32(f): Double(f)

@@ -3,7 +3,7 @@
 /// increment; `choice(n, size, replace=True)` draws with Lemire's bounded 32-bit method;
 /// `integers(2, size, dtype=bool)` takes one bit at a time from 32-bit outputs. (NumPy 2.x;
 /// checked against numpy 2.4 by the significance fixtures.)
-public struct NumPyRandom: Sendable {
+package struct NumPyRandom: Sendable {
     private var state: UInt128
     private let increment: UInt128
     /// PCG64 hands out 64-bit outputs; a 32-bit request takes the low half and keeps the high.
@@ -11,7 +11,7 @@ public struct NumPyRandom: Sendable {
 
     private static let multiplier: UInt128 = (2_549_297_995_355_413_924 << 64) | 4_865_540_595_714_422_341
 
-    public init(seed: UInt64) {
+    package init(seed: UInt64) {
         let words = Self.seedSequence(seed, words: 8)
         // generate_state(4, uint64): pairs of 32-bit words, little end first.
         let w = (0..<4).map { UInt64(words[2 * $0]) | UInt64(words[2 * $0 + 1]) << 32 }
@@ -28,14 +28,14 @@ public struct NumPyRandom: Sendable {
     private mutating func step() { state = state &* Self.multiplier &+ increment }
 
     /// pcg_setseq_128_xsl_rr_64_random_r: step, then the XSL-RR output of the new state.
-    public mutating func next64() -> UInt64 {
+    package mutating func next64() -> UInt64 {
         step()
         let x = UInt64(truncatingIfNeeded: state >> 64) ^ UInt64(truncatingIfNeeded: state)
         let rotation = UInt64(truncatingIfNeeded: state >> 122)
         return (x >> rotation) | (x << ((64 &- rotation) & 63))
     }
 
-    public mutating func next32() -> UInt32 {
+    package mutating func next32() -> UInt32 {
         if let p = pending { pending = nil; return p }
         let v = next64()
         pending = UInt32(truncatingIfNeeded: v >> 32)
@@ -43,7 +43,7 @@ public struct NumPyRandom: Sendable {
     }
 
     /// `choice(n, size=count, replace=True)` (row-major): integers in 0..<n.
-    public mutating func choice(_ n: Int, count: Int) -> [Int] {
+    package mutating func choice(_ n: Int, count: Int) -> [Int] {
         precondition(n >= 1 && n <= 1 << 32, "NumPyRandom.choice: n = \(n)")
         let range = UInt32(n - 1)
         if range == 0 { return Array(repeating: 0, count: count) }
@@ -66,7 +66,7 @@ public struct NumPyRandom: Sendable {
     }
 
     /// `integers(2, size=count, dtype=bool)`: one bit per draw, 32 bits per 32-bit output.
-    public mutating func booleans(count: Int) -> [Bool] {
+    package mutating func booleans(count: Int) -> [Bool] {
         var out: [Bool] = []
         out.reserveCapacity(count)
         var buffer: UInt32 = 0, left = 0

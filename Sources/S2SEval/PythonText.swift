@@ -5,7 +5,7 @@
 /// and iterates grapheme clusters, so "é" and "e\u{301}" would be one token for Swift and two
 /// different ones for sacrebleu. Every metric in this module therefore works on arrays of
 /// `Unicode.Scalar` values (as `UInt32`), never on `String` equality.
-public typealias Scalars = [UInt32]
+package typealias Scalars = [UInt32]
 
 enum PythonText {
     /// The code points for which Python 3's `str.isspace()` is true (Unicode White_Space-like

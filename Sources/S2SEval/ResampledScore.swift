@@ -6,7 +6,7 @@ extension EvalMetric {
     /// `_compute_score_from_stats` on a bootstrap resample, as sacrebleu runs it: the summed
     /// statistics are a float32 array, so with NumPy 2 every operation mixing them with Python
     /// numbers is float32 — BLEU's precisions (its log/exp stay double), all of chrF and TER.
-    public func resampledScore(_ row: [Float]) -> NumPyFloat {
+    package func resampledScore(_ row: [Float]) -> NumPyFloat {
         switch self {
         case let .bleu(m): Self.bleu(m, row)
         case let .chrf(m): Self.chrf(m, row)

@@ -1,14 +1,14 @@
 /// One metric's line in a report: what sacrebleu's `Score.format` needs.
-public struct MetricResult: Sendable, Equatable {
+package struct MetricResult: Sendable, Equatable {
     /// "BLEU", "chrF2", …
-    public let name: String
-    public let score: Double
+    package let name: String
+    package let score: Double
     /// sacrebleu signature, e.g. "nrefs:1|case:mixed|eff:no|tok:13a|smooth:exp|version:2.6.0".
-    public let signature: String
+    package let signature: String
     /// The text after the score (BLEU's precisions and lengths); nil for chrF.
-    public let verbose: String?
+    package let verbose: String?
 
-    public init(name: String, score: Double, signature: String, verbose: String?) {
+    package init(name: String, score: Double, signature: String, verbose: String?) {
         self.name = name
         self.score = score
         self.signature = signature
@@ -16,15 +16,15 @@ public struct MetricResult: Sendable, Equatable {
     }
 
     /// A score with its bootstrap mean and 95% half-interval (`--confidence`).
-    public init(name: String, score: Double, signature: String, verbose: String?, confidence: Significance.Result?) {
+    package init(name: String, score: Double, signature: String, verbose: String?, confidence: Significance.Result?) {
         self.init(name: name, score: score, signature: signature, verbose: verbose)
         confidenceMean = confidence?.mean?.value
         confidenceCI = confidence?.ci?.value
     }
 
     /// The bootstrap estimate, printed as "(μ = 24.0 ± 4.0)" after the score.
-    public private(set) var confidenceMean: Double?
-    public private(set) var confidenceCI: Double?
+    package private(set) var confidenceMean: Double?
+    package private(set) var confidenceCI: Double?
 
     /// sacrebleu prints the estimate only when its mean is positive.
     private var confidenceText: String? {
@@ -33,31 +33,31 @@ public struct MetricResult: Sendable, Equatable {
     }
     private var widthForConfidence = 1
 
-    public init(_ s: BLEUScore, signature: String) {
+    package init(_ s: BLEUScore, signature: String) {
         self.init(name: "BLEU", score: s.score, signature: signature, verbose: s.verbose)
     }
 
-    public init(_ s: CHRFScore, signature: String) {
+    package init(_ s: CHRFScore, signature: String) {
         self.init(name: s.name, score: s.score, signature: signature, verbose: nil)
     }
 
     /// `Score.format(width, signature=…)`: "BLEU|nrefs:1|… = 73.9 98.3/…".
     /// sacrebleu's `sc`: the score, with " (μ = m ± ci)" after a bootstrap — all that
     /// `--score-only` prints.
-    public func scoreText(width: Int) -> String {
+    package func scoreText(width: Int) -> String {
         var s = ScoreFormat.fixed(score, width)
         if let c = withWidth(width).confidenceText { s += " (\(c))" }
         return s
     }
 
-    public func line(width: Int) -> String {
+    package func line(width: Int) -> String {
         var s = "\(name)|\(signature) = \(scoreText(width: width))"
         if let verbose, !verbose.isEmpty { s += " \(verbose)" }
         return s
     }
 
     /// `Score.format(width, signature=…, is_json=True)`: `json.dumps(d, indent=1, ensure_ascii=False)`.
-    public func json(width: Int) -> String {
+    package func json(width: Int) -> String {
         var fields: [(String, String)] = [
             ("name", Self.quote(name)),
             ("score", ScoreFormat.jsonRounded(score, width)),
@@ -110,11 +110,11 @@ public struct MetricResult: Sendable, Equatable {
 /// The output of `sacrebleu REF -i HYP -m … [-f text|json] [-w W]` for one system, byte for
 /// byte: metrics in sacrebleu's order (sorted by upper-cased name: BLEU before CHRF), text
 /// lines right-aligned on " = ", or the JSON objects in a list when there is more than one.
-public enum SacreBLEUReport {
-    public enum Format: String, Sendable, CaseIterable { case text, json }
+package enum SacreBLEUReport {
+    package enum Format: String, Sendable, CaseIterable { case text, json }
 
     /// The report without the final newline that `print` adds.
-    public static func render(_ results: [MetricResult], format: Format, width: Int = 1) -> String {
+    package static func render(_ results: [MetricResult], format: Format, width: Int = 1) -> String {
         switch format {
         case .json:
             let objects = results.map { $0.json(width: width) }

@@ -1,21 +1,21 @@
 /// A sacrebleu 2.6.0 signature ("nrefs:1|case:mixed|eff:no|tok:13a|smooth:exp|version:2.6.0"):
 /// the global fields in sacrebleu's order (nrefs, bs, ar, seed), the metric's own fields, and
 /// the version last; `short` gives sacrebleu's `--short` form ("#:1|c:mixed|…|v:2.6.0").
-public struct SacreBLEUSignature: Sendable, Equatable {
+package struct SacreBLEUSignature: Sendable, Equatable {
     /// One field: its name, its `--short` abbreviation, its value.
-    public struct Field: Sendable, Equatable {
-        public let name: String
-        public let short: String
-        public let value: String
+    package struct Field: Sendable, Equatable {
+        package let name: String
+        package let short: String
+        package let value: String
 
-        public init(_ name: String, short: String? = nil, _ value: String) {
+        package init(_ name: String, short: String? = nil, _ value: String) {
             self.name = name
             self.short = short ?? SacreBLEUSignature.abbreviations[name] ?? name
             self.value = value
         }
     }
 
-    public var fields: [Field]
+    package var fields: [Field]
 
     /// sacrebleu's shared abbreviations, and those BLEU and chrF share ("tok" differs for TER).
     static let abbreviations = [
@@ -26,7 +26,7 @@ public struct SacreBLEUSignature: Sendable, Equatable {
 
     /// `references`: sacrebleu's nrefs; `extra`: the test fields (bs, ar, seed) in that order;
     /// `fields`: the metric's own.
-    public init(references: Int, extra: [(String, String)] = [], fields: [Field]) {
+    package init(references: Int, extra: [(String, String)] = [], fields: [Field]) {
         var all = [Field("nrefs", "\(references)")]
         // sacrebleu's order for the test fields, whatever order they come in.
         let rank = ["bs": 0, "ar": 1, "seed": 2]
@@ -36,7 +36,7 @@ public struct SacreBLEUSignature: Sendable, Equatable {
         self.fields = all
     }
 
-    public func format(short: Bool = false) -> String {
+    package func format(short: Bool = false) -> String {
         fields.map { "\(short ? $0.short : $0.name):\($0.value)" }.joined(separator: "|")
     }
 }

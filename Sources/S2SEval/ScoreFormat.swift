@@ -10,9 +10,9 @@ import Darwin
 /// to even on the exact value), which is what glibc's `printf("%.*f")` does too; Swift's own
 /// `description` gives shortest round-trip digits instead, which is right for JSON numbers but
 /// not for fixed-width scores. So fixed-width output goes through `snprintf`.
-public enum ScoreFormat {
+package enum ScoreFormat {
     /// `f"{x:.{digits}f}"`.
-    public static func fixed(_ x: Double, _ digits: Int) -> String {
+    package static func fixed(_ x: Double, _ digits: Int) -> String {
         precondition(digits >= 0 && digits <= 40, "ScoreFormat.fixed: \(digits) digits")
         var buffer = [CChar](repeating: 0, count: 400)
         let written = withVaList([x]) { args in
@@ -37,7 +37,7 @@ public enum ScoreFormat {
     /// Swift's `description` and Python's `repr` agree for every value in [1e-4, 1e16), which
     /// holds every score (0...100) rounded to at most 4 decimals; smaller non-zero values are
     /// not scores.
-    public static func jsonRounded(_ x: Double, _ digits: Int) -> String {
+    package static func jsonRounded(_ x: Double, _ digits: Int) -> String {
         let rounded = Double(fixed(x, digits)) ?? x
         if rounded.isNaN { return "NaN" }
         if rounded.isInfinite { return rounded > 0 ? "Infinity" : "-Infinity" }

@@ -10,19 +10,19 @@
 /// - paired approximate randomization (Riezler & Maxwell 2005): each trial swaps each
 ///   segment's baseline and system statistics with probability ½; p = (#{|Δ_trial| > |Δ|} + 1)
 ///   / (trials + 1).
-public enum Significance {
+package enum Significance {
     /// sacrebleu's default seed (`SACREBLEU_SEED`).
-    public static let defaultSeed: UInt64 = 12345
+    package static let defaultSeed: UInt64 = 12345
     /// The p-value under which sacrebleu marks a difference significant.
-    public static let threshold = 0.05
+    package static let threshold = 0.05
 
     /// One system's result for one metric.
-    public struct Result: Sendable, Equatable {
-        public let score: Double
-        public var pValue: Double?
+    package struct Result: Sendable, Equatable {
+        package let score: Double
+        package var pValue: Double?
         /// The bootstrap mean and 95% half-interval.
-        public var mean: NumPyFloat?
-        public var ci: NumPyFloat?
+        package var mean: NumPyFloat?
+        package var ci: NumPyFloat?
     }
 
     /// `estimate_ci` (paired tests): sorted scores, the 1/40 and 39/40 order statistics, NumPy mean.
@@ -39,7 +39,7 @@ public enum Significance {
     }
 
     /// The resample indices: `default_rng(seed).choice(n, size=(samples, n))`, row-major.
-    public static func resampleIndices(lines: Int, samples: Int, seed: UInt64) -> [Int] {
+    package static func resampleIndices(lines: Int, samples: Int, seed: UInt64) -> [Int] {
         var rng = NumPyRandom(seed: seed)
         return rng.choice(lines, count: samples * lines)
     }
@@ -61,7 +61,7 @@ public enum Significance {
 
     /// `corpus_score(n_bootstrap=samples)`: the score with the bootstrap mean and 95% interval
     /// (`Score.estimate_ci`: Python-sorted scores, exact mean).
-    public static func confidence(_ metric: EvalMetric, rows: [[Double]], samples: Int, seed: UInt64) -> Result {
+    package static func confidence(_ metric: EvalMetric, rows: [[Double]], samples: Int, seed: UInt64) -> Result {
         let score = metric.score(EvalMetric.sum(rows)).score
         let scores = resampledScores(metric, rows, resampleIndices(lines: rows.count, samples: samples, seed: seed), samples: samples)
         let sorted = scores.sorted { $0.value < $1.value }
@@ -73,7 +73,7 @@ public enum Significance {
 
     /// `_paired_bs_test` for each system against `baseline` (all rows of one metric); the
     /// baseline's own result comes first, with its bootstrap mean and interval.
-    public static func pairedBootstrap(_ metric: EvalMetric, baseline: [[Double]], systems: [[[Double]]],
+    package static func pairedBootstrap(_ metric: EvalMetric, baseline: [[Double]], systems: [[[Double]]],
                                        samples: Int, seed: UInt64) -> [Result] {
         let indices = resampleIndices(lines: baseline.count, samples: samples, seed: seed)
         let baselineScore = metric.score(EvalMetric.sum(baseline)).score
@@ -105,7 +105,7 @@ public enum Significance {
 
     /// `_paired_ar_test` for each system against `baseline` (no confidence, as sacrebleu's
     /// command line runs it). Each system draws its own swap matrix from a fresh generator.
-    public static func pairedApproximateRandomization(_ metric: EvalMetric, baseline: [[Double]], systems: [[[Double]]],
+    package static func pairedApproximateRandomization(_ metric: EvalMetric, baseline: [[Double]], systems: [[[Double]]],
                                                       trials: Int, seed: UInt64) -> [Result] {
         let baselineScore = metric.score(EvalMetric.sum(baseline)).score
         var out = [Result(score: baselineScore, pValue: nil, mean: nil, ci: nil)]

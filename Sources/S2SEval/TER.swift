@@ -4,15 +4,15 @@
 /// Options as sacrebleu's: `normalized`, `noPunct`, `asianSupport`, `caseSensitive` (see
 /// `TercomTokenizer`). With several references a segment takes the fewest edits and the
 /// average reference length; corpus TER sums both over segments.
-public struct TER: Sendable {
-    public let tokenizer: TercomTokenizer
+package struct TER: Sendable {
+    package let tokenizer: TercomTokenizer
 
-    public init(normalized: Bool = false, noPunct: Bool = false, asianSupport: Bool = false, caseSensitive: Bool = false) {
+    package init(normalized: Bool = false, noPunct: Bool = false, asianSupport: Bool = false, caseSensitive: Bool = false) {
         tokenizer = TercomTokenizer(normalized: normalized, noPunct: noPunct, asianSupport: asianSupport, caseSensitive: caseSensitive)
     }
 
     /// sacrebleu's signature with `references` references per segment.
-    public func signature(references: Int = 1, short: Bool = false, extra: [(String, String)] = []) -> String {
+    package func signature(references: Int = 1, short: Bool = false, extra: [(String, String)] = []) -> String {
         func yesNo(_ b: Bool) -> String { b ? "yes" : "no" }
         return SacreBLEUSignature(references: references, extra: extra, fields: [
             .init("case", tokenizer.caseSensitive ? "mixed" : "lc"), .init("tok", short: "t", "tercom"),
@@ -22,25 +22,25 @@ public struct TER: Sendable {
     }
 
     /// Corpus TER; `referenceSets[k][i]` is the k-th reference of line i.
-    public func corpusScore(hypotheses: [String], referenceSets: [[String]]) throws(EvalError) -> TERScore {
+    package func corpusScore(hypotheses: [String], referenceSets: [[String]]) throws(EvalError) -> TERScore {
         var total = TERStatistics()
         for s in try corpusStatistics(hypotheses: hypotheses, referenceSets: referenceSets) { total.add(s) }
         return score(total)
     }
 
     /// Per-segment statistics of a corpus.
-    public func corpusStatistics(hypotheses: [String], referenceSets: [[String]]) throws(EvalError) -> [TERStatistics] {
+    package func corpusStatistics(hypotheses: [String], referenceSets: [[String]]) throws(EvalError) -> [TERStatistics] {
         try EvalError.checkAligned(hypotheses, referenceSets)
         return hypotheses.indices.map { i in statistics(hypothesis: hypotheses[i], references: referenceSets.map { $0[i] }) }
     }
 
     /// TER of one segment.
-    public func sentenceScore(hypothesis: String, references: [String]) -> TERScore {
+    package func sentenceScore(hypothesis: String, references: [String]) -> TERScore {
         score(statistics(hypothesis: hypothesis, references: references))
     }
 
     /// `_compute_segment_statistics`: the fewest edits over the references, their mean length.
-    public func statistics(hypothesis: String, references: [String]) -> TERStatistics {
+    package func statistics(hypothesis: String, references: [String]) -> TERStatistics {
         var interner = TokenInterner()
         let hyp = interner.ids(tokenizer.words(hypothesis))
         var best = 10_000_000_000_000_000
@@ -56,7 +56,7 @@ public struct TER: Sendable {
 
     /// `_compute_score_from_stats`: 100 · edits / reference length; 100 for edits against an
     /// empty reference, 0 when both are empty.
-    public func score(_ stats: TERStatistics) -> TERScore {
+    package func score(_ stats: TERStatistics) -> TERScore {
         let value: Double
         if stats.refLength > 0 {
             value = stats.edits / stats.refLength
@@ -68,25 +68,25 @@ public struct TER: Sendable {
 }
 
 /// TER's sufficient statistics (floats in sacrebleu: the reference length is a mean).
-public struct TERStatistics: Sendable, Equatable {
-    public var edits: Double = 0
-    public var refLength: Double = 0
+package struct TERStatistics: Sendable, Equatable {
+    package var edits: Double = 0
+    package var refLength: Double = 0
 
-    public init(edits: Double = 0, refLength: Double = 0) {
+    package init(edits: Double = 0, refLength: Double = 0) {
         self.edits = edits
         self.refLength = refLength
     }
 
-    public mutating func add(_ other: TERStatistics) {
+    package mutating func add(_ other: TERStatistics) {
         edits += other.edits
         refLength += other.refLength
     }
 }
 
 /// A TER result.
-public struct TERScore: Sendable, Equatable {
+package struct TERScore: Sendable, Equatable {
     /// TER in percent (can pass 100).
-    public let score: Double
-    public let edits: Double
-    public let refLength: Double
+    package let score: Double
+    package let edits: Double
+    package let refLength: Double
 }

@@ -9,13 +9,13 @@
 /// 3. `noPunct`: remove `. , ? : ; ! " ( )`, with `asianSupport` also CJK and full-width
 ///    punctuation;
 /// 4. collapse whitespace.
-public struct TercomTokenizer: Sendable {
-    public let normalized: Bool
-    public let noPunct: Bool
-    public let asianSupport: Bool
-    public let caseSensitive: Bool
+package struct TercomTokenizer: Sendable {
+    package let normalized: Bool
+    package let noPunct: Bool
+    package let asianSupport: Bool
+    package let caseSensitive: Bool
 
-    public init(normalized: Bool = false, noPunct: Bool = false, asianSupport: Bool = false, caseSensitive: Bool = false) {
+    package init(normalized: Bool = false, noPunct: Bool = false, asianSupport: Bool = false, caseSensitive: Bool = false) {
         self.normalized = normalized
         self.noPunct = noPunct
         self.asianSupport = asianSupport
@@ -38,7 +38,7 @@ public struct TercomTokenizer: Sendable {
     }
 
     /// The tokenized line as sacrebleu's `TercomTokenizer(...)(line)` returns it.
-    public func tokenize(_ line: String) -> String {
+    package func tokenize(_ line: String) -> String {
         var out = Scalars()
         for (i, w) in words(line).enumerated() {
             if i > 0 { out.append(0x20) }

@@ -10,20 +10,20 @@ import Glibc
 /// Unlike Python, which would stop with a `UnicodeDecodeError` somewhere in a traceback, an
 /// invalid byte sequence is reported with the file, the 1-based line number and the byte
 /// offset of the line's start.
-public enum TextLines {
+package enum TextLines {
     /// Python's `line.rstrip()` (what sacrebleu's command line does to every line it reads).
-    public static func rstrip(_ line: String) -> String {
+    package static func rstrip(_ line: String) -> String {
         PythonText.string(PythonText.rstrip(PythonText.scalars(line)))
     }
 
     /// The lines of `path`, without their "\n".
-    public static func read(path: String) throws(TextFileError) -> [String] {
+    package static func read(path: String) throws(TextFileError) -> [String] {
         try split(readBytes(path: path), path: path)
     }
 
     /// The whole file, read with POSIX calls so failures carry the system's reason
     /// ("No such file or directory", "Is a directory", "Permission denied").
-    public static func readBytes(path: String) throws(TextFileError) -> Data {
+    package static func readBytes(path: String) throws(TextFileError) -> Data {
         func fail(_ why: String) -> TextFileError { TextFileError(path: path, line: nil, problem: .unreadable(why)) }
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw fail(errnoText()) }
@@ -47,7 +47,7 @@ public enum TextLines {
 
     /// Writes `text` to `path` atomically: a temp file in the same directory, fsync, rename.
     /// On failure `path` keeps what it held and the temp file is removed.
-    public static func writeAtomically(_ text: String, to path: String) throws(TextFileError) {
+    package static func writeAtomically(_ text: String, to path: String) throws(TextFileError) {
         func fail(_ why: String) -> TextFileError { TextFileError(path: path, line: nil, problem: .unwritable(why)) }
         let slash = path.lastIndex(of: "/")
         let directory = slash.map { String(path[..<$0]) }.map { $0.isEmpty ? "/" : $0 } ?? "."
@@ -74,7 +74,7 @@ public enum TextLines {
     }
 
     /// The lines of `data` (named `path` in errors).
-    public static func split(_ data: Data, path: String) throws(TextFileError) -> [String] {
+    package static func split(_ data: Data, path: String) throws(TextFileError) -> [String] {
         var lines: [String] = []
         var failure: TextFileError?
         data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
@@ -119,20 +119,20 @@ private func errnoText() -> String { String(cString: strerror(errno)) }
 
 /// A text file that cannot be read as UTF-8 lines; the description is the one-line message
 /// the command line prints ("hyp.txt:12: invalid UTF-8 at byte 4031").
-public struct TextFileError: Error, Equatable, CustomStringConvertible {
-    public enum Problem: Equatable, Sendable {
+package struct TextFileError: Error, Equatable, CustomStringConvertible {
+    package enum Problem: Equatable, Sendable {
         case unreadable(String)
         case unwritable(String)
         case invalidUTF8(byteOffset: Int)
     }
 
-    public let path: String
+    package let path: String
     /// 1-based line number, when the problem is inside the file. The byte offset of an
     /// invalid sequence counts from the start of the file.
-    public let line: Int?
-    public let problem: Problem
+    package let line: Int?
+    package let problem: Problem
 
-    public var description: String {
+    package var description: String {
         let place = line.map { "\(path):\($0)" } ?? path
         switch problem {
         case let .unreadable(why): return "\(place): cannot read: \(why)"

@@ -16,9 +16,9 @@
 /// Each two-character rule is applied like Python's `re.sub`: scan left to right, and after a
 /// match continue after both matched characters (so in `a..` only the first period pairs).
 /// Non-ASCII punctuation ("„", "—", "…") is left attached, exactly as sacrebleu leaves it.
-public enum Tokenizer13a {
+package enum Tokenizer13a {
     /// The tokenized line as sacrebleu's `Tokenizer13a()(line)` returns it.
-    public static func tokenize(_ line: String) -> String {
+    package static func tokenize(_ line: String) -> String {
         let words = tokens(PythonText.scalars(line))
         var out = Scalars()
         for (i, w) in words.enumerated() {

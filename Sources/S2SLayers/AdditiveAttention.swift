@@ -8,19 +8,19 @@ import S2SNumerics
 /// `{query}.bias` [A], `{score}.weight` [1, A]. Keys are projected once per sentence; each step
 /// costs one [R, Hd]×[Hd, A] GEMM plus the fused tanh/score/softmax/context kernel. Training keeps
 /// the tanh values of every step ([T, B, S, A]) so backward does not recompute them.
-public final class AdditiveAttention: Attention, @unchecked Sendable {
-    public let key: Linear    // W_k, no bias
-    public let query: Linear  // W_q, b_q
-    public let score: Parameter  // v [1, A]
+package final class AdditiveAttention: Attention, @unchecked Sendable {
+    package let key: Linear    // W_k, no bias
+    package let query: Linear  // W_q, b_q
+    package let score: Parameter  // v [1, A]
 
     private let ws = Workspace()
     private var memory: AttentionMemory?
     private var steps = 0
 
-    public var keySize: Int { key.outputSize }
-    public var attentionSize: Int { key.outputSize }
+    package var keySize: Int { key.outputSize }
+    package var attentionSize: Int { key.outputSize }
 
-    public init(_ parameters: ParameterSet, keyPrefix: String = "att_k", queryPrefix: String = "att_q",
+    package init(_ parameters: ParameterSet, keyPrefix: String = "att_k", queryPrefix: String = "att_q",
                 scorePrefix: String = "att_v", encoderSize: Int, querySize: Int, attentionSize: Int, queryBias: Bool = true,
                 rng: inout PCG32) {
         key = Linear(parameters, prefix: keyPrefix, input: encoderSize, output: attentionSize, bias: false, rng: &rng)
@@ -31,11 +31,11 @@ public final class AdditiveAttention: Attention, @unchecked Sendable {
         Initializer.uniform(1 / Float(attentionSize).squareRoot()).fill(score.value, rng: &rng)
     }
 
-    public func computeKeys(encoder: Matrix, into keys: Matrix, precision: Precision) {
+    package func computeKeys(encoder: Matrix, into keys: Matrix, precision: Precision) {
         key.forward(encoder, into: keys, precision: precision)
     }
 
-    public func attend(query h: Matrix, memory: AttentionMemory, sourceRows: UnsafePointer<Int32>?, alpha: Matrix,
+    package func attend(query h: Matrix, memory: AttentionMemory, sourceRows: UnsafePointer<Int32>?, alpha: Matrix,
                        context: Matrix, precision: Precision) {
         let q = ws.matrix("q_infer", rows: h.rows, cols: attentionSize)
         query.forward(h, into: q, precision: precision)
@@ -45,7 +45,7 @@ public final class AdditiveAttention: Attention, @unchecked Sendable {
     }
 
     @discardableResult
-    public func beginTraining(encoder: Matrix, sourceLength: Int, lengths: UnsafePointer<Int32>, steps: Int,
+    package func beginTraining(encoder: Matrix, sourceLength: Int, lengths: UnsafePointer<Int32>, steps: Int,
                               precision: Precision) -> AttentionMemory {
         let keys = ws.matrix("keys", rows: encoder.rows, cols: attentionSize)
         computeKeys(encoder: encoder, into: keys, precision: precision)
@@ -64,7 +64,7 @@ public final class AdditiveAttention: Attention, @unchecked Sendable {
         return ws.pointer("tanh", count: steps * m.encoder.rows * attentionSize) + step * m.encoder.rows * attentionSize
     }
 
-    public func forward(step: Int, query h: Matrix, alpha: Matrix, context: Matrix, precision: Precision) {
+    package func forward(step: Int, query h: Matrix, alpha: Matrix, context: Matrix, precision: Precision) {
         let m = memory!
         precondition(step >= 0 && step < steps && h.rows == m.sentences, "AdditiveAttention.forward: step \(step) of \(steps), \(h.rows) rows for \(m.sentences) sentences")
         let q = ws.matrix("q", rows: h.rows, cols: attentionSize)
@@ -74,7 +74,7 @@ public final class AdditiveAttention: Attention, @unchecked Sendable {
             q: q, v: score.value.data, alpha: alpha, ctx: context, tanhSave: tanhSave(step))
     }
 
-    public func backward(step: Int, query h: Matrix, alpha: Matrix, dContext: Matrix, dQuery: Matrix, precision: Precision) {
+    package func backward(step: Int, query h: Matrix, alpha: Matrix, dContext: Matrix, dQuery: Matrix, precision: Precision) {
         let m = memory!
         let rows = m.sentences
         let dq = ws.matrix("dq", rows: rows, cols: attentionSize)
@@ -87,7 +87,7 @@ public final class AdditiveAttention: Attention, @unchecked Sendable {
         query.backward(x: h, dy: dq, dx: dQuery, accumulateInput: true, precision: precision)
     }
 
-    public func endBackward(dEncoder: Matrix, precision: Precision) {
+    package func endBackward(dEncoder: Matrix, precision: Precision) {
         let m = memory!
         let dKeys = ws.matrix("dKeys", rows: m.encoder.rows, cols: attentionSize)
         Kernels.sumRows(ws.matrix("dvRows", rows: m.sentences, cols: attentionSize), into: score.grad.data, accumulate: true)

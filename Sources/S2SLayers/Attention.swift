@@ -2,17 +2,17 @@ import S2SNumerics
 
 /// What a decoder attends over: encoder outputs and their precomputed keys, batch-major
 /// (row s·S + j is position j of sentence s), with each sentence's real length.
-public struct AttentionMemory: @unchecked Sendable {
+package struct AttentionMemory: @unchecked Sendable {
     /// [N·S, D] encoder outputs (0 at padding).
-    public let encoder: Matrix
+    package let encoder: Matrix
     /// [N·S, K] keys (computed once per sentence).
-    public let keys: Matrix
+    package let keys: Matrix
     /// S, the padded source length.
-    public let sourceLength: Int
+    package let sourceLength: Int
     /// [N] real lengths, each in 1...S.
-    public let lengths: UnsafePointer<Int32>
+    package let lengths: UnsafePointer<Int32>
 
-    public init(encoder: Matrix, keys: Matrix, sourceLength: Int, lengths: UnsafePointer<Int32>) {
+    package init(encoder: Matrix, keys: Matrix, sourceLength: Int, lengths: UnsafePointer<Int32>) {
         precondition(encoder.rows == keys.rows && sourceLength > 0 && encoder.rows % sourceLength == 0,
                      "AttentionMemory: encoder \(encoder.rows)x\(encoder.cols), keys \(keys.rows)x\(keys.cols), S \(sourceLength)")
         self.encoder = encoder
@@ -21,11 +21,11 @@ public struct AttentionMemory: @unchecked Sendable {
         self.lengths = lengths
     }
 
-    public var sentences: Int { encoder.rows / sourceLength }
+    package var sentences: Int { encoder.rows / sourceLength }
 }
 
 /// Which attention a model uses.
-public enum AttentionKind: String, Codable, Sendable, CaseIterable {
+package enum AttentionKind: String, Codable, Sendable, CaseIterable {
     /// Bahdanau: `v · tanh(W_k enc_j + W_q h + b_q)`.
     case additive
     /// Luong "general": `h · (W_k enc_j)`.
@@ -36,16 +36,16 @@ public enum AttentionKind: String, Codable, Sendable, CaseIterable {
     case concat
 
     /// The name `--attention` takes (`general` for the bilinear score, as Luong et al. call it).
-    public var optionName: String { self == .bilinear ? "general" : rawValue }
+    package var optionName: String { self == .bilinear ? "general" : rawValue }
 
     /// Parses an `--attention` value.
-    public init?(optionName: String) {
+    package init?(optionName: String) {
         guard let kind = Self.allCases.first(where: { $0.optionName == optionName }) else { return nil }
         self = kind
     }
 
     /// Scores through a tanh layer of size A (additive, concat) rather than a product.
-    public var usesAttentionSize: Bool { self == .additive || self == .concat }
+    package var usesAttentionSize: Bool { self == .additive || self == .concat }
 }
 
 /// Attention over a source memory, masked to each sentence's real positions.
@@ -54,7 +54,7 @@ public enum AttentionKind: String, Codable, Sendable, CaseIterable {
 /// needs per step), `backward(step:)` for t = T−1...0, and `endBackward`, which turns the key
 /// gradients of all steps into one GEMM. Inference calls `attend`, which saves nothing and lets
 /// many query rows (beams) share one sentence's memory through `sourceRows`.
-public protocol Attention: AnyObject, Sendable {
+package protocol Attention: AnyObject, Sendable {
     /// Columns of the keys.
     var keySize: Int { get }
     /// `keys = f(encoder)` [N·S, K], once per batch of sentences.

@@ -6,28 +6,28 @@ import S2SNumerics
 ///
 /// Luong "dot" is the same with W_k = I (`key` nil): `score_j = h · enc_j`, no parameters, and
 /// the decoder size must equal the encoder output size 2H.
-public final class BilinearAttention: Attention, @unchecked Sendable {
-    public let key: Linear?
+package final class BilinearAttention: Attention, @unchecked Sendable {
+    package let key: Linear?
     private let encoderSize: Int
 
     private let ws = Workspace()
     private var memory: AttentionMemory?
 
-    public var keySize: Int { key?.outputSize ?? encoderSize }
+    package var keySize: Int { key?.outputSize ?? encoderSize }
 
     /// `projected` false gives dot attention (then `querySize` must equal `encoderSize`).
-    public init(_ parameters: ParameterSet, keyPrefix: String = "att_k", encoderSize: Int, querySize: Int,
+    package init(_ parameters: ParameterSet, keyPrefix: String = "att_k", encoderSize: Int, querySize: Int,
                 projected: Bool = true, rng: inout PCG32) {
         precondition(projected || encoderSize == querySize, "dot attention needs query size \(querySize) == encoder size \(encoderSize)")
         self.encoderSize = encoderSize
         key = projected ? Linear(parameters, prefix: keyPrefix, input: encoderSize, output: querySize, bias: false, rng: &rng) : nil
     }
 
-    public func computeKeys(encoder: Matrix, into keys: Matrix, precision: Precision) {
+    package func computeKeys(encoder: Matrix, into keys: Matrix, precision: Precision) {
         if let key { key.forward(encoder, into: keys, precision: precision) } else { MatrixOps.copy(encoder, to: keys) }
     }
 
-    public func attend(query h: Matrix, memory: AttentionMemory, sourceRows: UnsafePointer<Int32>?, alpha: Matrix,
+    package func attend(query h: Matrix, memory: AttentionMemory, sourceRows: UnsafePointer<Int32>?, alpha: Matrix,
                        context: Matrix, precision: Precision) {
         RNNCellKernels.bilinearAttentionForward(
             keys: memory.keys, enc: memory.encoder, sourceLength: memory.sourceLength, lengths: memory.lengths,
@@ -35,7 +35,7 @@ public final class BilinearAttention: Attention, @unchecked Sendable {
     }
 
     @discardableResult
-    public func beginTraining(encoder: Matrix, sourceLength: Int, lengths: UnsafePointer<Int32>, steps: Int,
+    package func beginTraining(encoder: Matrix, sourceLength: Int, lengths: UnsafePointer<Int32>, steps: Int,
                               precision: Precision) -> AttentionMemory {
         let keys = ws.matrix("keys", rows: encoder.rows, cols: keySize)
         computeKeys(encoder: encoder, into: keys, precision: precision)
@@ -46,11 +46,11 @@ public final class BilinearAttention: Attention, @unchecked Sendable {
         return m
     }
 
-    public func forward(step: Int, query h: Matrix, alpha: Matrix, context: Matrix, precision: Precision) {
+    package func forward(step: Int, query h: Matrix, alpha: Matrix, context: Matrix, precision: Precision) {
         attend(query: h, memory: memory!, sourceRows: nil, alpha: alpha, context: context, precision: precision)
     }
 
-    public func backward(step: Int, query h: Matrix, alpha: Matrix, dContext: Matrix, dQuery: Matrix, precision: Precision) {
+    package func backward(step: Int, query h: Matrix, alpha: Matrix, dContext: Matrix, dQuery: Matrix, precision: Precision) {
         let m = memory!
         RNNCellKernels.bilinearAttentionBackward(
             keys: m.keys, enc: m.encoder, sourceLength: m.sourceLength, lengths: m.lengths, q: h, alpha: alpha,
@@ -58,7 +58,7 @@ public final class BilinearAttention: Attention, @unchecked Sendable {
             dKeys: ws.matrix("dKeys", rows: m.encoder.rows, cols: keySize), dq: dQuery)
     }
 
-    public func endBackward(dEncoder: Matrix, precision: Precision) {
+    package func endBackward(dEncoder: Matrix, precision: Precision) {
         let m = memory!
         let dKeys = ws.matrix("dKeys", rows: m.encoder.rows, cols: keySize)
         if let key {

@@ -2,18 +2,18 @@ import S2SNumerics
 
 /// Softmax cross-entropy over the target vocabulary, `nn.CrossEntropyLoss(ignore_index:,
 /// label_smoothing:)` with mean reduction over the non-ignored rows.
-public struct SoftmaxCrossEntropy: Sendable {
-    public let ignoreIndex: Int32
-    public let labelSmoothing: Float
+package struct SoftmaxCrossEntropy: Sendable {
+    package let ignoreIndex: Int32
+    package let labelSmoothing: Float
 
-    public init(ignoreIndex: Int32 = 0, labelSmoothing: Float = 0) {
+    package init(ignoreIndex: Int32 = 0, labelSmoothing: Float = 0) {
         precondition(labelSmoothing >= 0 && labelSmoothing < 1, "SoftmaxCrossEntropy: label smoothing \(labelSmoothing) outside [0, 1)")
         self.ignoreIndex = ignoreIndex
         self.labelSmoothing = labelSmoothing
     }
 
     /// Rows whose target is not ignored.
-    public func countTargets(_ targets: UnsafePointer<Int32>, count: Int) -> Int {
+    package func countTargets(_ targets: UnsafePointer<Int32>, count: Int) -> Int {
         var n = 0
         for i in 0..<count where targets[i] != ignoreIndex { n += 1 }
         return n
@@ -23,7 +23,7 @@ public struct SoftmaxCrossEntropy: Sendable {
     /// `logits` itself), writes dLoss/dlogits for the MEAN loss over `normalizer` rows
     /// (default: the non-ignored rows of this call). Returns the summed loss and the number of
     /// counted rows.
-    public func evaluate(logits: Matrix, targets: UnsafePointer<Int32>, gradient: Matrix?,
+    package func evaluate(logits: Matrix, targets: UnsafePointer<Int32>, gradient: Matrix?,
                          normalizer: Int? = nil) -> (lossSum: Double, count: Int) {
         let n = normalizer ?? countTargets(targets, count: logits.rows)
         return Kernels.softmaxCrossEntropy(
@@ -32,7 +32,7 @@ public struct SoftmaxCrossEntropy: Sendable {
     }
 
     /// As `evaluate(logits:targets:gradient:)`, the gradient overwriting the logits in place.
-    public func evaluate(logits: Matrix, targets: UnsafePointer<Int32>, computeGradient: Bool,
+    package func evaluate(logits: Matrix, targets: UnsafePointer<Int32>, computeGradient: Bool,
                          normalizer: Int? = nil) -> (lossSum: Double, count: Int) {
         evaluate(logits: logits, targets: targets, gradient: computeGradient ? logits : nil, normalizer: normalizer)
     }

@@ -7,18 +7,18 @@ import S2SNumerics
 /// Each row of a time-major mask draws from its own sentence's generator (`SentenceRandom`), so
 /// a sentence gets the same mask whatever batch it is in; the same seeds give the same masks, so
 /// a resumed run drops the same units.
-public struct Dropout: Sendable {
-    public let probability: Float
+package struct Dropout: Sendable {
+    package let probability: Float
 
-    public init(_ probability: Float) {
+    package init(_ probability: Float) {
         precondition(probability >= 0 && probability < 1, "Dropout: probability \(probability) outside [0, 1)")
         self.probability = probability
     }
 
-    public var isActive: Bool { probability > 0 }
+    package var isActive: Bool { probability > 0 }
 
     /// Draws a mask over a time-major [T·B, cols] `x` (see `drawMask`) and applies it in place.
-    public func forward(_ x: Matrix, mask: Matrix, random: SentenceRandom, purpose: UInt64, batch B: Int) {
+    package func forward(_ x: Matrix, mask: Matrix, random: SentenceRandom, purpose: UInt64, batch B: Int) {
         precondition(x.rows == mask.rows && x.cols == mask.cols, "Dropout.forward: x \(x.rows)x\(x.cols), mask \(mask.rows)x\(mask.cols)")
         drawMask(mask, random: random, purpose: purpose, batch: B)
         MatrixOps.multiply(x, by: mask)
@@ -26,7 +26,7 @@ public struct Dropout: Sendable {
 
     /// Fills a time-major mask [T·B, cols] with 0 (probability p) or 1/(1−p): row r = t·B + b
     /// takes its `cols` values from `random.generator(purpose:, row: b, step: t)`.
-    public func drawMask(_ mask: Matrix, random: SentenceRandom, purpose: UInt64, batch B: Int) {
+    package func drawMask(_ mask: Matrix, random: SentenceRandom, purpose: UInt64, batch B: Int) {
         precondition(B > 0 && random.count == B && mask.rows % B == 0,
                      "Dropout.drawMask: \(mask.rows) rows, batch \(B), \(random.count) sentence seeds")
         let keep = 1 / (1 - probability)
@@ -38,7 +38,7 @@ public struct Dropout: Sendable {
     }
 
     /// `dx ← dy ⊙ mask`, in place on the gradient.
-    public func backward(_ grad: Matrix, mask: Matrix) {
+    package func backward(_ grad: Matrix, mask: Matrix) {
         MatrixOps.multiply(grad, by: mask)
     }
 }

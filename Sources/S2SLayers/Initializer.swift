@@ -4,7 +4,7 @@ import Glibc
 #endif
 
 /// How a parameter's initial values are drawn (from a seeded `PCG32`, so a seed fixes the model).
-public enum Initializer: Equatable, Sendable {
+package enum Initializer: Equatable, Sendable {
     /// Every value 0 (biases when asked).
     case zeros
     /// U(−a, a). PyTorch's default for RNN weights is a = 1/√hidden; for `Linear` 1/√in.
@@ -19,7 +19,7 @@ public enum Initializer: Equatable, Sendable {
     case orthogonal(blockRows: Int, gain: Float = 1)
 
     /// Fills `t` (viewed as a matrix [rows, cols]; a vector is one row).
-    public func fill(_ t: Tensor, rng: inout PCG32) {
+    package func fill(_ t: Tensor, rng: inout PCG32) {
         let m = t.shape.count >= 2 ? t.matrix : Matrix(t.data, rows: 1, cols: t.count)
         switch self {
         case .zeros:

@@ -1,5 +1,5 @@
 /// Learning-rate schedules.
-public enum LearningRateSchedule: Codable, Equatable, Sendable {
+package enum LearningRateSchedule: Codable, Equatable, Sendable {
     /// The same rate every step.
     case constant(Float)
     /// Start at `initial`; multiply by `factor` after more than `patience` validations without
@@ -11,14 +11,14 @@ public enum LearningRateSchedule: Codable, Equatable, Sendable {
 }
 
 /// A schedule and its state (the plateau bookkeeping), Codable for checkpoints.
-public struct LearningRateScheduler: Codable, Equatable, Sendable {
-    public let schedule: LearningRateSchedule
+package struct LearningRateScheduler: Codable, Equatable, Sendable {
+    package let schedule: LearningRateSchedule
     /// The current plateau rate (the initial rate for other schedules).
-    public private(set) var plateauRate: Float
-    public private(set) var bestLoss: Double?
-    public private(set) var validationsWithoutImprovement = 0
+    package private(set) var plateauRate: Float
+    package private(set) var bestLoss: Double?
+    package private(set) var validationsWithoutImprovement = 0
 
-    public init(_ schedule: LearningRateSchedule) {
+    package init(_ schedule: LearningRateSchedule) {
         self.schedule = schedule
         switch schedule {
         case .constant(let lr): plateauRate = lr
@@ -28,7 +28,7 @@ public struct LearningRateScheduler: Codable, Equatable, Sendable {
     }
 
     /// The rate for optimizer step `step` (0-based: the first update is step 0).
-    public func rate(step: Int) -> Float {
+    package func rate(step: Int) -> Float {
         switch schedule {
         case .constant(let lr):
             return lr
@@ -42,7 +42,7 @@ public struct LearningRateScheduler: Codable, Equatable, Sendable {
 
     /// Reports a validation loss; returns true when the rate was decayed (plateau only).
     @discardableResult
-    public mutating func reportValidation(loss: Double) -> Bool {
+    package mutating func reportValidation(loss: Double) -> Bool {
         guard case let .decayOnPlateau(_, factor, patience, minimum, threshold) = schedule else { return false }
         if let best = bestLoss, !(loss < best * (1 - Double(threshold))) {
             validationsWithoutImprovement += 1

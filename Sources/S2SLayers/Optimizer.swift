@@ -2,7 +2,7 @@ import S2SNumerics
 
 /// Updates parameters from their gradients. State (moments, step count) is exported as named
 /// tensors so a checkpoint can save it and a resumed run continues exactly.
-public protocol Optimizer: AnyObject {
+package protocol Optimizer: AnyObject {
     /// One update of every parameter at learning rate `lr`; bumps each value's version.
     func step(_ parameters: ParameterSet, lr: Float)
     /// Updates applied so far.
@@ -15,20 +15,20 @@ public protocol Optimizer: AnyObject {
 
 /// Stochastic gradient descent with (optionally Nesterov) momentum and L2 weight decay,
 /// `torch.optim.SGD` semantics: `b ← μ b + g`, `θ ← θ − lr · b` (first step: `b = g`).
-public final class SGD: Optimizer {
-    public let momentum: Float
-    public let weightDecay: Float
-    public let nesterov: Bool
-    public private(set) var stepCount = 0
+package final class SGD: Optimizer {
+    package let momentum: Float
+    package let weightDecay: Float
+    package let nesterov: Bool
+    package private(set) var stepCount = 0
     private var buffers: [String: Tensor] = [:]
 
-    public init(momentum: Float = 0, weightDecay: Float = 0, nesterov: Bool = false) {
+    package init(momentum: Float = 0, weightDecay: Float = 0, nesterov: Bool = false) {
         self.momentum = momentum
         self.weightDecay = weightDecay
         self.nesterov = nesterov
     }
 
-    public func step(_ parameters: ParameterSet, lr: Float) {
+    package func step(_ parameters: ParameterSet, lr: Float) {
         for p in parameters.all {
             let n = p.count, w = p.value.data, g = p.grad.data
             if momentum == 0 {
@@ -49,13 +49,13 @@ public final class SGD: Optimizer {
         stepCount += 1
     }
 
-    public func stateTensors() -> [(name: String, tensor: Tensor)] {
+    package func stateTensors() -> [(name: String, tensor: Tensor)] {
         var out: [(String, Tensor)] = [("sgd.step", Tensor(shape: [1], values: [Float(stepCount)]))]
         for name in buffers.keys.sorted() { out.append(("sgd.momentum.\(name)", buffers[name]!)) }
         return out
     }
 
-    public func loadState(_ tensors: [String: Tensor], parameters: ParameterSet) throws(LayerError) {
+    package func loadState(_ tensors: [String: Tensor], parameters: ParameterSet) throws(LayerError) {
         guard let s = tensors["sgd.step"], s.count == 1 else { throw .missingTensor(name: "sgd.step", expectedShape: [1]) }
         var loaded: [String: Tensor] = [:]
         for p in parameters.all {
@@ -70,16 +70,16 @@ public final class SGD: Optimizer {
 
 /// Adam (`decoupled: false`, L2 decay added to the gradient) or AdamW (`decoupled: true`),
 /// with bias correction, `torch.optim.Adam/AdamW` semantics (via `Kernels.adamUpdate`).
-public final class Adam: Optimizer {
-    public let beta1: Double
-    public let beta2: Double
-    public let epsilon: Double
-    public let weightDecay: Double
-    public let decoupled: Bool
-    public private(set) var stepCount = 0
+package final class Adam: Optimizer {
+    package let beta1: Double
+    package let beta2: Double
+    package let epsilon: Double
+    package let weightDecay: Double
+    package let decoupled: Bool
+    package private(set) var stepCount = 0
     private var moments: [String: AdamState] = [:]
 
-    public init(beta1: Double = 0.9, beta2: Double = 0.999, epsilon: Double = 1e-8, weightDecay: Double = 0,
+    package init(beta1: Double = 0.9, beta2: Double = 0.999, epsilon: Double = 1e-8, weightDecay: Double = 0,
                 decoupled: Bool = false) {
         self.beta1 = beta1
         self.beta2 = beta2
@@ -88,7 +88,7 @@ public final class Adam: Optimizer {
         self.decoupled = decoupled
     }
 
-    public func step(_ parameters: ParameterSet, lr: Float) {
+    package func step(_ parameters: ParameterSet, lr: Float) {
         stepCount += 1
         for p in parameters.all {
             let state = moments[p.name] ?? AdamState(count: p.count)
@@ -100,7 +100,7 @@ public final class Adam: Optimizer {
         }
     }
 
-    public func stateTensors() -> [(name: String, tensor: Tensor)] {
+    package func stateTensors() -> [(name: String, tensor: Tensor)] {
         var out: [(String, Tensor)] = [("adam.step", Tensor(shape: [1], values: [Float(stepCount)]))]
         for name in moments.keys.sorted() {
             out.append(("adam.m.\(name)", moments[name]!.m))
@@ -109,7 +109,7 @@ public final class Adam: Optimizer {
         return out
     }
 
-    public func loadState(_ tensors: [String: Tensor], parameters: ParameterSet) throws(LayerError) {
+    package func loadState(_ tensors: [String: Tensor], parameters: ParameterSet) throws(LayerError) {
         guard let s = tensors["adam.step"], s.count == 1 else { throw .missingTensor(name: "adam.step", expectedShape: [1]) }
         var loaded: [String: AdamState] = [:]
         for p in parameters.all {
@@ -128,10 +128,10 @@ public final class Adam: Optimizer {
 
 /// Global gradient-norm clipping (`torch.nn.utils.clip_grad_norm_`): if ‖g‖₂ over all
 /// parameters exceeds `maxNorm`, every gradient is scaled by maxNorm / (‖g‖ + 1e-6).
-public enum GradientClipping {
+package enum GradientClipping {
     /// Returns the norm before clipping.
     @discardableResult
-    public static func clipGlobalNorm(_ parameters: ParameterSet, maxNorm: Float) -> Float {
+    package static func clipGlobalNorm(_ parameters: ParameterSet, maxNorm: Float) -> Float {
         var sum = 0.0
         for p in parameters.all { sum += Kernels.sumOfSquares(p.grad.data, count: p.count) }
         let norm = Float(sum.squareRoot())

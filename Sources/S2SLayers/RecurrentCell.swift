@@ -9,23 +9,23 @@ import S2SNumerics
 /// on entry to `activate` (a decoder computes parts of it ahead). The GRU keeps `W_hh h` apart
 /// in `gh` [N, 3H], its reset gate multiplying only that part; the other cells add it into `gi`
 /// and leave `gh` alone. The LSTM's memory c travels beside h.
-public struct RecurrentCell: Sendable {
-    public let kind: RecurrentCellKind
-    public let weightIH: Parameter  // [G·H, in]
-    public let weightHH: Parameter  // [G·H, H]
-    public let biasIH: Parameter    // [G·H]
-    public let biasHH: Parameter    // [G·H]
+package struct RecurrentCell: Sendable {
+    package let kind: RecurrentCellKind
+    package let weightIH: Parameter  // [G·H, in]
+    package let weightHH: Parameter  // [G·H, H]
+    package let biasIH: Parameter    // [G·H]
+    package let biasHH: Parameter    // [G·H]
     /// b_ih + b_hh for the cells that add the two products (refreshed at every step: G·H adds).
     private let summedBias: Tensor
 
-    public var inputSize: Int { weightIH.shape[1] }
-    public var hiddenSize: Int { weightHH.shape[1] }
-    public var gateCount: Int { kind.gateCount }
-    public var hasMemory: Bool { kind == .lstm }
+    package var inputSize: Int { weightIH.shape[1] }
+    package var hiddenSize: Int { weightHH.shape[1] }
+    package var gateCount: Int { kind.gateCount }
+    package var hasMemory: Bool { kind == .lstm }
 
     /// Registers `prefix.weight_ih{suffix}`, `weight_hh`, `bias_ih`, `bias_hh`, U(±1/√H) as
     /// PyTorch; `orthogonalRecurrent` makes each H×H block of `weight_hh` orthogonal.
-    public init(_ parameters: ParameterSet, prefix: String, suffix: String = "", kind: RecurrentCellKind = .gru,
+    package init(_ parameters: ParameterSet, prefix: String, suffix: String = "", kind: RecurrentCellKind = .gru,
                 inputSize: Int, hiddenSize: Int, orthogonalRecurrent: Bool = false, rng: inout PCG32) {
         self.kind = kind
         let G = kind.gateCount
@@ -46,7 +46,7 @@ public struct RecurrentCell: Sendable {
     }
 
     /// One step: `h` [N, H] (and `c` for the LSTM) from `x` [N, in] and the previous state.
-    public func forward(x: Matrix, hPrev: Matrix, cPrev: Matrix? = nil, h: Matrix, c: Matrix? = nil, gi: Matrix, gh: Matrix,
+    package func forward(x: Matrix, hPrev: Matrix, cPrev: Matrix? = nil, h: Matrix, c: Matrix? = nil, gi: Matrix, gh: Matrix,
                         precision: Precision = .fp32) {
         Matmul.gemm(x, weight: weightIH.value, transB: true, into: gi, precision: precision)
         activate(gi: gi, gh: gh, hPrev: hPrev, cPrev: cPrev, h: h, c: c, precision: precision)
@@ -54,7 +54,7 @@ public struct RecurrentCell: Sendable {
 
     /// The rest of a step when `gi` already holds `W_ih x`: the recurrent product, then the
     /// fused gate kernel. Afterwards `gi` (and `gh`) hold the activations backward needs.
-    public func activate(gi: Matrix, gh: Matrix, hPrev: Matrix, cPrev: Matrix? = nil, h: Matrix, c: Matrix? = nil,
+    package func activate(gi: Matrix, gh: Matrix, hPrev: Matrix, cPrev: Matrix? = nil, h: Matrix, c: Matrix? = nil,
                          precision: Precision = .fp32) {
         if kind == .gru {
             Matmul.gemm(hPrev, weight: weightHH.value, transB: true, into: gh, precision: precision)
@@ -79,7 +79,7 @@ public struct RecurrentCell: Sendable {
     /// (and `gh`) into pre-activation gradients and writes `dhPrev` = dL/dh_{t−1} (must not
     /// alias `dhRec`). Weight gradients are NOT touched (`accumulateWeightGradients`); the
     /// input gradient is `dgi · W_ih` (`inputGradient`).
-    public func backwardStep(gi: Matrix, gh: Matrix, hPrev: Matrix, cPrev: Matrix? = nil, c: Matrix? = nil, dy: Matrix,
+    package func backwardStep(gi: Matrix, gh: Matrix, hPrev: Matrix, cPrev: Matrix? = nil, c: Matrix? = nil, dy: Matrix,
                              dhRec: Matrix?, dc: Matrix? = nil, dhPrev: Matrix, precision: Precision = .fp32) {
         switch kind {
         case .gru:
@@ -100,7 +100,7 @@ public struct RecurrentCell: Sendable {
 
     /// `dx (+)= dgi · W_ih` ([N, G·H] × [G·H, in]), or a column block of it: `columns` selects
     /// input features (the decoder splits [e ; ctx]).
-    public func inputGradient(dgi: Matrix, into dx: Matrix, columns: Range<Int>? = nil, accumulate: Bool = false,
+    package func inputGradient(dgi: Matrix, into dx: Matrix, columns: Range<Int>? = nil, accumulate: Bool = false,
                               precision: Precision = .fp32) {
         let cols = columns ?? 0..<inputSize
         let w = weightIH.value.matrix.columns(cols.lowerBound, cols.count)
@@ -110,7 +110,7 @@ public struct RecurrentCell: Sendable {
     /// Weight and bias gradients for any number of stacked steps: `dW_ih += dgiᵀ x`,
     /// `dW_hh += dghᵀ hPrev`, `db_ih += Σ dgi`, `db_hh += Σ dgh`, where dgh is `gh` for the GRU
     /// and `gi` for the cells that add the two products.
-    public func accumulateWeightGradients(dgi: Matrix, dgh: Matrix, x: Matrix, hPrev: Matrix, precision: Precision = .fp32) {
+    package func accumulateWeightGradients(dgi: Matrix, dgh: Matrix, x: Matrix, hPrev: Matrix, precision: Precision = .fp32) {
         let dRecurrent = kind == .gru ? dgh : dgi
         Matmul.gemm(dgi, transA: true, x, into: weightIH.grad.matrix, beta: 1, precision: precision)
         Matmul.gemm(dRecurrent, transA: true, hPrev, into: weightHH.grad.matrix, beta: 1, precision: precision)

@@ -3,7 +3,7 @@
 /// `weight_ih` [G·H, in], `weight_hh` [G·H, H], `bias_ih` and `bias_hh` [G·H], with G gate blocks.
 /// The equations and their derivatives sit beside the kernels, one C file per cell
 /// (`CKernels/rnn.c`, `gated_rnn.c`, `lstm.c`, `gru.c`) and in docs/MODEL.md.
-public enum RecurrentCellKind: String, Codable, Sendable, CaseIterable {
+package enum RecurrentCellKind: String, Codable, Sendable, CaseIterable {
     /// Goodfellow et al. Eq. 10.8: `h_t = tanh(b + W h_{t−1} + U x_t)`.
     case rnn
     /// The lecture notes' simple gated RNN: `s_t = (1 − g) ⊙ s_{t−1} + g ⊙ tanh(…)`, one gate.
@@ -14,7 +14,7 @@ public enum RecurrentCellKind: String, Codable, Sendable, CaseIterable {
     case gru
 
     /// G: gate blocks of H rows in `weight_ih` and `weight_hh`.
-    public var gateCount: Int {
+    package var gateCount: Int {
         switch self {
         case .rnn: 1
         case .gated: 2
@@ -24,5 +24,5 @@ public enum RecurrentCellKind: String, Codable, Sendable, CaseIterable {
     }
 
     /// The names `--enc-cell` accepts, for messages.
-    public static var names: String { allCases.map(\.rawValue).joined(separator: ", ") }
+    package static var names: String { allCases.map(\.rawValue).joined(separator: ", ") }
 }

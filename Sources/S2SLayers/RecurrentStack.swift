@@ -2,11 +2,11 @@ import S2SNumerics
 
 /// The four parameters of one direction of one recurrent layer (PyTorch names and layout; G gate
 /// row blocks of H rows, see `RecurrentCellKind`).
-public struct RecurrentWeights: Sendable {
-    public let weightIH: Parameter  // [G·H, in]
-    public let weightHH: Parameter  // [G·H, H]
-    public let biasIH: Parameter    // [G·H]
-    public let biasHH: Parameter    // [G·H]
+package struct RecurrentWeights: Sendable {
+    package let weightIH: Parameter  // [G·H, in]
+    package let weightHH: Parameter  // [G·H, H]
+    package let biasIH: Parameter    // [G·H]
+    package let biasHH: Parameter    // [G·H]
 }
 
 /// Stacked, optionally bidirectional recurrent layers of any `RecurrentCellKind` over a padded,
@@ -28,16 +28,16 @@ public struct RecurrentWeights: Sendable {
 /// Speed: the input projections of all time steps are ONE GEMM per direction
 /// ([S·B, in] × [in, G·H]); each step only multiplies the recurrent matrix; backward gathers
 /// the weight gradients of all steps in one GEMM each, and the input gradient likewise.
-public final class RecurrentStack: @unchecked Sendable {
-    public let cell: RecurrentCellKind
-    public let inputSize: Int
-    public let hiddenSize: Int
-    public let layers: Int
-    public let directions: Int
-    public let residual: Bool
-    public let dropout: Dropout
+package final class RecurrentStack: @unchecked Sendable {
+    package let cell: RecurrentCellKind
+    package let inputSize: Int
+    package let hiddenSize: Int
+    package let layers: Int
+    package let directions: Int
+    package let residual: Bool
+    package let dropout: Dropout
     /// `weights[layer][direction]`, direction 1 = reverse.
-    public let weights: [[RecurrentWeights]]
+    package let weights: [[RecurrentWeights]]
 
     let ws = Workspace()
     let lengths = IndexBuffer()
@@ -49,7 +49,7 @@ public final class RecurrentStack: @unchecked Sendable {
     /// Registers `prefix.weight_ih_l{l}[_reverse]`, `weight_hh`, `bias_ih`, `bias_hh` for every
     /// layer and direction, in PyTorch's order. Default init U(±1/√H) as PyTorch;
     /// `orthogonalRecurrent` makes each H×H gate block of `weight_hh` orthogonal instead.
-    public init(_ parameters: ParameterSet, prefix: String, cell: RecurrentCellKind = .lstm, inputSize: Int,
+    package init(_ parameters: ParameterSet, prefix: String, cell: RecurrentCellKind = .lstm, inputSize: Int,
                 hiddenSize: Int, layers: Int = 1, bidirectional: Bool = true, residual: Bool = false,
                 dropout: Float = 0, orthogonalRecurrent: Bool = false, rng: inout PCG32) {
         precondition(inputSize > 0 && hiddenSize > 0 && layers > 0, "RecurrentStack: sizes must be positive")
@@ -87,7 +87,7 @@ public final class RecurrentStack: @unchecked Sendable {
         weights = all
     }
 
-    public var outputSize: Int { directions * hiddenSize }
+    package var outputSize: Int { directions * hiddenSize }
 
     func layerInputSize(_ l: Int) -> Int { l == 0 ? inputSize : outputSize }
     func residualAt(_ l: Int) -> Bool { residual && l > 0 }
@@ -101,7 +101,7 @@ public final class RecurrentStack: @unchecked Sendable {
     /// `encoderLayerDropout(layer: l)`; it is needed only when training with dropout and more
     /// than one layer, and inference passes none.
     @discardableResult
-    public func forward(_ input: Matrix, steps: Int, batch: Int, lengths: UnsafePointer<Int32>, training: Bool,
+    package func forward(_ input: Matrix, steps: Int, batch: Int, lengths: UnsafePointer<Int32>, training: Bool,
                         random: SentenceRandom? = nil, precision: Precision = .fp32) -> Matrix {
         precondition(input.rows == steps * batch && input.cols == inputSize,
                      "RecurrentStack.forward: input \(input.rows)x\(input.cols), expected \(steps * batch)x\(inputSize)")
@@ -174,7 +174,7 @@ public final class RecurrentStack: @unchecked Sendable {
 
     /// Final hidden states of the top layer [B, dirs·H]: forward after each row's last real
     /// token, reverse after token 0 (what `h_n` of a packed `nn.LSTM` holds).
-    public func finalStates(into out: Matrix) {
+    package func finalStates(into out: Matrix) {
         precondition(out.rows == batch && out.cols == outputSize, "RecurrentStack.finalStates: out \(out.rows)x\(out.cols)")
         let y = cellOutput(layers - 1)
         let H = hiddenSize

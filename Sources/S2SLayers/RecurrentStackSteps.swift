@@ -56,7 +56,7 @@ extension RecurrentStack {
     /// Backpropagates through all layers and steps. `dOutput` [S·B, dirs·H] is the gradient on
     /// the top outputs (not modified), `dFinal` [B, dirs·H] the gradient on `finalStates`.
     /// Accumulates every weight gradient; writes `dInput` [S·B, in] when given.
-    public func backward(dOutput: Matrix, dFinal: Matrix?, dInput: Matrix?, precision: Precision = .fp32) {
+    package func backward(dOutput: Matrix, dFinal: Matrix?, dInput: Matrix?, precision: Precision = .fp32) {
         let B = batch, H = hiddenSize, rows = steps * batch
         precondition(dOutput.rows == rows && dOutput.cols == outputSize,
                      "RecurrentStack.backward: dOutput \(dOutput.rows)x\(dOutput.cols), expected \(rows)x\(outputSize)")

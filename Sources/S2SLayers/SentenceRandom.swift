@@ -8,32 +8,32 @@ import S2SNumerics
 /// size, on its neighbours or on how far it is padded. One shared stream drawn row by row over
 /// time-major matrices depends on all of those; a generator derived from
 /// (the sentence's seed, the purpose of the draw, the step) depends on none of them.
-public struct SentenceRandom: Sendable, Equatable {
+package struct SentenceRandom: Sendable, Equatable {
     /// One seed per batch row (sentence), in the batch's row order.
-    public let seeds: [UInt64]
+    package let seeds: [UInt64]
 
-    public init(seeds: [UInt64]) {
+    package init(seeds: [UInt64]) {
         self.seeds = seeds
     }
 
     /// `count` seeds drawn from `rng` (one `next()` each), for callers that hold a single stream:
     /// the same generator state gives the same seeds, so such runs stay reproducible and resumable.
-    public init(count: Int, drawingFrom rng: inout PCG32) {
+    package init(count: Int, drawingFrom rng: inout PCG32) {
         precondition(count >= 0, "SentenceRandom: negative count \(count)")
         seeds = (0..<count).map { _ in rng.next() }
     }
 
     /// The number of sentences (batch rows).
-    public var count: Int { seeds.count }
+    package var count: Int { seeds.count }
 
     /// The seeds of the given rows, in that order: the share of a batch split among processes.
-    public func rows(_ rows: some Sequence<Int>) -> SentenceRandom {
+    package func rows(_ rows: some Sequence<Int>) -> SentenceRandom {
         SentenceRandom(seeds: rows.map { seeds[$0] })
     }
 
     /// A fresh generator for the draws of sentence `b` at time step `t` for one purpose. Every
     /// call with the same arguments returns the same generator state.
-    public func generator(purpose: UInt64, row b: Int, step t: Int) -> PCG32 {
+    package func generator(purpose: UInt64, row b: Int, step t: Int) -> PCG32 {
         precondition(b >= 0 && b < seeds.count, "SentenceRandom: row \(b) outside 0..<\(seeds.count)")
         precondition(t >= 0, "SentenceRandom: negative step \(t)")
         // Each input goes through a full splitmix64 finalizer before the next is folded in: a
@@ -57,32 +57,32 @@ public struct SentenceRandom: Sendable, Equatable {
 extension SentenceRandom {
     /// What a draw is for. Each purpose gets its own generator, so adding or removing one kind of
     /// draw (say dropout turned off) leaves the numbers of the others unchanged.
-    public enum Purpose {
-        public static let sourceEmbeddingDropout: UInt64 = 1
-        public static let targetEmbeddingDropout: UInt64 = 2
+    package enum Purpose {
+        package static let sourceEmbeddingDropout: UInt64 = 1
+        package static let targetEmbeddingDropout: UInt64 = 2
         /// Dropout on the output layer's input `[h ; ctx ; e]`.
-        public static let outputFeaturesDropout: UInt64 = 3
+        package static let outputFeaturesDropout: UInt64 = 3
         /// Scheduled sampling: the coin that decides gold or own prediction for step t+1.
-        public static let scheduledSamplingCoin: UInt64 = 4
+        package static let scheduledSamplingCoin: UInt64 = 4
         /// Scheduled sampling with `FeedChoice.sample`: the draw that picks the fed token.
-        public static let sampledToken: UInt64 = 5
+        package static let sampledToken: UInt64 = 5
         /// Word dropout: the coin per source / target token (`DropoutRates.word`).
-        public static let sourceWordDropout: UInt64 = 6
-        public static let targetWordDropout: UInt64 = 7
+        package static let sourceWordDropout: UInt64 = 6
+        package static let targetWordDropout: UInt64 = 7
         /// Dropout on the encoder outputs that the attention reads.
-        public static let encoderOutputDropout: UInt64 = 8
+        package static let encoderOutputDropout: UInt64 = 8
         /// Dropout on the input of encoder layer l (l ≥ 1) is `encoderLayerDropoutBase + l`; the
         /// base sits above every other purpose, leaving room for new ones below it.
-        public static let encoderLayerDropoutBase: UInt64 = 0x100
+        package static let encoderLayerDropoutBase: UInt64 = 0x100
 
-        public static func encoderLayerDropout(layer l: Int) -> UInt64 {
+        package static func encoderLayerDropout(layer l: Int) -> UInt64 {
             precondition(l >= 0, "SentenceRandom.Purpose: negative layer \(l)")
             return encoderLayerDropoutBase + UInt64(l)
         }
         /// Dropout on the input of decoder layer l (l ≥ 1).
-        public static let decoderLayerDropoutBase: UInt64 = 0x200
+        package static let decoderLayerDropoutBase: UInt64 = 0x200
 
-        public static func decoderLayerDropout(layer l: Int) -> UInt64 {
+        package static func decoderLayerDropout(layer l: Int) -> UInt64 {
             precondition(l >= 0, "SentenceRandom.Purpose: negative layer \(l)")
             return decoderLayerDropoutBase + UInt64(l)
         }

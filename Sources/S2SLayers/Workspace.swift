@@ -6,21 +6,21 @@ import S2SNumerics
 /// (and zero-filling) them every step costs page faults on hundreds of MB. A workspace hands out
 /// views of tensors that only grow, keyed by name: the same key returns the same memory as long
 /// as the request fits, so what forward stores under a key is still there for backward.
-public final class Workspace: @unchecked Sendable {
+package final class Workspace: @unchecked Sendable {
     private var tensors: [String: Tensor] = [:]
 
-    public init() {}
+    package init() {}
 
     /// A `[rows, cols]` contiguous view under `key`. Contents are whatever was left there
     /// unless `zeroed` is set.
-    public func matrix(_ key: String, rows: Int, cols: Int, zeroed: Bool = false) -> Matrix {
+    package func matrix(_ key: String, rows: Int, cols: Int, zeroed: Bool = false) -> Matrix {
         let p = pointer(key, count: rows * cols)
         if zeroed { p.update(repeating: 0, count: rows * cols) }
         return Matrix(p, rows: rows, cols: cols)
     }
 
     /// Raw storage of at least `count` floats under `key`.
-    public func pointer(_ key: String, count: Int) -> UnsafeMutablePointer<Float> {
+    package func pointer(_ key: String, count: Int) -> UnsafeMutablePointer<Float> {
         if let t = tensors[key], t.count >= count { return t.data }
         let t = Tensor(shape: [max(count, 1)])
         tensors[key] = t
@@ -28,18 +28,18 @@ public final class Workspace: @unchecked Sendable {
     }
 
     /// Bytes held (for memory reports).
-    public var byteCount: Int { tensors.values.reduce(0) { $0 + $1.count * MemoryLayout<Float>.stride } }
+    package var byteCount: Int { tensors.values.reduce(0) { $0 + $1.count * MemoryLayout<Float>.stride } }
 
     /// Drops every buffer (e.g. after a much larger batch than usual).
-    public func removeAll() { tensors.removeAll() }
+    package func removeAll() { tensors.removeAll() }
 }
 
 /// Grow-only Int32 buffers (token ids, lengths) for the same reason.
-public final class IndexBuffer: @unchecked Sendable {
-    public private(set) var pointer: UnsafeMutablePointer<Int32>
-    public private(set) var capacity: Int
+package final class IndexBuffer: @unchecked Sendable {
+    package private(set) var pointer: UnsafeMutablePointer<Int32>
+    package private(set) var capacity: Int
 
-    public init(capacity: Int = 16) {
+    package init(capacity: Int = 16) {
         self.capacity = max(capacity, 1)
         pointer = .allocate(capacity: self.capacity)
         pointer.initialize(repeating: 0, count: self.capacity)
@@ -49,7 +49,7 @@ public final class IndexBuffer: @unchecked Sendable {
 
     /// Ensures room for `count` values and returns the storage.
     @discardableResult
-    public func reserve(_ count: Int) -> UnsafeMutablePointer<Int32> {
+    package func reserve(_ count: Int) -> UnsafeMutablePointer<Int32> {
         if count > capacity {
             pointer.deallocate()
             capacity = count
@@ -61,7 +61,7 @@ public final class IndexBuffer: @unchecked Sendable {
 
     /// Copies `values` in and returns the storage.
     @discardableResult
-    public func set(_ values: [Int32]) -> UnsafeMutablePointer<Int32> {
+    package func set(_ values: [Int32]) -> UnsafeMutablePointer<Int32> {
         let p = reserve(values.count)
         values.withUnsafeBufferPointer { if let b = $0.baseAddress { p.update(from: b, count: values.count) } }
         return p

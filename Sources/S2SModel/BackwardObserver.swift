@@ -6,7 +6,7 @@ import S2SLayers
 /// Data-parallel training uses it to start summing the output layer's gradient (the largest,
 /// and the first to be final) over the ranks while the decoder and encoder are still being
 /// differentiated, and to keep that transfer moving (MPI progresses only inside MPI calls).
-public protocol BackwardObserver: AnyObject {
+package protocol BackwardObserver: AnyObject {
     /// `parameters` will receive no further gradient in this pass.
     func gradientsFinal(_ parameters: [Parameter])
     /// Called between steps of the decoder's backward loop.

@@ -13,14 +13,14 @@ import S2SNumerics
 ///
 /// Each is inverted dropout with its mask kept for backward (`dx = dy ⊙ m`); a word mask
 /// multiplies into the embedding mask, so their product is one mask and one backward.
-public struct DropoutRates: Sendable, Equatable {
-    public var embedding: Float
-    public var word: Float
-    public var layer: Float
-    public var context: Float
-    public var output: Float
+package struct DropoutRates: Sendable, Equatable {
+    package var embedding: Float
+    package var word: Float
+    package var layer: Float
+    package var context: Float
+    package var output: Float
 
-    public init(embedding: Float, word: Float, layer: Float, context: Float, output: Float) {
+    package init(embedding: Float, word: Float, layer: Float, context: Float, output: Float) {
         self.embedding = embedding
         self.word = word
         self.layer = layer
@@ -29,19 +29,19 @@ public struct DropoutRates: Sendable, Equatable {
     }
 
     /// Every site's rate at zero: evaluation, decoding.
-    public static let off = DropoutRates(embedding: 0, word: 0, layer: 0, context: 0, output: 0)
+    package static let off = DropoutRates(embedding: 0, word: 0, layer: 0, context: 0, output: 0)
 
     /// Whether the embeddings carry a mask (element or word dropout).
-    public var masksEmbeddings: Bool { embedding > 0 || word > 0 }
+    package var masksEmbeddings: Bool { embedding > 0 || word > 0 }
 
     /// One figure when every site shares it, else each site's.
-    public var summary: String {
+    package var summary: String {
         if word == 0 && context == 0 && embedding == layer && layer == output { return "\(embedding)" }
         return "emb \(embedding), word \(word), layer \(layer), ctx \(context), out \(output)"
     }
 
     /// The rates of a training pass (`training`) or none.
-    public func when(_ training: Bool) -> DropoutRates { training ? self : .off }
+    package func when(_ training: Bool) -> DropoutRates { training ? self : .off }
 
     /// Draws the embedding mask [T·B, E] time-major: element dropout, then whole rows (words).
     func drawEmbeddingMask(_ mask: Matrix, random: SentenceRandom, elementPurpose: UInt64, wordPurpose: UInt64, batch B: Int) {
@@ -59,7 +59,7 @@ public struct DropoutRates: Sendable, Equatable {
 
 extension ModelConfig {
     /// The rate of each site: its own when given, else `dropout` (word and context default to 0).
-    public var dropoutRates: DropoutRates {
+    package var dropoutRates: DropoutRates {
         DropoutRates(embedding: embeddingDropout ?? dropout, word: wordDropout, layer: layerDropout ?? dropout,
                      context: contextDropout, output: outputDropout ?? dropout)
     }

@@ -4,7 +4,7 @@
 /// by the same vector that feeds it back in, so rare words learn from both uses and the largest
 /// matrix of the model counts once. The output layer then needs the embedding's width: the
 /// decoder's features pass through a projection to E first (`OutputLayer`).
-public enum EmbeddingTying: String, Codable, Sendable, CaseIterable {
+package enum EmbeddingTying: String, Codable, Sendable, CaseIterable {
     /// Three matrices: source embeddings, target embeddings, output projection.
     case none
     /// Target embeddings = output projection (`tgt_emb.weight` serves both; `out.weight` is gone).
@@ -13,6 +13,6 @@ public enum EmbeddingTying: String, Codable, Sendable, CaseIterable {
     /// vocabulary shared by both sides (`src_emb.weight` is gone too).
     case all
 
-    public var tiesOutput: Bool { self != .none }
-    public var tiesSource: Bool { self == .all }
+    package var tiesOutput: Bool { self != .none }
+    package var tiesSource: Bool { self == .all }
 }

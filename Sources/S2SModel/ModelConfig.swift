@@ -3,47 +3,47 @@ import S2SText
 
 /// The architecture of a `Seq2SeqModel` (MODEL.md): sizes, layers, attention kind and the
 /// regularization the training step applies. Codable so checkpoints carry it.
-public struct ModelConfig: Codable, Equatable, Sendable {
-    public var sourceVocabulary: Int
-    public var targetVocabulary: Int
+package struct ModelConfig: Codable, Equatable, Sendable {
+    package var sourceVocabulary: Int
+    package var targetVocabulary: Int
     /// E: embedding size (source and target).
-    public var embedding: Int
+    package var embedding: Int
     /// H: encoder hidden size per direction.
-    public var hidden: Int
+    package var hidden: Int
     /// Hd: decoder GRU size.
-    public var decoderHidden: Int
+    package var decoderHidden: Int
     /// A: additive attention size (unused by bilinear attention, whose keys have size Hd).
-    public var attentionSize: Int
+    package var attentionSize: Int
     /// L: encoder layers (bidirectional).
-    public var layers: Int
+    package var layers: Int
     /// The encoder's recurrent cell (a bidirectional LSTM unless told otherwise).
-    public var encoderCell: RecurrentCellKind
+    package var encoderCell: RecurrentCellKind
     /// The decoder's recurrent cell (a GRU unless told otherwise).
-    public var decoderCell: RecurrentCellKind
+    package var decoderCell: RecurrentCellKind
     /// Ld: decoder layers. The top layer's output is the attention query and feeds the output.
-    public var decoderLayers: Int
+    package var decoderLayers: Int
     /// Input feeding (Luong et al. 2015): the previous step's context joins the embedding as the
     /// first decoder layer's input.
-    public var inputFeeding: Bool
+    package var inputFeeding: Bool
     /// Residual connections between stacked layers (encoder and decoder), from the second up.
-    public var residual: Bool
-    public var attention: AttentionKind
+    package var residual: Bool
+    package var attention: AttentionKind
     /// Dropout on both embeddings, between stacked layers and on the output layer's input,
     /// wherever a site has no rate of its own (`DropoutRates`).
-    public var dropout: Float
+    package var dropout: Float
     /// Per-site rates (nil: `dropout`); word and context dropout are off unless given.
-    public var embeddingDropout: Float?, layerDropout: Float?, outputDropout: Float?
-    public var contextDropout: Float = 0, wordDropout: Float = 0
+    package var embeddingDropout: Float?, layerDropout: Float?, outputDropout: Float?
+    package var contextDropout: Float = 0, wordDropout: Float = 0
     /// Label smoothing of the training loss.
-    public var labelSmoothing: Float
+    package var labelSmoothing: Float
     /// Initialize recurrent matrices with orthogonal gate blocks instead of U(±1/√H).
-    public var orthogonalRecurrent: Bool
+    package var orthogonalRecurrent: Bool
     /// Which of source embeddings, target embeddings and output projection are one matrix.
-    public var tying: EmbeddingTying
+    package var tying: EmbeddingTying
 
     /// `decoderHidden` 0 means `hidden`; `attentionSize` 0 means `decoderHidden` (the reference's
     /// `--dec-hidden 0 --att-dim 0`).
-    public init(sourceVocabulary: Int, targetVocabulary: Int, embedding: Int = 256, hidden: Int = 256,
+    package init(sourceVocabulary: Int, targetVocabulary: Int, embedding: Int = 256, hidden: Int = 256,
                 decoderHidden: Int = 0, attentionSize: Int = 0, layers: Int = 1,
                 encoderCell: RecurrentCellKind = .lstm, decoderCell: RecurrentCellKind = .gru, decoderLayers: Int = 1,
                 inputFeeding: Bool = true, residual: Bool = false, attention: AttentionKind = .additive, dropout: Float = 0, labelSmoothing: Float = 0,
@@ -77,7 +77,7 @@ public struct ModelConfig: Codable, Equatable, Sendable {
     /// have none of their keys and are what they were: an LSTM encoder, one GRU decoder layer with
     /// input feeding, no residuals. A cell name this build does not know is refused with the
     /// names it does.
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         sourceVocabulary = try c.decode(Int.self, forKey: .sourceVocabulary)
         targetVocabulary = try c.decode(Int.self, forKey: .targetVocabulary)
@@ -119,9 +119,9 @@ public struct ModelConfig: Codable, Equatable, Sendable {
     }
 
     /// 2H: size of an encoder output (forward ; backward).
-    public var encoderOutput: Int { 2 * hidden }
+    package var encoderOutput: Int { 2 * hidden }
     /// The architecture on one line, as `s2s train` and `s2s model info` print it.
-    public var summary: String {
+    package var summary: String {
         let att = attention.usesAttentionSize ? "\(attention.optionName)(A=\(attentionSize))" : attention.optionName
         return "emb \(embedding), hidden \(hidden)×2, dec-hidden \(decoderHidden), encoder \(encoderCell.rawValue)×\(layers), "
             + "decoder \(decoderCell.rawValue)×\(decoderLayers)\(inputFeeding ? "" : " no-input-feeding")"
@@ -130,12 +130,12 @@ public struct ModelConfig: Codable, Equatable, Sendable {
     }
 
     /// The first decoder layer's input `[e ; ctx_{t−1}]`, or `[e]` without input feeding.
-    public var decoderInput: Int { embedding + (inputFeeding ? encoderOutput : 0) }
+    package var decoderInput: Int { embedding + (inputFeeding ? encoderOutput : 0) }
     /// Hd + 2H + E: the output layer's input `[h ; ctx ; e]`.
-    public var outputInput: Int { decoderHidden + encoderOutput + embedding }
+    package var outputInput: Int { decoderHidden + encoderOutput + embedding }
 
     /// Rejects sizes the model cannot be built with, naming the field.
-    public func validate() throws(LayerError) {
+    package func validate() throws(LayerError) {
         let fields: [(String, Int)] = [("sourceVocabulary", sourceVocabulary), ("targetVocabulary", targetVocabulary),
                                        ("embedding", embedding), ("hidden", hidden), ("decoderHidden", decoderHidden),
                                        ("attentionSize", attentionSize), ("layers", layers), ("decoderLayers", decoderLayers)]

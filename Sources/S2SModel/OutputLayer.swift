@@ -23,11 +23,11 @@ import S2SNumerics
 ///     da      = dt ⊙ (1 − t²)                                      tanh' from its output
 ///     dW_proj += daᵀ · F            db_proj += Σ_rows da
 ///     dF      = da · W_proj                                        [N, F]
-public struct OutputLayer: Sendable {
+package struct OutputLayer: Sendable {
     /// `out_proj` [E, F] (tied only).
-    public let projection: Linear?
+    package let projection: Linear?
     /// `out`: W_out [V, F] untied; tied, a view of `tgt_emb.weight` [V, E] with `out.bias`.
-    public let vocabulary: Linear
+    package let vocabulary: Linear
 
     /// Registers `out.weight` and `out.bias` (untied), or `out_proj.*` and `out.bias` over the
     /// target embeddings' table (tied).
@@ -46,10 +46,10 @@ public struct OutputLayer: Sendable {
         vocabulary = Linear(weight: embedding.weight, bias: bias)
     }
 
-    public var isTied: Bool { projection != nil }
-    public var outputSize: Int { vocabulary.outputSize }
+    package var isTied: Bool { projection != nil }
+    package var outputSize: Int { vocabulary.outputSize }
     /// Width of the hidden `t` (E tied, 0 untied): the caller's scratch for `forward`/`backward`.
-    public var hiddenSize: Int { projection?.outputSize ?? 0 }
+    package var hiddenSize: Int { projection?.outputSize ?? 0 }
 
     /// The parameters whose gradients are complete right after `backward`: every one of the
     /// layer's own (a tied vocabulary matrix is the embedding table, which the decoder's and
@@ -60,7 +60,7 @@ public struct OutputLayer: Sendable {
     }
 
     /// logits [N, V] from F [N, F]; `hidden` [N, E] receives t when tied (kept for backward).
-    public func forward(_ features: Matrix, hidden: Matrix?, into logits: Matrix, precision: Precision) {
+    package func forward(_ features: Matrix, hidden: Matrix?, into logits: Matrix, precision: Precision) {
         guard let projection else {
             vocabulary.forward(features, into: logits, precision: precision)
             return
@@ -74,7 +74,7 @@ public struct OutputLayer: Sendable {
 
     /// Accumulates the parameter gradients and writes dF [N, F]. `hidden` is forward's t;
     /// `scratch` [N, E] receives dt then da (tied only).
-    public func backward(features: Matrix, hidden: Matrix?, scratch: Matrix?, dLogits: Matrix, dFeatures: Matrix,
+    package func backward(features: Matrix, hidden: Matrix?, scratch: Matrix?, dLogits: Matrix, dFeatures: Matrix,
                          precision: Precision) {
         guard let projection else {
             vocabulary.backward(x: features, dy: dLogits, dx: dFeatures, precision: precision)

@@ -3,13 +3,13 @@
 /// the last checkpoints of a run). Points late in one run lie in one basin, so their mean is a
 /// model too, and usually a better one than any of them; models from different runs are not
 /// (their hidden units are permuted against each other), which is what ensembles are for.
-public enum ParameterAverage {
-    public enum Failure: Error, Sendable, CustomStringConvertible {
+package enum ParameterAverage {
+    package enum Failure: Error, Sendable, CustomStringConvertible {
         case empty
         /// Model `index` (0-based) has another architecture than the first.
         case configuration(index: Int, first: ModelConfig, other: ModelConfig)
 
-        public var description: String {
+        package var description: String {
             switch self {
             case .empty: "nothing to average"
             case .configuration(let i, let first, let other):
@@ -20,7 +20,7 @@ public enum ParameterAverage {
 
     /// A new model whose parameters are the mean of `models`' (summed in Double, so the order
     /// of the inputs changes nothing visible). The inputs are not modified.
-    public static func average(_ models: [Seq2SeqModel]) throws(Failure) -> Seq2SeqModel {
+    package static func average(_ models: [Seq2SeqModel]) throws(Failure) -> Seq2SeqModel {
         guard let first = models.first else { throw .empty }
         for (i, m) in models.enumerated() where m.config != first.config {
             throw .configuration(index: i, first: first.config, other: m.config)

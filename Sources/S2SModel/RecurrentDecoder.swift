@@ -18,16 +18,16 @@ import S2SNumerics
 /// (DecoderTraining.swift); decoding steps rows (sentences or beams) one token at a time
 /// (`Seq2SeqDecoder`, Seq2SeqDecoding.swift). The parameters are these, shared by both.
 /// Not thread-safe: the training buffers live here.
-public final class RecurrentDecoder: @unchecked Sendable {
-    public let embedding: Embedding         // tgt_emb
+package final class RecurrentDecoder: @unchecked Sendable {
+    package let embedding: Embedding         // tgt_emb
     /// Layer 0 is `cell.*`, layer l ≥ 1 `cell.*_l{l}` (PyTorch's suffix for stacked layers).
-    public let cells: [RecurrentCell]
-    public let attention: any Attention     // att_*
-    public let output: OutputLayer          // out (tied: out_proj, then tgt_emb as the matrix)
-    public let inputFeeding: Bool
-    public let residual: Bool
+    package let cells: [RecurrentCell]
+    package let attention: any Attention     // att_*
+    package let output: OutputLayer          // out (tied: out_proj, then tgt_emb as the matrix)
+    package let inputFeeding: Bool
+    package let residual: Bool
     /// Training's rates on the embeddings (and words), between layers and on F.
-    public let dropout: DropoutRates
+    package let dropout: DropoutRates
 
     let E: Int, Hd: Int, D: Int
     let ws = Workspace()
@@ -53,9 +53,9 @@ public final class RecurrentDecoder: @unchecked Sendable {
         D = encoderOutput
     }
 
-    public var layers: Int { cells.count }
+    package var layers: Int { cells.count }
     /// Hd + 2H + E: the output layer's input F.
-    public var featureSize: Int { Hd + D + E }
+    package var featureSize: Int { Hd + D + E }
 
     /// Whether layer l adds its input to its output.
     func residualAt(_ l: Int) -> Bool { residual && l > 0 }

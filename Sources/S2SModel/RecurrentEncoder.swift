@@ -13,11 +13,11 @@ import S2SNumerics
 /// the decoder's attention for them so that they are computed once per sentence, and backward
 /// collects the gradient that reached them through every decoder step.
 /// Not thread-safe: the encoder owns its activation buffers.
-public final class RecurrentEncoder: @unchecked Sendable {
-    public let embedding: Embedding   // src_emb
-    public let layers: RecurrentStack // enc
-    public let bridge: Linear         // bridge
-    public let attention: any Attention
+package final class RecurrentEncoder: @unchecked Sendable {
+    package let embedding: Embedding   // src_emb
+    package let layers: RecurrentStack // enc
+    package let bridge: Linear         // bridge
+    package let attention: any Attention
 
     private let ws = Workspace()
     private let ids = IndexBuffer()      // [S·B] time-major

@@ -6,17 +6,17 @@ import S2SText
 /// All arrays are row-major by sentence (`source[b·S + j]`). `targetInput` is `<s>` followed by
 /// the target shifted right, `targetOutput` the target followed by `</s>`, both padded with
 /// `<pad>` (0). Validation happens once here, so the layers can trust ids and lengths.
-public struct Seq2SeqBatch: Sendable, Equatable {
-    public let size: Int
-    public let sourceLength: Int
-    public let targetLength: Int
-    public let source: [Int32]          // [B, S]
-    public let sourceLengths: [Int32]   // [B], each in 1...S
-    public let targetInput: [Int32]     // [B, T]
-    public let targetOutput: [Int32]    // [B, T]
+package struct Seq2SeqBatch: Sendable, Equatable {
+    package let size: Int
+    package let sourceLength: Int
+    package let targetLength: Int
+    package let source: [Int32]          // [B, S]
+    package let sourceLengths: [Int32]   // [B], each in 1...S
+    package let targetInput: [Int32]     // [B, T]
+    package let targetOutput: [Int32]    // [B, T]
 
     /// A batch from flat padded arrays. Throws when shapes disagree or a length is outside 1...S.
-    public init(size: Int, sourceLength: Int, targetLength: Int, source: [Int32], sourceLengths: [Int32],
+    package init(size: Int, sourceLength: Int, targetLength: Int, source: [Int32], sourceLengths: [Int32],
                 targetInput: [Int32], targetOutput: [Int32]) throws(LayerError) {
         guard size > 0, sourceLength > 0, targetLength > 0 else {
             throw .invalidBatch("empty batch: \(size) sentences, source length \(sourceLength), target length \(targetLength)")
@@ -44,7 +44,7 @@ public struct Seq2SeqBatch: Sendable, Equatable {
 
     /// A batch from unpadded id sequences: sources as given (each non-empty, `</s>` included if
     /// the caller wants one), targets become `<s> y` / `y </s>`.
-    public init(sources: [[Int32]], targets: [[Int32]]) throws(LayerError) {
+    package init(sources: [[Int32]], targets: [[Int32]]) throws(LayerError) {
         guard !sources.isEmpty, sources.count == targets.count else {
             throw .invalidBatch("\(sources.count) sources for \(targets.count) targets")
         }
@@ -68,10 +68,10 @@ public struct Seq2SeqBatch: Sendable, Equatable {
     }
 
     /// Target tokens that carry loss (targetOutput ≠ `<pad>`).
-    public var targetTokenCount: Int { targetOutput.reduce(0) { $0 + ($1 != SpecialTokens.pad ? 1 : 0) } }
+    package var targetTokenCount: Int { targetOutput.reduce(0) { $0 + ($1 != SpecialTokens.pad ? 1 : 0) } }
 
     /// Throws when an id is outside the model's vocabularies.
-    public func validate(for config: ModelConfig) throws(LayerError) {
+    package func validate(for config: ModelConfig) throws(LayerError) {
         for (i, id) in source.enumerated() where id < 0 || Int(id) >= config.sourceVocabulary {
             throw .invalidBatch("source id \(id) at sentence \(i / sourceLength), position \(i % sourceLength) outside 0..<\(config.sourceVocabulary)")
         }

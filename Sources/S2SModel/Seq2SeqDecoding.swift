@@ -16,11 +16,11 @@ import S2SNumerics
 /// and `feat[r, Hd ..< Hd+2H]` (ctx_{t−1}). Training's step (DecoderTraining.swift) computes the
 /// same function; tests hold the two equal for every cell, depth and attention.
 /// Not thread-safe; one engine per thread (the model's weights are shared).
-public final class Seq2SeqDecoder: @unchecked Sendable {
-    public let model: Seq2SeqModel
-    public private(set) var source: EncodedSource?
+package final class Seq2SeqDecoder: @unchecked Sendable {
+    package let model: Seq2SeqModel
+    package private(set) var source: EncodedSource?
     /// Rows currently decoding.
-    public private(set) var rows = 0
+    package private(set) var rows = 0
 
     /// One layer's weights as the engine multiplies them, and its per-row state.
     private final class Layer {
@@ -60,7 +60,7 @@ public final class Seq2SeqDecoder: @unchecked Sendable {
     private let projection: DecodingWeight?      // out_proj [E, F] + bias (tied only)
     private var projected = Tensor(shape: [0])   // [cap, E] t = tanh(out_proj(feat)) (tied only)
 
-    public init(model: Seq2SeqModel) {
+    package init(model: Seq2SeqModel) {
         self.model = model
         let c = model.config, dec = model.decoder
         E = c.embedding; Hd = c.decoderHidden; D = c.encoderOutput; V = c.targetVocabulary; F = c.outputInput
@@ -80,14 +80,14 @@ public final class Seq2SeqDecoder: @unchecked Sendable {
     }
 
     /// Logits of the last step [rows, V] (valid until the next `step` or `begin`).
-    public var logits: Matrix { Matrix(logitBuffer.data, rows: rows, cols: V) }
+    package var logits: Matrix { Matrix(logitBuffer.data, rows: rows, cols: V) }
     /// Attention of the last step [rows, S] (0 beyond each row's source length).
-    public var attention: Matrix { Matrix(alpha.data, rows: rows, cols: source?.sourceLength ?? 0) }
+    package var attention: Matrix { Matrix(alpha.data, rows: rows, cols: source?.sourceLength ?? 0) }
     /// The sentence of `source` that each row decodes.
-    public var sourceRows: UnsafeBufferPointer<Int32> { UnsafeBufferPointer(start: sourceRowBuffer.pointer, count: rows) }
+    package var sourceRows: UnsafeBufferPointer<Int32> { UnsafeBufferPointer(start: sourceRowBuffer.pointer, count: rows) }
 
     /// Starts decoding `source`: one row per sentence, every layer at h0 (and c0 = h0), ctx = 0.
-    public func begin(_ source: EncodedSource) {
+    package func begin(_ source: EncodedSource) {
         self.source = source
         let n = source.sentences
         reserve(rows: n, sourceLength: source.sourceLength)
@@ -104,7 +104,7 @@ public final class Seq2SeqDecoder: @unchecked Sendable {
 
     /// Reserves buffers for up to `rows` rows and sources of length `sourceLength`, so later
     /// steps and reorders never allocate (beam search reserves K · sentences).
-    public func reserve(rows n: Int, sourceLength S: Int) {
+    package func reserve(rows n: Int, sourceLength S: Int) {
         if n > capacity {
             let keep = rows
             let oldFeat = feat, oldRows = Array(sourceRows)
@@ -149,7 +149,7 @@ public final class Seq2SeqDecoder: @unchecked Sendable {
 
     /// One decoder step for every row: `previous[r]` is the token row r emitted last (`<s>` at
     /// the start). Afterwards `logits` and `attention` hold the step's results.
-    public func step(previous: UnsafeBufferPointer<Int32>) {
+    package func step(previous: UnsafeBufferPointer<Int32>) {
         guard let source else { preconditionFailure("Seq2SeqDecoder.step before begin") }
         let R = rows
         precondition(previous.count == R, "Seq2SeqDecoder.step: \(previous.count) tokens for \(R) rows")
@@ -215,11 +215,11 @@ public final class Seq2SeqDecoder: @unchecked Sendable {
     }
 
     /// Array convenience for `step(previous:)`.
-    public func step(previous: [Int32]) { previous.withUnsafeBufferPointer { step(previous: $0) } }
+    package func step(previous: [Int32]) { previous.withUnsafeBufferPointer { step(previous: $0) } }
 
     /// Rebuilds the rows: new row r continues old row `parents[r]` (rows may repeat or vanish).
     /// Needs `parents.count` within the reserved capacity.
-    public func reorder(parents: UnsafeBufferPointer<Int32>) {
+    package func reorder(parents: UnsafeBufferPointer<Int32>) {
         let n = parents.count
         precondition(n <= capacity, "Seq2SeqDecoder.reorder: \(n) rows beyond the reserved \(capacity)")
         for p in parents { precondition(p >= 0 && Int(p) < rows, "Seq2SeqDecoder.reorder: parent \(p) outside 0..<\(rows)") }
@@ -241,5 +241,5 @@ public final class Seq2SeqDecoder: @unchecked Sendable {
     }
 
     /// Array convenience for `reorder(parents:)`.
-    public func reorder(parents: [Int32]) { parents.withUnsafeBufferPointer { reorder(parents: $0) } }
+    package func reorder(parents: [Int32]) { parents.withUnsafeBufferPointer { reorder(parents: $0) } }
 }

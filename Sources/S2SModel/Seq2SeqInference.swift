@@ -6,16 +6,16 @@ import S2SText
 ///
 /// Batch-major: row s·S + j is position j of sentence s. Beam search keeps one of these per
 /// batch of sentences and lets its K·N hypothesis rows share it through `sourceRows`.
-public final class EncodedSource: @unchecked Sendable {
-    public let sentences: Int
-    public let sourceLength: Int
-    public let lengths: [Int32]
+package final class EncodedSource: @unchecked Sendable {
+    package let sentences: Int
+    package let sourceLength: Int
+    package let lengths: [Int32]
     /// [N·S, 2H] encoder outputs (0 at padding).
-    public let encoderOutputs: Tensor
+    package let encoderOutputs: Tensor
     /// [N·S, K] attention keys.
-    public let keys: Tensor
+    package let keys: Tensor
     /// [N, Hd] decoder initial state h0 = tanh(bridge([fwd_final ; bwd_final])).
-    public let initialHidden: Tensor
+    package let initialHidden: Tensor
     private let lengthStorage: IndexBuffer
 
     init(sentences: Int, sourceLength: Int, lengths: [Int32], encoderOutputs: Tensor, keys: Tensor, initialHidden: Tensor) {
@@ -30,7 +30,7 @@ public final class EncodedSource: @unchecked Sendable {
     }
 
     /// The attention memory view (valid while this object lives).
-    public var memory: AttentionMemory {
+    package var memory: AttentionMemory {
         AttentionMemory(encoder: encoderOutputs.matrix, keys: keys.matrix, sourceLength: sourceLength,
                         lengths: lengthStorage.pointer)
     }
@@ -40,7 +40,7 @@ extension Seq2SeqModel {
     /// Encodes padded sources `source` [N, S] (row-major) with `lengths` [N] (each in 1...S).
     /// Dropout is off. Uses the encoder's recurrent buffers: do not call between a training
     /// pass's forward and backward on the same model.
-    public func encode(source: [Int32], lengths: [Int32], sourceLength S: Int) throws(LayerError) -> EncodedSource {
+    package func encode(source: [Int32], lengths: [Int32], sourceLength S: Int) throws(LayerError) -> EncodedSource {
         let N = lengths.count
         guard N > 0, S > 0, source.count == N * S else {
             throw .invalidBatch("source has \(source.count) ids for \(N) sentences of length \(S)")
@@ -55,7 +55,7 @@ extension Seq2SeqModel {
     }
 
     /// Encodes unpadded sources (each non-empty).
-    public func encode(sources: [[Int32]]) throws(LayerError) -> EncodedSource {
+    package func encode(sources: [[Int32]]) throws(LayerError) -> EncodedSource {
         let S = sources.map(\.count).max() ?? 0
         var flat = [Int32](repeating: SpecialTokens.pad, count: sources.count * S)
         for (s, x) in sources.enumerated() { for (j, id) in x.enumerated() { flat[s * S + j] = id } }

@@ -11,18 +11,18 @@ import S2SNumerics
 /// (Seq2SeqTraining.swift); decoding is `encode` (Seq2SeqInference.swift) and the step engine
 /// `Seq2SeqDecoder` (Seq2SeqDecoding.swift).
 /// Not thread-safe: a model owns its activation buffers; use one model per thread.
-public final class Seq2SeqModel: @unchecked Sendable {
-    public let config: ModelConfig
-    public let parameters: ParameterSet
+package final class Seq2SeqModel: @unchecked Sendable {
+    package let config: ModelConfig
+    package let parameters: ParameterSet
     /// src_emb → enc → bridge (→ attention keys).
-    public let encoder: RecurrentEncoder
+    package let encoder: RecurrentEncoder
     /// tgt_emb → cell layers → attention → out.
-    public let decoder: RecurrentDecoder
+    package let decoder: RecurrentDecoder
     /// GEMM arithmetic for training and decoding (elementwise math is always fp32).
-    public var precision: Precision = .fp32
+    package var precision: Precision = .fp32
 
     /// Per-phase timing of training passes (off unless `profile.enabled`).
-    public let profile = Seq2SeqProfile()
+    package let profile = Seq2SeqProfile()
 
     let trainWorkspace = Workspace()
     let trainIndices = TrainingIndices()
@@ -31,7 +31,7 @@ public final class Seq2SeqModel: @unchecked Sendable {
     /// with a zero padding row, U(±1/√fan) elsewhere), deterministic for a seed. Parameters are
     /// created in the order src_emb, tgt_emb, enc, bridge, att, cell (layer by layer), out
     /// (tied: out_proj and out.bias, with `tgt_emb` as the vocabulary matrix).
-    public init(config: ModelConfig, seed: UInt64 = 1) throws(LayerError) {
+    package init(config: ModelConfig, seed: UInt64 = 1) throws(LayerError) {
         try config.validate()
         self.config = config
         var rng = PCG32(seed: seed)
@@ -69,19 +69,19 @@ public final class Seq2SeqModel: @unchecked Sendable {
     }
 
     /// Number of scalar parameters.
-    public var parameterCount: Int { parameters.scalarCount }
+    package var parameterCount: Int { parameters.scalarCount }
 
     /// The parameters whose gradients a backward pass finishes first (the output layer's own;
     /// a tied vocabulary matrix is the embedding table, finished only by the lookups' backward),
     /// in the order `forwardBackward` reports them to a `BackwardObserver`.
-    public var parametersFinishedFirst: [Parameter] { decoder.output.finishedByBackward }
+    package var parametersFinishedFirst: [Parameter] { decoder.output.finishedByBackward }
 
     /// Loads values by name (checkpoint or fixture); every parameter must be present with its
     /// exact shape, and no foreign tensor may be present.
-    public func load(_ tensors: [String: Tensor]) throws(LayerError) { try parameters.load(tensors) }
+    package func load(_ tensors: [String: Tensor]) throws(LayerError) { try parameters.load(tensors) }
 
     /// Bytes held in activation buffers by training (for memory reports).
-    public var workspaceBytes: Int { trainWorkspace.byteCount + decoder.ws.byteCount }
+    package var workspaceBytes: Int { trainWorkspace.byteCount + decoder.ws.byteCount }
 }
 
 /// Token-id buffers of the loss of one training step.

@@ -2,24 +2,24 @@ import Foundation
 
 /// Wall-clock time per phase of a training step (`s2s bench train --profile`): where a step's
 /// milliseconds go, to steer optimization. Off by default; when off, `lap` costs one branch.
-public final class Seq2SeqProfile: @unchecked Sendable {
-    public var enabled = false
+package final class Seq2SeqProfile: @unchecked Sendable {
+    package var enabled = false
     /// Charge process CPU time instead of wall time: robust to other load on the machine
     /// (with one engine thread it equals the quiet-machine wall time, near enough).
-    public var cpuTime = false
-    public private(set) var totals: [String: Double] = [:]
+    package var cpuTime = false
+    package private(set) var totals: [String: Double] = [:]
     private var order: [String] = []
     private var last: UInt64 = 0
 
-    public init() {}
+    package init() {}
 
     /// Starts timing (call at the beginning of a step).
-    public func start() {
+    package func start() {
         if enabled { last = now() }
     }
 
     /// Charges the time since the previous lap (or `start`) to `phase`.
-    public func lap(_ phase: String) {
+    package func lap(_ phase: String) {
         guard enabled else { return }
         let now = now()
         defer { last = now }
@@ -35,11 +35,11 @@ public final class Seq2SeqProfile: @unchecked Sendable {
         return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
     }
 
-    public func reset() {
+    package func reset() {
         totals = [:]
         order = []
     }
 
     /// Phases in first-seen order with their total milliseconds.
-    public var phases: [(name: String, milliseconds: Double)] { order.map { ($0, totals[$0]!) } }
+    package var phases: [(name: String, milliseconds: Double)] { order.map { ($0, totals[$0]!) } }
 }

@@ -3,7 +3,7 @@ import S2SNumerics
 import S2SText
 
 /// How a scheduled-sampling step picks the token it feeds instead of the gold one.
-public enum FeedChoice: String, Codable, Sendable {
+package enum FeedChoice: String, Codable, Sendable {
     /// The model's most probable token (Bengio et al. 2015, and the reference).
     case argmax
     /// A token drawn from the model's softmax.
@@ -11,22 +11,22 @@ public enum FeedChoice: String, Codable, Sendable {
 }
 
 /// Options of one training (or evaluation) pass.
-public struct TrainingStepOptions: Sendable {
+package struct TrainingStepOptions: Sendable {
     /// Scheduled sampling: each `y_prev` (t ≥ 1, gold not `<pad>`) is the gold token with this
     /// probability and the model's own prediction otherwise. 1 = teacher forcing.
-    public var goldProbability: Float
-    public var feedChoice: FeedChoice
+    package var goldProbability: Float
+    package var feedChoice: FeedChoice
     /// Dropout on (training) or off (evaluation).
-    public var training: Bool
+    package var training: Bool
     /// Run backward and accumulate parameter gradients.
-    public var computeGradients: Bool
+    package var computeGradients: Bool
     /// Gradients are of `lossSum / gradientNormalizer` (default: this batch's target tokens).
     /// Set it to the token count of several batches when accumulating gradients over them.
-    public var gradientNormalizer: Int?
+    package var gradientNormalizer: Int?
     /// Return encoder outputs, h0, attention and logits (fixture checks, inspection).
-    public var captureIntermediates: Bool
+    package var captureIntermediates: Bool
 
-    public init(goldProbability: Float = 1, feedChoice: FeedChoice = .argmax, training: Bool = true,
+    package init(goldProbability: Float = 1, feedChoice: FeedChoice = .argmax, training: Bool = true,
                 computeGradients: Bool = true, gradientNormalizer: Int? = nil, captureIntermediates: Bool = false) {
         self.goldProbability = goldProbability
         self.feedChoice = feedChoice
@@ -37,29 +37,29 @@ public struct TrainingStepOptions: Sendable {
     }
 
     /// Forward only, no dropout, teacher forcing: validation loss.
-    public static let evaluation = TrainingStepOptions(training: false, computeGradients: false)
+    package static let evaluation = TrainingStepOptions(training: false, computeGradients: false)
 }
 
 /// What a training pass returns.
-public struct TrainingStepResult: Sendable {
+package struct TrainingStepResult: Sendable {
     /// Σ over target tokens of the (label-smoothed) cross-entropy.
-    public let lossSum: Double
+    package let lossSum: Double
     /// Target tokens that carried loss (targetOutput ≠ `<pad>`).
-    public let tokenCount: Int
+    package let tokenCount: Int
     /// Positions fed the model's own prediction (scheduled sampling).
-    public let ownPredictionsFed: Int
-    public let intermediates: Seq2SeqIntermediates?
+    package let ownPredictionsFed: Int
+    package let intermediates: Seq2SeqIntermediates?
 
-    public var meanLoss: Double { tokenCount > 0 ? lossSum / Double(tokenCount) : 0 }
+    package var meanLoss: Double { tokenCount > 0 ? lossSum / Double(tokenCount) : 0 }
 }
 
 /// Activations of one pass, batch-major, for comparison with a reference.
-public struct Seq2SeqIntermediates: @unchecked Sendable {
-    public let encoderOutputs: Tensor  // [B, S, 2H]
-    public let initialHidden: Tensor   // [B, Hd]
-    public let attention: Tensor       // [B, T, S]
+package struct Seq2SeqIntermediates: @unchecked Sendable {
+    package let encoderOutputs: Tensor  // [B, S, 2H]
+    package let initialHidden: Tensor   // [B, Hd]
+    package let attention: Tensor       // [B, T, S]
     /// [B, T, V]; NaN at positions whose targetOutput is `<pad>` (never projected).
-    public let logits: Tensor
+    package let logits: Tensor
 }
 
 extension Seq2SeqModel {
@@ -78,7 +78,7 @@ extension Seq2SeqModel {
     /// So a batch split among processes, each sentence keeping its seed and every part using the
     /// whole batch's `gradientNormalizer`, sums to the gradient of the whole batch.
     @discardableResult
-    public func forwardBackward(_ batch: Seq2SeqBatch, options: TrainingStepOptions = TrainingStepOptions(),
+    package func forwardBackward(_ batch: Seq2SeqBatch, options: TrainingStepOptions = TrainingStepOptions(),
                                 random: SentenceRandom,
                                 observer: (any BackwardObserver)? = nil) throws(LayerError) -> TrainingStepResult {
         try batch.validate(for: config)
@@ -173,14 +173,14 @@ extension Seq2SeqModel {
     /// keep a single stream. Reproducible, but a sentence's seed then depends on its place in the
     /// stream, so splitting the batch changes the draws; data-parallel callers pass `random`.
     @discardableResult
-    public func forwardBackward(_ batch: Seq2SeqBatch, options: TrainingStepOptions = TrainingStepOptions(),
+    package func forwardBackward(_ batch: Seq2SeqBatch, options: TrainingStepOptions = TrainingStepOptions(),
                                 rng: inout PCG32) throws(LayerError) -> TrainingStepResult {
         try forwardBackward(batch, options: options, random: SentenceRandom(count: batch.size, drawingFrom: &rng))
     }
 
     /// Validation: mean loss with dropout off, teacher forcing, no gradients (so no draws: the
     /// seeds are never read).
-    public func evaluationLoss(_ batch: Seq2SeqBatch) throws(LayerError) -> TrainingStepResult {
+    package func evaluationLoss(_ batch: Seq2SeqBatch) throws(LayerError) -> TrainingStepResult {
         try forwardBackward(batch, options: .evaluation, random: SentenceRandom(seeds: Array(repeating: 0, count: batch.size)))
     }
 

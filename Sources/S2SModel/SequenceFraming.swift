@@ -12,15 +12,15 @@ import S2SText
 ///
 /// Pipeline ids never contain `<s>`/`</s>` (S2SText adds none), so framing is not idempotent on
 /// purpose: frame raw pipeline ids exactly once.
-public enum SequenceFraming {
+package enum SequenceFraming {
     /// Ids the framing adds to a source sentence (`</s>`).
-    public static let sourceOverhead = 1
+    package static let sourceOverhead = 1
     /// Ids the framing adds to each of target input and output (`<s>` resp. `</s>`).
-    public static let targetOverhead = 1
+    package static let targetOverhead = 1
 
     /// Source ids as the encoder reads them: `ids </s>`, with `ids` cut to `maxLength − 1` so
     /// the framed sequence is at most `maxLength` long (`nil`: no cap).
-    public static func source(_ ids: [Int32], maxLength: Int? = nil) -> [Int32] {
+    package static func source(_ ids: [Int32], maxLength: Int? = nil) -> [Int32] {
         var out = ids
         if let maxLength { out = Array(out.prefix(max(0, maxLength - sourceOverhead))) }
         out.append(SpecialTokens.eos)
@@ -28,15 +28,15 @@ public enum SequenceFraming {
     }
 
     /// Target input ids (what the decoder is fed): `<s> y`.
-    public static func targetInput(_ ids: [Int32]) -> [Int32] { [SpecialTokens.bos] + ids }
+    package static func targetInput(_ ids: [Int32]) -> [Int32] { [SpecialTokens.bos] + ids }
 
     /// Target output ids (what the decoder must predict): `y </s>`.
-    public static func targetOutput(_ ids: [Int32]) -> [Int32] { ids + [SpecialTokens.eos] }
+    package static func targetOutput(_ ids: [Int32]) -> [Int32] { ids + [SpecialTokens.eos] }
 
     /// A training/validation batch from unframed pipeline ids: sources framed by `source(_:)`,
     /// targets by `Seq2SeqBatch(sources:targets:)`. Targets longer than `maxTargetLength` are cut
     /// (the `</s>` is kept after the cut).
-    public static func batch(sources: [[Int32]], targets: [[Int32]], maxSourceLength: Int? = nil,
+    package static func batch(sources: [[Int32]], targets: [[Int32]], maxSourceLength: Int? = nil,
                              maxTargetLength: Int? = nil) throws(LayerError) -> Seq2SeqBatch {
         let framed = sources.map { source($0, maxLength: maxSourceLength) }
         let cut = maxTargetLength.map { cap in targets.map { Array($0.prefix(max(0, cap - targetOverhead))) } } ?? targets
@@ -46,7 +46,7 @@ public enum SequenceFraming {
     /// A decoded token sequence as pipeline ids: everything before the first `</s>` or `<pad>`,
     /// with a leading `<s>` dropped (search results already omit `</s>`; this makes raw outputs
     /// safe to detokenize too).
-    public static func stripTarget(_ tokens: [Int32]) -> [Int32] {
+    package static func stripTarget(_ tokens: [Int32]) -> [Int32] {
         var body = tokens[...]
         if body.first == SpecialTokens.bos { body = body.dropFirst() }
         if let end = body.firstIndex(where: { $0 == SpecialTokens.eos || $0 == SpecialTokens.pad }) {

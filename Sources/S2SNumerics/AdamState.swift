@@ -1,21 +1,21 @@
 /// Adam / AdamW moment buffers for one parameter tensor, and the step count that drives bias
 /// correction. The optimizer (in S2SLayers) owns one per parameter and calls
 /// `Kernels.adamUpdate` with these buffers.
-public struct AdamState: @unchecked Sendable {
+package struct AdamState: @unchecked Sendable {
     /// First moment, same element count as the parameter.
-    public let m: Tensor
+    package let m: Tensor
     /// Second moment, same element count as the parameter.
-    public let v: Tensor
+    package let v: Tensor
     /// Number of updates applied so far (0 before the first one).
-    public var step: Int
+    package var step: Int
 
-    public init(count: Int) {
+    package init(count: Int) {
         m = Tensor(shape: [count])
         v = Tensor(shape: [count])
         step = 0
     }
 
-    public init(m: Tensor, v: Tensor, step: Int) {
+    package init(m: Tensor, v: Tensor, step: Int) {
         precondition(m.count == v.count, "AdamState: m has \(m.count) elements, v has \(v.count)")
         self.m = m
         self.v = v

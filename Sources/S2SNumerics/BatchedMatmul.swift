@@ -3,17 +3,17 @@ import CKernels
 /// `count` matrices of the same shape laid out at a fixed distance: e.g. the per-sentence
 /// `[S, D]` blocks of a time-major encoder output `[S, B, D]` (batch stride D, row stride B·D),
 /// or attention weights `[B, 1, S]` (batch stride S). A non-owning view, like `Matrix`.
-public struct BatchedMatrix: @unchecked Sendable {
-    public let base: UnsafeMutablePointer<Float>
-    public let count: Int
-    public let rows: Int
-    public let cols: Int
+package struct BatchedMatrix: @unchecked Sendable {
+    package let base: UnsafeMutablePointer<Float>
+    package let count: Int
+    package let rows: Int
+    package let cols: Int
     /// Distance between rows of one matrix.
-    public let stride: Int
+    package let stride: Int
     /// Distance between matrix b and matrix b + 1.
-    public let batchStride: Int
+    package let batchStride: Int
 
-    public init(_ base: UnsafeMutablePointer<Float>, count: Int, rows: Int, cols: Int, stride: Int? = nil, batchStride: Int? = nil) {
+    package init(_ base: UnsafeMutablePointer<Float>, count: Int, rows: Int, cols: Int, stride: Int? = nil, batchStride: Int? = nil) {
         let s = stride ?? cols
         let bs = batchStride ?? rows * s
         precondition(count >= 0 && rows >= 0 && cols >= 0 && s >= cols && bs >= 0,
@@ -27,12 +27,12 @@ public struct BatchedMatrix: @unchecked Sendable {
     }
 
     /// Matrix b of the batch.
-    public func matrix(_ b: Int) -> Matrix {
+    package func matrix(_ b: Int) -> Matrix {
         precondition(b >= 0 && b < count, "BatchedMatrix.matrix: \(b) outside 0..<\(count)")
         return Matrix(base + b * batchStride, rows: rows, cols: cols, stride: stride)
     }
 
-    public subscript(b: Int, r: Int, c: Int) -> Float {
+    package subscript(b: Int, r: Int, c: Int) -> Float {
         get { base[b * batchStride + r * stride + c] }
         nonmutating set { base[b * batchStride + r * stride + c] = newValue }
     }
@@ -41,7 +41,7 @@ public struct BatchedMatrix: @unchecked Sendable {
 extension Matmul {
     /// `C[b] = alpha · op(A[b]) · op(B[b]) + beta · C[b]` for every b, as one engine call
     /// (attention: context `[B,1,S]·[B,S,2H]`, and its backward products).
-    public static func batchedGemm(
+    package static func batchedGemm(
         _ a: BatchedMatrix, transA: Bool = false,
         _ b: BatchedMatrix, transB: Bool = false,
         into c: BatchedMatrix, alpha: Float = 1, beta: Float = 0,

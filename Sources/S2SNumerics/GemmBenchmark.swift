@@ -4,46 +4,46 @@ import CKernels
 /// with its operands bound once, then only `dnnl_primitive_execute`; for bf16 plus the
 /// fp32 → bf16 conversion of the activations, which the engine cannot skip), at the shapes the
 /// model runs. `s2s bench gemm` prints these; they are never timed in unit tests.
-public enum GemmBenchmark {
+package enum GemmBenchmark {
     /// One product as the model issues it.
-    public struct Shape: Sendable, CustomStringConvertible {
-        public let m, n, k: Int
-        public let transA, transB: Bool
+    package struct Shape: Sendable, CustomStringConvertible {
+        package let m, n, k: Int
+        package let transA, transB: Bool
         /// B is a weight (packed once per update) rather than an activation.
-        public let weight: Bool
-        public let role: String
+        package let weight: Bool
+        package let role: String
 
-        public init(m: Int, n: Int, k: Int, transA: Bool, transB: Bool, weight: Bool, role: String) {
+        package init(m: Int, n: Int, k: Int, transA: Bool, transB: Bool, weight: Bool, role: String) {
             self.m = m; self.n = n; self.k = k
             self.transA = transA; self.transB = transB; self.weight = weight; self.role = role
         }
 
-        public var description: String {
+        package var description: String {
             "\(m)x\(n)x\(k) \(transA ? "T" : "N")\(transB ? "T" : "N")"
         }
     }
 
     /// The four shapes of issue 2's table, each in the form the model uses.
-    public static let standardShapes: [Shape] = [
+    package static let standardShapes: [Shape] = [
         Shape(m: 64, n: 2048, k: 1024, transA: false, transB: true, weight: true, role: "recurrent step x·Wᵀ"),
         Shape(m: 1024, n: 2048, k: 64, transA: true, transB: false, weight: false, role: "per-step weight grad dYᵀ·X"),
         Shape(m: 512, n: 512, k: 512, transA: false, transB: false, weight: false, role: "square, plain"),
         Shape(m: 640, n: 8000, k: 1024, transA: false, transB: true, weight: true, role: "output layer x·Wᵀ"),
     ]
 
-    public struct Result: Sendable {
-        public let shape: Shape
-        public let precision: Precision
-        public let threads: Int
-        public let wrapperGFlops: Double
-        public let directGFlops: Double
-        public let implementation: String
+    package struct Result: Sendable {
+        package let shape: Shape
+        package let precision: Precision
+        package let threads: Int
+        package let wrapperGFlops: Double
+        package let directGFlops: Double
+        package let implementation: String
         /// How much slower the wrapper is than the direct call, in percent (negative: faster).
-        public var overheadPercent: Double { (directGFlops / wrapperGFlops - 1) * 100 }
+        package var overheadPercent: Double { (directGFlops / wrapperGFlops - 1) * 100 }
     }
 
     /// Times `Matmul.gemm` and the direct engine call for one shape (threads already set).
-    public static func run(_ s: Shape, precision: Precision, runs: Int) -> Result {
+    package static func run(_ s: Shape, precision: Precision, runs: Int) -> Result {
         var rng = PCG32(seed: 1)
         let a = Tensor(shape: s.transA ? [s.k, s.m] : [s.m, s.k])
         let b = Tensor(shape: s.transB ? [s.n, s.k] : [s.k, s.n])
@@ -104,7 +104,7 @@ public enum GemmBenchmark {
 extension GemmBenchmark {
     /// Attention context `ctx[b] = α[b] · enc[b]` for a time-major encoder output [S, B, D]:
     /// one batched call beside B separate `gemm` calls. Returns GFLOP/s (batched, loop).
-    public static func runAttentionContext(batch: Int, sourceLength: Int, width: Int,
+    package static func runAttentionContext(batch: Int, sourceLength: Int, width: Int,
                                            precision: Precision, runs: Int) -> (batched: Double, loop: Double) {
         var rng = PCG32(seed: 3)
         let enc = Tensor(shape: [sourceLength, batch, width]), alpha = Tensor(shape: [batch, sourceLength])

@@ -10,7 +10,7 @@ extension Kernels {
     /// before the update (AdamW). `step` is the 1-based count including this update.
     /// `grad` is not modified. All buffers [count]. Hyperparameters are `Double` like PyTorch's
     /// Python floats: derived scalars are computed in double and rounded to fp32 once.
-    public static func adamUpdate(
+    package static func adamUpdate(
         param: UnsafeMutablePointer<Float>, grad: UnsafePointer<Float>,
         m: UnsafeMutablePointer<Float>, v: UnsafeMutablePointer<Float>, count: Int,
         lr: Double, beta1: Double, beta2: Double, eps: Double, weightDecay: Double,

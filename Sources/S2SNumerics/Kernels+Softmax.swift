@@ -3,13 +3,13 @@ import CKernels
 extension Kernels {
     /// Row softmax in place. `m` [R, C]. With `validColumns` [R], row r normalizes over columns
     /// `0..<validColumns[r]` and sets the rest to 0 (attention over real source positions).
-    public static func softmaxRows(_ m: Matrix, validColumns: UnsafePointer<Int32>?) {
+    package static func softmaxRows(_ m: Matrix, validColumns: UnsafePointer<Int32>?) {
         s2s_softmax_rows(m.base, Int64(m.rows), Int64(m.cols), Int64(m.stride), validColumns)
     }
 
     /// Softmax backward from its output: `dx[r, j] = y[r, j]·(dy[r, j] − Σ_k y[r, k]·dy[r, k])`.
     /// Masked positions (y = 0) get 0. `y`, `dy`, `dx` [R, C]; `dx` may be `dy`.
-    public static func softmaxBackwardRows(output y: Matrix, gradOutput dy: Matrix, into dx: Matrix) {
+    package static func softmaxBackwardRows(output y: Matrix, gradOutput dy: Matrix, into dx: Matrix) {
         precondition(y.rows == dy.rows && y.cols == dy.cols && dx.rows == y.rows && dx.cols == y.cols,
                      "softmaxBackwardRows: y \(y.rows)x\(y.cols), dy \(dy.rows)x\(dy.cols), dx \(dx.rows)x\(dx.cols)")
         s2s_softmax_backward_rows(y.base, Int64(y.stride), dy.base, Int64(dy.stride), dx.base, Int64(dx.stride),
@@ -17,7 +17,7 @@ extension Kernels {
     }
 
     /// Row log-softmax in place. `m` [R, C]
-    public static func logSoftmaxRows(_ m: Matrix) {
+    package static func logSoftmaxRows(_ m: Matrix) {
         s2s_log_softmax_rows(m.base, Int64(m.rows), Int64(m.cols), Int64(m.stride))
     }
 
@@ -29,7 +29,7 @@ extension Kernels {
     /// If `gradient` [N, V] is given, writes `d(loss_row)/d(logits) · gradScale` into it
     /// (gradScale is typically 1 / number of non-ignored rows; `gradient` may be `logits` itself).
     /// Returns the SUM of row losses and the number of non-ignored rows.
-    public static func softmaxCrossEntropy(
+    package static func softmaxCrossEntropy(
         logits: Matrix, targets: UnsafePointer<Int32>, ignoreIndex: Int32,
         labelSmoothing: Float, gradient: Matrix?, gradScale: Float
     ) -> (lossSum: Double, count: Int) {
@@ -51,13 +51,13 @@ extension Kernels {
     }
 
     /// Index of the first largest element of each row. `m` [R, C], `out` [R]
-    public static func argmaxRows(_ m: Matrix, into out: UnsafeMutablePointer<Int32>) {
+    package static func argmaxRows(_ m: Matrix, into out: UnsafeMutablePointer<Int32>) {
         s2s_argmax_rows(m.base, Int64(m.rows), Int64(m.cols), Int64(m.stride), out)
     }
 
     /// The `k` largest elements of a row [count], sorted descending, ties by lower index
     /// (NaNs are never selected). One pass with a small sorted buffer: O(count) for beam sizes.
-    public static func topK(row: UnsafePointer<Float>, count: Int, k: Int) -> [(index: Int32, value: Float)] {
+    package static func topK(row: UnsafePointer<Float>, count: Int, k: Int) -> [(index: Int32, value: Float)] {
         let k = min(max(k, 0), count)
         if k == 0 { return [] }
         var best: [(index: Int32, value: Float)] = []

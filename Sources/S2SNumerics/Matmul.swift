@@ -11,8 +11,8 @@ import CKernels
 /// `beta = 1` accumulates, which is how weight gradients gather over time steps.
 /// In `.bf16`, A and B are rounded to bf16 (C and the accumulation stay fp32); on a CPU without
 /// bf16 support it computes in fp32 (`Precision.resolve` tells the user once).
-public enum Matmul {
-    public static func gemm(
+package enum Matmul {
+    package static func gemm(
         _ a: Matrix, transA: Bool = false,
         _ b: Matrix, transB: Bool = false,
         into c: Matrix, alpha: Float = 1, beta: Float = 0,
@@ -45,7 +45,7 @@ public enum Matmul {
     /// `.bf16`) once per `weight.version`: **whoever changes the weight's values must call
     /// `weight.bumpVersion()`** (the optimizer after each step, a checkpoint load, a
     /// finite-difference test). Debug builds check this with a checksum and stop on a stale copy.
-    public static func gemm(
+    package static func gemm(
         _ a: Matrix, transA: Bool = false,
         weight: Tensor, transB: Bool = false,
         into c: Matrix, alpha: Float = 1, beta: Float = 0,

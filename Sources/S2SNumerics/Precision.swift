@@ -1,7 +1,7 @@
 import CDNNL
 
 /// Arithmetic used inside matrix products. Elementwise math and master weights are fp32 always.
-public enum Precision: String, Codable, Sendable, CaseIterable {
+package enum Precision: String, Codable, Sendable, CaseIterable {
     /// fp32 inputs, fp32 accumulation: the reference.
     case fp32
     /// bf16 inputs, fp32 accumulation (oneDNN, AMX or AVX512-BF16).
@@ -10,12 +10,12 @@ public enum Precision: String, Codable, Sendable, CaseIterable {
     /// The precision this CPU can run for `requested`, and a one-line notice when it had to
     /// fall back. bf16 needs oneDNN's `avx512_core_bf16` ISA or better (AMX); the check asks
     /// oneDNN for its *effective* ISA, so `ONEDNN_MAX_CPU_ISA=AVX512_CORE` forces the fallback.
-    public static func resolve(_ requested: Precision) -> (Precision, notice: String?) {
+    package static func resolve(_ requested: Precision) -> (Precision, notice: String?) {
         resolve(requested, isa: CPUISA.effective)
     }
 
     /// `resolve` for a given ISA (the decision itself, testable without another CPU).
-    public static func resolve(_ requested: Precision, isa: CPUISA) -> (Precision, notice: String?) {
+    package static func resolve(_ requested: Precision, isa: CPUISA) -> (Precision, notice: String?) {
         switch requested {
         case .fp32:
             return (.fp32, nil)
@@ -28,31 +28,31 @@ public enum Precision: String, Codable, Sendable, CaseIterable {
 
 /// The instruction set oneDNN dispatches to (after `ONEDNN_MAX_CPU_ISA` and
 /// `dnnl_set_max_cpu_isa` limits).
-public struct CPUISA: Sendable, Equatable {
-    public let rawValue: UInt32
+package struct CPUISA: Sendable, Equatable {
+    package let rawValue: UInt32
 
-    public init(rawValue: UInt32) { self.rawValue = rawValue }
+    package init(rawValue: UInt32) { self.rawValue = rawValue }
 
-    public static let avx2 = CPUISA(rawValue: UInt32(dnnl_cpu_isa_avx2.rawValue))
-    public static let avx512Core = CPUISA(rawValue: UInt32(dnnl_cpu_isa_avx512_core.rawValue))
-    public static let avx512CoreBF16 = CPUISA(rawValue: UInt32(dnnl_cpu_isa_avx512_core_bf16.rawValue))
-    public static let avx512CoreAMX = CPUISA(rawValue: UInt32(dnnl_cpu_isa_avx512_core_amx.rawValue))
+    package static let avx2 = CPUISA(rawValue: UInt32(dnnl_cpu_isa_avx2.rawValue))
+    package static let avx512Core = CPUISA(rawValue: UInt32(dnnl_cpu_isa_avx512_core.rawValue))
+    package static let avx512CoreBF16 = CPUISA(rawValue: UInt32(dnnl_cpu_isa_avx512_core_bf16.rawValue))
+    package static let avx512CoreAMX = CPUISA(rawValue: UInt32(dnnl_cpu_isa_avx512_core_amx.rawValue))
 
     /// What oneDNN will use. Reading it fixes the limit: later `dnnl_set_max_cpu_isa` calls fail.
-    public static var effective: CPUISA { CPUISA(rawValue: UInt32(dnnl_get_effective_cpu_isa().rawValue)) }
+    package static var effective: CPUISA { CPUISA(rawValue: UInt32(dnnl_get_effective_cpu_isa().rawValue)) }
 
     /// ISA values are bit masks: a level includes every bit of the levels below it.
-    public var supportsBF16: Bool {
+    package var supportsBF16: Bool {
         let bf16 = UInt32(dnnl_cpu_isa_avx512_core_bf16.rawValue)
         return rawValue & bf16 == bf16
     }
 
-    public var hasAMX: Bool {
+    package var hasAMX: Bool {
         let amx = UInt32(dnnl_cpu_isa_avx512_core_amx.rawValue)
         return rawValue & amx == amx
     }
 
-    public var name: String {
+    package var name: String {
         switch rawValue {
         case UInt32(dnnl_cpu_isa_avx512_core_amx.rawValue): return "avx512_core_amx"
         case UInt32(dnnl_cpu_isa_avx512_core_bf16.rawValue): return "avx512_core_bf16"

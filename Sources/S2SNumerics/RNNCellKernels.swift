@@ -9,12 +9,12 @@ import CKernels
 /// once backward. All arguments are `Matrix` views with their own row stride: a time step of a
 /// `[T, B, X]` buffer or one direction's half of a `[T, B, 2H]` buffer is passed without copying.
 /// `lengths` [B] with `t` marks the rows active at this step (`t < lengths[b]`); nil = all active.
-public enum RNNCellKernels {
+package enum RNNCellKernels {
     /// LSTM step forward (gate blocks i, f, g, o).
     /// - gates: [B, 4H], `W_ih x + W_hh h` on entry, activations on exit.
     /// - bias: [4H] = `b_ih + b_hh`. cPrev: [B, H] or nil (zeros). c, h: [B, H] outputs
     ///   (zero for inactive rows).
-    public static func lstmForward(
+    package static func lstmForward(
         gates: Matrix, bias: UnsafePointer<Float>, cPrev: Matrix?, c: Matrix, h: Matrix,
         lengths: UnsafePointer<Int32>?, t: Int
     ) {
@@ -30,7 +30,7 @@ public enum RNNCellKernels {
     /// LSTM step backward. `gates` holds activations on entry, pre-activation gradients on exit.
     /// `dy` [B, H]: gradient from the output; `dhRec` [B, H] or nil: from the next processed
     /// step; `dc` [B, H]: dL/dc_t in, dL/dc_{t-1} out.
-    public static func lstmBackward(
+    package static func lstmBackward(
         gates: Matrix, c: Matrix, cPrev: Matrix?, dy: Matrix, dhRec: Matrix?, dc: Matrix,
         lengths: UnsafePointer<Int32>?, t: Int
     ) {
@@ -45,7 +45,7 @@ public enum RNNCellKernels {
 
     /// Vanilla RNN step forward: `gates` [B, H] holds `W_ih x + W_hh h` (no bias) on entry and h_t
     /// on exit; `bias` [H] = `b_ih + b_hh`; writes `h` [B, H] (0 for inactive rows).
-    public static func rnnForward(gates: Matrix, bias: UnsafePointer<Float>, h: Matrix,
+    package static func rnnForward(gates: Matrix, bias: UnsafePointer<Float>, h: Matrix,
                                   lengths: UnsafePointer<Int32>?, t: Int) {
         precondition(gates.cols == h.cols && gates.rows == h.rows, "rnnForward: gates \(gates.rows)x\(gates.cols), h \(h.rows)x\(h.cols)")
         s2s_rnn_forward(Int32(gates.rows), Int32(h.cols), gates.base, Int64(gates.stride), bias, h.base, Int64(h.stride),
@@ -54,7 +54,7 @@ public enum RNNCellKernels {
 
     /// Vanilla RNN step backward: `gates` holds h_t on entry and dL/da_t on exit; the gradient on
     /// h_t is `dy` + `dhRec` (nil = 0).
-    public static func rnnBackward(gates: Matrix, dy: Matrix, dhRec: Matrix?, lengths: UnsafePointer<Int32>?, t: Int) {
+    package static func rnnBackward(gates: Matrix, dy: Matrix, dhRec: Matrix?, lengths: UnsafePointer<Int32>?, t: Int) {
         precondition(gates.cols == dy.cols && gates.rows == dy.rows, "rnnBackward: gates \(gates.rows)x\(gates.cols), dy \(dy.rows)x\(dy.cols)")
         s2s_rnn_backward(Int32(gates.rows), Int32(dy.cols), gates.base, Int64(gates.stride), dy.base, Int64(dy.stride),
                          dhRec?.base, Int64(dhRec?.stride ?? 0), lengths, Int32(t))
@@ -62,7 +62,7 @@ public enum RNNCellKernels {
 
     /// Simple gated RNN step forward (blocks g, u): `gates` [B, 2H] pre-activations without bias
     /// in, g and u out; `bias` [2H]; `sPrev` [B, H] or nil (zeros); writes `s` [B, H].
-    public static func gatedForward(gates: Matrix, bias: UnsafePointer<Float>, sPrev: Matrix?, s: Matrix,
+    package static func gatedForward(gates: Matrix, bias: UnsafePointer<Float>, sPrev: Matrix?, s: Matrix,
                                     lengths: UnsafePointer<Int32>?, t: Int) {
         precondition(gates.cols == 2 * s.cols && gates.rows == s.rows, "gatedForward: gates \(gates.rows)x\(gates.cols), s \(s.rows)x\(s.cols)")
         s2s_gated_forward(Int32(gates.rows), Int32(s.cols), gates.base, Int64(gates.stride), bias,
@@ -72,7 +72,7 @@ public enum RNNCellKernels {
     /// Simple gated RNN step backward: gate activations in, pre-activation gradients out; the
     /// gradient on s_t is `dy` + `dhRec` (nil = 0); writes `dPrev` = ds ⊙ (1 − g), the direct part
     /// of dL/ds_{t−1} (add `dgates · W_hh` yourself).
-    public static func gatedBackward(gates: Matrix, sPrev: Matrix?, dy: Matrix, dhRec: Matrix?, dPrev: Matrix,
+    package static func gatedBackward(gates: Matrix, sPrev: Matrix?, dy: Matrix, dhRec: Matrix?, dPrev: Matrix,
                                      lengths: UnsafePointer<Int32>?, t: Int) {
         precondition(gates.cols == 2 * dy.cols && gates.rows == dy.rows && dPrev.rows == dy.rows && dPrev.cols == dy.cols,
                      "gatedBackward: gates \(gates.rows)x\(gates.cols), dy \(dy.rows)x\(dy.cols), dPrev \(dPrev.rows)x\(dPrev.cols)")
@@ -85,7 +85,7 @@ public enum RNNCellKernels {
     /// - gi: [B, 3H] `W_ih x` (no bias); r, z, n on exit. gh: [B, 3H] `W_hh h` (no bias); its n
     ///   block holds `W_hn h + b_hn` on exit. bih, bhh: [3H]. hPrev, h: [B, H] (must not alias).
     /// - lengths, t: packed-sequence rows (encoder); inactive rows get h = 0.
-    public static func gruForward(
+    package static func gruForward(
         gi: Matrix, gh: Matrix, bih: UnsafePointer<Float>, bhh: UnsafePointer<Float>, hPrev: Matrix, h: Matrix,
         lengths: UnsafePointer<Int32>? = nil, t: Int = 0
     ) {
@@ -100,7 +100,7 @@ public enum RNNCellKernels {
     /// GRU step backward: `gi`/`gh` (saved by forward) become the gradients of
     /// `W_ih x + b_ih` / `W_hh h + b_hh`; the gradient on h is `dh` + `dhRec` (nil = 0);
     /// `dhPrev` [B, H] = dh ⊙ z (add dgh · W_hh yourself). Inactive rows: all 0.
-    public static func gruBackward(gi: Matrix, gh: Matrix, hPrev: Matrix, dh: Matrix, dhRec: Matrix? = nil, dhPrev: Matrix,
+    package static func gruBackward(gi: Matrix, gh: Matrix, hPrev: Matrix, dh: Matrix, dhRec: Matrix? = nil, dhPrev: Matrix,
                                    lengths: UnsafePointer<Int32>? = nil, t: Int = 0) {
         let rows = gi.rows, hidden = dh.cols
         precondition(gi.cols == 3 * hidden && gh.cols == 3 * hidden && hPrev.rows == rows && dh.rows == rows
@@ -115,7 +115,7 @@ public enum RNNCellKernels {
     /// of S rows; query row n attends sentence `srcRow?[n] ?? n` over its first `lengths[s]`
     /// positions. `q` [R, A] (= `W_q h + b_q`), `v` [A]; writes `alpha` [R, S], `ctx` [R, D]
     /// and, when given, `tanhSave` [R·S, A] (contiguous).
-    public static func additiveAttentionForward(
+    package static func additiveAttentionForward(
         keys: Matrix, enc: Matrix, sourceLength: Int, lengths: UnsafePointer<Int32>, srcRow: UnsafePointer<Int32>?,
         q: Matrix, v: UnsafePointer<Float>, alpha: Matrix, ctx: Matrix, tanhSave: UnsafeMutablePointer<Float>?
     ) {
@@ -131,7 +131,7 @@ public enum RNNCellKernels {
 
     /// Additive attention backward (row n attends sentence n). Accumulates into `dEnc`
     /// [R·S, D], `dKeys` [R·S, A] and `dvRows` [R, A]; overwrites `dq` [R, A].
-    public static func additiveAttentionBackward(
+    package static func additiveAttentionBackward(
         enc: Matrix, sourceLength: Int, lengths: UnsafePointer<Int32>, v: UnsafePointer<Float>,
         alpha: Matrix, tanhSave: UnsafePointer<Float>, dctx: Matrix,
         dEnc: Matrix, dKeys: Matrix, dvRows: Matrix, dq: Matrix
@@ -149,7 +149,7 @@ public enum RNNCellKernels {
     }
 
     /// Bilinear (Luong "general") attention forward: `score_j = q[n] · keys[s, j]`.
-    public static func bilinearAttentionForward(
+    package static func bilinearAttentionForward(
         keys: Matrix, enc: Matrix, sourceLength: Int, lengths: UnsafePointer<Int32>, srcRow: UnsafePointer<Int32>?,
         q: Matrix, alpha: Matrix, ctx: Matrix
     ) {
@@ -165,7 +165,7 @@ public enum RNNCellKernels {
 
     /// Bilinear attention backward (row n attends sentence n): accumulates into `dEnc`, `dKeys`
     /// and ADDS into `dq`.
-    public static func bilinearAttentionBackward(
+    package static func bilinearAttentionBackward(
         keys: Matrix, enc: Matrix, sourceLength: Int, lengths: UnsafePointer<Int32>, q: Matrix,
         alpha: Matrix, dctx: Matrix, dEnc: Matrix, dKeys: Matrix, dq: Matrix
     ) {
@@ -181,12 +181,12 @@ public enum RNNCellKernels {
     }
 
     /// `y = tanh(x)` with the kernels' vectorized tanh (about 2 ulp).
-    public static func tanh(_ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>, count: Int) {
+    package static func tanh(_ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>, count: Int) {
         s2s_tanh_array(x, y, Int64(count))
     }
 
     /// `y = σ(x)` with the kernels' vectorized sigmoid (about 2 ulp).
-    public static func sigmoid(_ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>, count: Int) {
+    package static func sigmoid(_ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>, count: Int) {
         s2s_sigmoid_array(x, y, Int64(count))
     }
 }

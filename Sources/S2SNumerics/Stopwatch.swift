@@ -3,10 +3,10 @@ import Glibc
 #endif
 
 /// Wall-clock timing for benchmarks (never used inside unit tests).
-public enum Stopwatch {
+package enum Stopwatch {
     /// Monotonic seconds.
     @inline(__always)
-    public static func now() -> Double {
+    package static func now() -> Double {
         var ts = timespec()
         clock_gettime(CLOCK_MONOTONIC, &ts)
         return Double(ts.tv_sec) + 1e-9 * Double(ts.tv_nsec)
@@ -15,7 +15,7 @@ public enum Stopwatch {
     /// Seconds per call of each body, median over `runs` rounds. Bodies are interleaved round by
     /// round so a burst of load from another process hits them alike. Each round repeats a body
     /// until it has run for at least `minSeconds`, so tiny calls are not lost in clock noise.
-    public static func medianSecondsPerCall(runs: Int, warmup: Int = 2, minSeconds: Double = 0.002,
+    package static func medianSecondsPerCall(runs: Int, warmup: Int = 2, minSeconds: Double = 0.002,
                                             _ bodies: [() -> Void]) -> [Double] {
         var repeats = [Int](repeating: 1, count: bodies.count)
         for (i, body) in bodies.enumerated() {
@@ -36,7 +36,7 @@ public enum Stopwatch {
         return samples.map(median)
     }
 
-    public static func median(_ xs: [Double]) -> Double {
+    package static func median(_ xs: [Double]) -> Double {
         let s = xs.sorted()
         if s.isEmpty { return .nan }
         return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2

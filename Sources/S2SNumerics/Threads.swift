@@ -7,13 +7,13 @@ import CKernels
 /// The count is process-wide (OpenMP's own setting is per calling thread; CKernels applies the
 /// process-wide value on every entry). Default: `OMP_NUM_THREADS` when set, else 2 (at most
 /// the online cores).
-public enum EngineThreads {
+package enum EngineThreads {
     /// Sets the number of threads used by GEMMs and kernels, for every calling thread.
-    public static func set(_ n: Int) {
+    package static func set(_ n: Int) {
         precondition(n >= 1, "EngineThreads.set: thread count must be at least 1, got \(n)")
         s2s_set_num_threads(Int32(n))
     }
 
     /// The current process-wide count.
-    public static var current: Int { Int(s2s_get_max_threads()) }
+    package static var current: Int { Int(s2s_get_max_threads()) }
 }

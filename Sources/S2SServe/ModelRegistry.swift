@@ -55,7 +55,7 @@ final class ModelRegistry: @unchecked Sendable {
 }
 
 /// The service cannot start: a bad model list, a model that does not load, a port in use.
-public struct ServeStartError: Error, CustomStringConvertible, Sendable {
-    public let description: String
-    public init(_ description: String) { self.description = description }
+package struct ServeStartError: Error, CustomStringConvertible, Sendable {
+    package let description: String
+    package init(_ description: String) { self.description = description }
 }

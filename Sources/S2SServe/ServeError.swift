@@ -1,15 +1,15 @@
 /// A request the service refuses, with the HTTP status that says why; the client receives
 /// `{"error": {"status": N, "message": "…"}}`.
-public struct ServeError: Error, Sendable, Equatable, CustomStringConvertible {
-    public let status: Int
-    public let message: String
+package struct ServeError: Error, Sendable, Equatable, CustomStringConvertible {
+    package let status: Int
+    package let message: String
 
-    public init(status: Int, _ message: String) {
+    package init(status: Int, _ message: String) {
         self.status = status
         self.message = message
     }
 
-    public var description: String { "\(status): \(message)" }
+    package var description: String { "\(status): \(message)" }
 
     static func badRequest(_ message: String) -> ServeError { ServeError(status: 400, message) }
     static func notFound(_ message: String) -> ServeError { ServeError(status: 404, message) }

@@ -12,11 +12,11 @@ import NIOPosix
 /// busy ones after their reply is written (NIO's `HTTPServerPipelineHandler` does this on
 /// `ChannelShouldQuiesceEvent`). `wait()` returns when all connections are closed and the
 /// decoding thread has finished.
-public final class TranslationServer: Sendable {
+package final class TranslationServer: Sendable {
     typealias Connection = NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>
 
     /// The bound port (the system's choice when the configuration asked for 0).
-    public let port: Int
+    package let port: Int
     private let service: TranslationService
     private let listener: NIOAsyncChannel<Void, Never>
     private let connections: ConnectionSet
@@ -34,7 +34,7 @@ public final class TranslationServer: Sendable {
 
     /// Binds, starts accepting, and starts loading the models on the decoding thread; `loaded`
     /// is called once they are loaded (nil) or failed (the error; the caller should shut down).
-    public static func start(_ configuration: ServeConfiguration,
+    package static func start(_ configuration: ServeConfiguration,
                              loaded: @escaping @Sendable (ServeStartError?) -> Void) async throws(ServeStartError) -> TranslationServer {
         guard !configuration.models.isEmpty else { throw ServeStartError("no model to serve (give --model)") }
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
@@ -74,7 +74,7 @@ public final class TranslationServer: Sendable {
 
     /// Stops accepting and lets every connection finish its current request. Connections still
     /// open after the request timeout plus 5 s are closed.
-    public func shutdown() {
+    package func shutdown() {
         listener.channel.close(promise: nil)
         connections.quiesce()
         let grace = service.configuration.limits.timeoutSeconds + 5
@@ -85,7 +85,7 @@ public final class TranslationServer: Sendable {
     }
 
     /// Returns once `shutdown()` has taken effect: no connection left, the decoder stopped.
-    public func wait() async {
+    package func wait() async {
         let task = accepting.withLockedValue { $0 }
         await task?.value
         await connections.waitUntilEmpty()

@@ -9,10 +9,10 @@
 /// path with the same rounds in O(n log n), so a 1 MB token does not take quadratic time.
 ///
 /// Holds a cache: not thread-safe, make one per thread (`copy()` shares nothing mutable).
-public final class BPE {
-    public let codes: BPECodes
+package final class BPE {
+    package let codes: BPECodes
     /// Words at least this long (in scalars) use the heap-based merge loop.
-    public static let longWord = 48
+    package static let longWord = 48
     /// Words longer than this (in UTF-8 bytes) are not cached: rare, and they would pin memory.
     static let longestCachedBytes = 2048
     /// Words kept at most; past it the cache starts over.
@@ -21,7 +21,7 @@ public final class BPE {
     let table: BPETable
     private var cache: [ExactString: [String]] = [:]
 
-    public init(codes: BPECodes) {
+    package init(codes: BPECodes) {
         self.codes = codes
         self.table = BPETable(codes)
     }
@@ -32,13 +32,13 @@ public final class BPE {
     }
 
     /// A BPE with the same codes and its own cache (the merge tables are shared read-only).
-    public func copy() -> BPE { BPE(sharing: self) }
+    package func copy() -> BPE { BPE(sharing: self) }
 
     /// The number of cached words.
-    public var cachedWords: Int { cache.count }
+    package var cachedWords: Int { cache.count }
 
     /// The subword pieces of `word`, left to right (concatenated they give `word` back).
-    public func segment(_ word: String) -> [String] {
+    package func segment(_ word: String) -> [String] {
         let key = ExactString(word)
         if let hit = cache[key] { return hit }
         let pieces = table.segment(word)
@@ -52,7 +52,7 @@ public final class BPE {
     /// BPE-dropout (Provilkov et al., 2019): each applicable merge is skipped with probability
     /// `dropout` in every round, as subword-nmt's `--dropout`; never cached. A round in which
     /// every merge is dropped ends the word, like subword-nmt. `dropout` ≤ 0 is plain `segment`.
-    public func segment<R: RandomNumberGenerator>(_ word: String, dropout: Double, using rng: inout R) -> [String] {
+    package func segment<R: RandomNumberGenerator>(_ word: String, dropout: Double, using rng: inout R) -> [String] {
         guard dropout > 0 else { return segment(word) }
         return table.segmentWithDropout(word, dropout: dropout, rng: &rng)
     }
@@ -61,12 +61,12 @@ public final class BPE {
     /// non-final piece gets `separator` ("@@"), pieces are joined by spaces, and leading and
     /// trailing "\r", "\n", " " are kept. Python's other line breaks (U+0085, U+2028, "\v", …)
     /// split the line as its codecs reader would.
-    public func applyLine(_ line: String, separator: String = "@@") -> String {
+    package func applyLine(_ line: String, separator: String = "@@") -> String {
         applyLine(line, separator: separator) { segment($0) }
     }
 
     /// `applyLine` with another segmenter per word (BPE-dropout, glossaries, vocabulary).
-    public func applyLine(_ line: String, separator: String, segmenter: (String) -> [String]) -> String {
+    package func applyLine(_ line: String, separator: String, segmenter: (String) -> [String]) -> String {
         var out = ""
         WhitespaceWords.forEachLine(line) { part in
             let scalars = Array(part)

@@ -1,38 +1,38 @@
 /// One BPE merge: the two symbols that become one. A word-final symbol carries subword-nmt's
 /// end-of-word suffix "</w>" (e.g. `e` + `s</w>` → `es</w>`).
-public struct BPEMerge: Hashable, Sendable, CustomStringConvertible {
-    public let left: String
-    public let right: String
+package struct BPEMerge: Hashable, Sendable, CustomStringConvertible {
+    package let left: String
+    package let right: String
 
-    public init(_ left: String, _ right: String) {
+    package init(_ left: String, _ right: String) {
         self.left = left
         self.right = right
     }
 
-    public var description: String { "\(left) \(right)" }
+    package var description: String { "\(left) \(right)" }
 }
 
 /// An ordered list of merges in subword-nmt's codes format, so codes move between s2s and
 /// subword-nmt both ways: a `#version: 0.2` header line, then one `left right` line per merge,
 /// most frequent first.
-public struct BPECodes: Sendable, Equatable {
+package struct BPECodes: Sendable, Equatable {
     /// subword-nmt's end-of-word handling. 0.2 (the current one) glues "</w>" onto the last
     /// character; 0.1 made it a symbol of its own.
-    public enum Version: String, Sendable {
+    package enum Version: String, Sendable {
         case v01 = "0.1"
         case v02 = "0.2"
     }
 
-    public var merges: [BPEMerge]
-    public var version: Version
+    package var merges: [BPEMerge]
+    package var version: Version
 
-    public init(merges: [BPEMerge], version: Version = .v02) {
+    package init(merges: [BPEMerge], version: Version = .v02) {
         self.merges = merges
         self.version = version
     }
 
     /// The file's bytes: header, then one merge per line.
-    public func serialized() -> [UInt8] {
+    package func serialized() -> [UInt8] {
         var text = version == .v02 ? "#version: 0.2\n" : ""
         for (k, merge) in merges.enumerated() {
             // A 0.1 file's first merge spelled like a version header would read back as one; a
@@ -44,12 +44,12 @@ public struct BPECodes: Sendable, Equatable {
     }
 
     /// Writes the codes atomically (temp file + rename).
-    public func write(to path: String) throws(TextError) {
+    package func write(to path: String) throws(TextError) {
         try AtomicFile.write(serialized(), to: path)
     }
 
     /// Reads a codes file written by s2s or subword-nmt.
-    public static func load(path: String) throws(TextError) -> BPECodes {
+    package static func load(path: String) throws(TextError) -> BPECodes {
         let bytes = try FileBytes.read(path)
         return try parse(bytes, file: path)
     }
@@ -58,7 +58,7 @@ public struct BPECodes: Sendable, Equatable {
     /// lines of exactly two space-separated symbols (outer "\r", "\n", " " stripped). Errors
     /// name the file and the 1-based line. Works on bytes: every delimiter is ASCII, and
     /// Swift's `Character` would glue "\r\n" or " " + a combining mark into one.
-    public static func parse(_ bytes: [UInt8], file: String) throws(TextError) -> BPECodes {
+    package static func parse(_ bytes: [UInt8], file: String) throws(TextError) -> BPECodes {
         if String(validating: bytes, as: UTF8.self) == nil {
             throw .badCodes(file: file, line: FileBytes.firstInvalidLine(bytes), reason: "invalid UTF-8")
         }

@@ -12,12 +12,12 @@ import Glibc
 /// (Sennrich's incremental statistics), so 8,000 merges need no recount. The counts live in
 /// subword-nmt's two tables (`stats`, pruned below a moving threshold, and `big_stats`, the
 /// full table); a lazily invalidated max-heap replaces its linear `max` scan.
-public enum BPELearner {
+package enum BPELearner {
     /// Learns up to `merges` merges. Stops early, like subword-nmt, when no pair occurs at
     /// least `minFrequency` times. `wordCounts`: each word (a token or a whitespace-separated
     /// string) with its frequency; words are split into Unicode scalars, the last carrying
     /// "</w>".
-    public static func learn<S: Sequence>(wordCounts: S, merges: Int, minFrequency: Int = 2) -> BPECodes
+    package static func learn<S: Sequence>(wordCounts: S, merges: Int, minFrequency: Int = 2) -> BPECodes
     where S.Element == (key: String, value: Int) {
         var state = LearnerState()
         for (word, count) in wordCounts where !word.isEmpty && count > 0 { state.addWord(word, count: count) }
@@ -27,7 +27,7 @@ public enum BPELearner {
     /// `--total-symbols`: the distinct word-internal characters and the distinct word-final
     /// ones (a character that ends some word and sits inside another counts in both), by code
     /// point; subword-nmt subtracts their sum from the number of merges.
-    public static func characterSymbols<S: Sequence>(in words: S) -> (internal: Int, final: Int) where S.Element == String {
+    package static func characterSymbols<S: Sequence>(in words: S) -> (internal: Int, final: Int) where S.Element == String {
         var inner = Set<UInt32>(), last = Set<UInt32>()
         for word in words {
             let scalars = Array(word.unicodeScalars)
@@ -39,7 +39,7 @@ public enum BPELearner {
     }
 
     /// Convenience for a dictionary of counts.
-    public static func learn(counts: [ExactString: Int], merges: Int, minFrequency: Int = 2) -> BPECodes {
+    package static func learn(counts: [ExactString: Int], merges: Int, minFrequency: Int = 2) -> BPECodes {
         learn(wordCounts: counts.lazy.map { (key: $0.key.string, value: $0.value) }, merges: merges, minFrequency: minFrequency)
     }
 }

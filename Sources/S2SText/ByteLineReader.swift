@@ -16,22 +16,22 @@ import Glibc
 /// enough: the signal may be delivered to another thread of the process, e.g. an OpenMP worker.)
 /// A read returns as soon as any bytes are there, so a line typed on a terminal is available at
 /// once.
-public final class ByteLineReader {
+package final class ByteLineReader {
     /// Why a read failed; `detail` is the system's reason.
-    public struct Failure: Error, Sendable {
-        public enum Kind: Sendable { case open, isDirectory, read, interrupted }
-        public let kind: Kind
-        public let detail: String
+    package struct Failure: Error, Sendable {
+        package enum Kind: Sendable { case open, isDirectory, read, interrupted }
+        package let kind: Kind
+        package let detail: String
     }
 
     /// The name used in error messages: the path, or `<stdin>`.
-    public let name: String
+    package let name: String
     /// 1-based number of the line returned last (0 before the first).
-    public private(set) var lineNumber = 0
+    package private(set) var lineNumber = 0
     /// Bytes read from the input so far.
-    public private(set) var bytesRead = 0
+    package private(set) var bytesRead = 0
     /// Whether the line returned last ended with LF (false only for a last line without one).
-    public private(set) var lastLineTerminated = true
+    package private(set) var lastLineTerminated = true
     private let stripLineEnd: Bool
     private let fd: Int32
     private let ownsDescriptor: Bool
@@ -47,7 +47,7 @@ public final class ByteLineReader {
     private let isCancelled: () -> Bool
 
     /// Opens `path` ("-" reads stdin, unless `dashIsStandardInput` is false).
-    public convenience init(path: String, dashIsStandardInput: Bool = true, stripLineEnd: Bool = true, bufferSize: Int = 1 << 20,
+    package convenience init(path: String, dashIsStandardInput: Bool = true, stripLineEnd: Bool = true, bufferSize: Int = 1 << 20,
                             isCancelled: @escaping () -> Bool = { false }) throws(Failure) {
         if path == "-" && dashIsStandardInput {
             self.init(fileDescriptor: 0, stripLineEnd: stripLineEnd, bufferSize: bufferSize, isCancelled: isCancelled)
@@ -65,7 +65,7 @@ public final class ByteLineReader {
     }
 
     /// Reads an open descriptor (not closed here), e.g. stdin.
-    public convenience init(fileDescriptor: Int32, name: String = "<stdin>", stripLineEnd: Bool = true, bufferSize: Int = 1 << 16,
+    package convenience init(fileDescriptor: Int32, name: String = "<stdin>", stripLineEnd: Bool = true, bufferSize: Int = 1 << 16,
                             isCancelled: @escaping () -> Bool = { false }) {
         self.init(descriptor: fileDescriptor, owned: false, name: name, stripLineEnd: stripLineEnd, bufferSize: bufferSize,
                   isCancelled: isCancelled)
@@ -90,7 +90,7 @@ public final class ByteLineReader {
     }
 
     /// The next line without its terminator, valid until the next call; nil at end of input.
-    public func next() throws(Failure) -> UnsafeBufferPointer<UInt8>? {
+    package func next() throws(Failure) -> UnsafeBufferPointer<UInt8>? {
         while true {
             let from = start + scanned
             if from < end, let hit = memchr(buffer + from, 0x0A, end - from) {
@@ -115,7 +115,7 @@ public final class ByteLineReader {
     }
 
     /// Counts the lines left (to report both counts when aligned files differ in length).
-    public func countRemaining() throws(Failure) -> Int {
+    package func countRemaining() throws(Failure) -> Int {
         var count = 0
         while try next() != nil { count += 1 }
         return count

@@ -3,20 +3,20 @@
 /// Pieces are concatenated; an unescaped "▁" becomes a space, "\\" a backslash and "\▁" a
 /// literal "▁". Spaces are then folded the way `normalize` folds them (no leading, trailing or
 /// doubled space), so even a model's odd output ("▁" "▁the") prints as ordinary text.
-public enum Detokenizer {
+package enum Detokenizer {
     /// The word-start marker, U+2581 LOWER ONE EIGHTH BLOCK (as in SentencePiece).
-    public static let marker = "\u{2581}"
+    package static let marker = "\u{2581}"
     static let markerBytes: [UInt8] = [0xE2, 0x96, 0x81]
 
     /// The text that `pieces` (marked tokens or BPE subwords, in order) spell.
-    public static func detokenize<S: Sequence>(_ pieces: S) -> String where S.Element: StringProtocol {
+    package static func detokenize<S: Sequence>(_ pieces: S) -> String where S.Element: StringProtocol {
         var joined: [UInt8] = []
         for piece in pieces { joined.append(contentsOf: piece.utf8) }
         return decode(joined)
     }
 
     /// Detokenizes one line of space-separated pieces (the output of `s2s tokenize`).
-    public static func detokenize(line: String) -> String {
+    package static func detokenize(line: String) -> String {
         decode(line.utf8.filter { $0 != 0x20 })
     }
 

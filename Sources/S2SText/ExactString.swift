@@ -7,23 +7,23 @@ import Glibc
 /// them. Tokens, BPE symbols and vocabulary entries are keyed by this: subword-nmt (Python)
 /// compares code points, and a vocabulary must give two different spellings two ids.
 /// Ordering is code-point order (UTF-8 byte order is the same order).
-public struct ExactString: Hashable, Comparable, Sendable, CustomStringConvertible, ExpressibleByStringLiteral {
-    public let string: String
+package struct ExactString: Hashable, Comparable, Sendable, CustomStringConvertible, ExpressibleByStringLiteral {
+    package let string: String
 
-    public init(_ string: String) { self.string = string }
-    public init(stringLiteral value: String) { self.string = value }
+    package init(_ string: String) { self.string = string }
+    package init(stringLiteral value: String) { self.string = value }
 
-    public var description: String { string }
+    package var description: String { string }
 
-    public static func == (a: ExactString, b: ExactString) -> Bool {
+    package static func == (a: ExactString, b: ExactString) -> Bool {
         compare(a.string, b.string) == 0
     }
 
-    public static func < (a: ExactString, b: ExactString) -> Bool {
+    package static func < (a: ExactString, b: ExactString) -> Bool {
         compare(a.string, b.string) < 0
     }
 
-    public func hash(into hasher: inout Hasher) {
+    package func hash(into hasher: inout Hasher) {
         var s = string
         s.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
     }

@@ -1,12 +1,12 @@
 /// Sentence pairs from files: two line-aligned files, or one tab-separated file. A source of
 /// pairs for `VocabularyBuilder` (the corpus database will be another).
-public enum ParallelText {
+package enum ParallelText {
     /// Calls `body` with each (source, target) line pair of two aligned files. Throws
     /// `.emptyInput` for an empty file, `.lineCountMismatch` when one file ends first (with
     /// both line counts), `.invalidUTF8` naming the file and line (unless `replaceInvalid`).
     /// Returns the number of pairs and of replaced invalid sequences.
     @discardableResult
-    public static func forEachPair(source: String, target: String, replaceInvalid: Bool = false,
+    package static func forEachPair(source: String, target: String, replaceInvalid: Bool = false,
                                    _ body: (String, String) throws -> Void) throws -> (pairs: Int, replaced: Int) {
         let s = try LineReader(path: source, replaceInvalid: replaceInvalid)
         let t = try LineReader(path: target, replaceInvalid: replaceInvalid)
@@ -31,7 +31,7 @@ public enum ParallelText {
     /// Calls `body` with each pair of a `source<TAB>target` file (a TAB inside the target is
     /// kept). A line without a tab is an error naming the file and line.
     @discardableResult
-    public static func forEachPair(tsv path: String, replaceInvalid: Bool = false,
+    package static func forEachPair(tsv path: String, replaceInvalid: Bool = false,
                                    _ body: (String, String) throws -> Void) throws -> (pairs: Int, replaced: Int) {
         let reader = try LineReader(path: path, replaceInvalid: replaceInvalid)
         var pairs = 0

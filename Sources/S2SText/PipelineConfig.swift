@@ -1,49 +1,49 @@
 import Foundation
 
 /// Which side of a parallel corpus.
-public enum Side: String, Codable, Sendable, CaseIterable {
+package enum Side: String, Codable, Sendable, CaseIterable {
     case source, target
 }
 
 /// The settings file (`pipeline.json`) of a pipeline directory written by `s2s vocab build`:
 /// everything needed to rebuild the same tokenizer → BPE → vocabulary chain for training and
 /// translation, with hashes that catch a file edited or swapped after the build.
-public struct PipelineConfig: Codable, Sendable, Equatable {
-    public static let fileName = "pipeline.json"
-    public static let formatName = "s2s-text-pipeline"
+package struct PipelineConfig: Codable, Sendable, Equatable {
+    package static let fileName = "pipeline.json"
+    package static let formatName = "s2s-text-pipeline"
 
     /// One side's chain. File names are relative to the directory.
-    public struct SideConfig: Codable, Sendable, Equatable {
-        public var tokenizer: TokenizerSettings
+    package struct SideConfig: Codable, Sendable, Equatable {
+        package var tokenizer: TokenizerSettings
         /// The BPE codes file, or nil for a word-level vocabulary.
-        public var codes: String?
+        package var codes: String?
         /// SHA-256 of the codes file's bytes.
-        public var codesHash: String?
-        public var vocabulary: String
+        package var codesHash: String?
+        package var vocabulary: String
         /// `Vocabulary.contentHash` of the vocabulary file.
-        public var vocabularyHash: String
-        public var vocabularySize: Int
+        package var vocabularyHash: String
+        package var vocabularySize: Int
     }
 
-    public var format = PipelineConfig.formatName
-    public var version = 1
-    public var source: SideConfig
-    public var target: SideConfig
+    package var format = PipelineConfig.formatName
+    package var version = 1
+    package var source: SideConfig
+    package var target: SideConfig
     /// Merges asked for (the codes may hold fewer: learning stops when no pair occurs twice).
-    public var merges: Int
-    public var joint: Bool
-    public var shared: Bool
-    public var minCount: Int
-    public var maxSize: Int?
+    package var merges: Int
+    package var joint: Bool
+    package var shared: Bool
+    package var minCount: Int
+    package var maxSize: Int?
 
-    public subscript(side: Side) -> SideConfig {
+    package subscript(side: Side) -> SideConfig {
         switch side {
         case .source: source
         case .target: target
         }
     }
 
-    public func encoded() -> [UInt8] {
+    package func encoded() -> [UInt8] {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         // Encoding plain structs of strings and numbers cannot fail.
@@ -52,7 +52,7 @@ public struct PipelineConfig: Codable, Sendable, Equatable {
     }
 
     /// Reads `directory/pipeline.json`.
-    public static func load(directory: String) throws(TextError) -> PipelineConfig {
+    package static func load(directory: String) throws(TextError) -> PipelineConfig {
         let path = "\(directory)/\(fileName)"
         let bytes = try FileBytes.read(path)
         let config: PipelineConfig

@@ -1,14 +1,14 @@
 /// The special tokens every vocabulary starts with, at fixed ids: the one definition that the
 /// vocabulary files, the model (padding, start and end of a sentence) and the search share.
-public enum SpecialTokens {
+package enum SpecialTokens {
     /// Padding: never predicted, masked out of the loss and the attention.
-    public static let pad: Int32 = 0
+    package static let pad: Int32 = 0
     /// A token the vocabulary does not hold.
-    public static let unk: Int32 = 1
+    package static let unk: Int32 = 1
     /// Start of a sentence: the decoder's first input.
-    public static let bos: Int32 = 2
+    package static let bos: Int32 = 2
     /// End of a sentence: search stops a hypothesis at it.
-    public static let eos: Int32 = 3
+    package static let eos: Int32 = 3
     /// The tokens' spellings in vocabulary files, by id.
-    public static let names = ["<pad>", "<unk>", "<s>", "</s>"]
+    package static let names = ["<pad>", "<unk>", "<s>", "</s>"]
 }

@@ -9,9 +9,9 @@
 ///
 /// Patterns are Python-style; Swift's regex engine reads the common syntax the same way and is
 /// run on code points, as Python's `re` is. Caches segmentations; one per thread.
-public final class SubwordNMTSegmenter {
-    public let bpe: BPE
-    public let separator: String
+package final class SubwordNMTSegmenter {
+    package let bpe: BPE
+    package let separator: String
     private let glossaries: [Regex<AnyRegexOutput>]
     private let anyGlossary: Regex<AnyRegexOutput>?
     private let vocabulary: Set<ExactString>?
@@ -20,7 +20,7 @@ public final class SubwordNMTSegmenter {
     private var cache: [ExactString: [String]] = [:]
 
     /// Throws `.badSetting("--glossaries", …)` for a pattern Swift cannot compile.
-    public init(bpe: BPE, separator: String = "@@", glossaries: [String] = [], vocabulary: Set<ExactString>? = nil) throws(TextError) {
+    package init(bpe: BPE, separator: String = "@@", glossaries: [String] = [], vocabulary: Set<ExactString>? = nil) throws(TextError) {
         self.bpe = bpe
         self.separator = separator
         self.vocabulary = vocabulary
@@ -49,14 +49,14 @@ public final class SubwordNMTSegmenter {
     }
 
     /// The pieces of one word (no separators added).
-    public func segment(_ word: String) -> [String] {
+    package func segment(_ word: String) -> [String] {
         // Plain BPE needs no second cache: `BPE` keeps its own.
         if glossaries.isEmpty && vocabulary == nil { return bpe.segment(word) }
         return isolateGlossaries(word).flatMap { encode($0, cached: true) { self.bpe.segment($0) } }
     }
 
     /// `segment` with BPE-dropout (`--dropout`): never cached.
-    public func segment<R: RandomNumberGenerator>(_ word: String, dropout: Double, using rng: inout R) -> [String] {
+    package func segment<R: RandomNumberGenerator>(_ word: String, dropout: Double, using rng: inout R) -> [String] {
         if glossaries.isEmpty && vocabulary == nil { return bpe.segment(word, dropout: dropout, using: &rng) }
         var pieces: [String] = []
         for segment in isolateGlossaries(word) {

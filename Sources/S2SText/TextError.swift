@@ -1,7 +1,7 @@
 /// Everything that can go wrong in the text pipeline, each case carrying the file and line (or
 /// the setting) a user needs to fix the input. `description` is the one-line message the CLI
 /// prints.
-public enum TextError: Error, Equatable, CustomStringConvertible {
+package enum TextError: Error, Equatable, CustomStringConvertible {
     /// A line that is not valid UTF-8 (1-based line number).
     case invalidUTF8(file: String, line: Int)
     /// A file with no bytes (or no lines) where text was expected.
@@ -21,7 +21,7 @@ public enum TextError: Error, Equatable, CustomStringConvertible {
     /// A file that could not be read or written.
     case io(path: String, reason: String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case let .invalidUTF8(file, line):
             return "\(file):\(line): invalid UTF-8 (use --replace-invalid to substitute U+FFFD)"

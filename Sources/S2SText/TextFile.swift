@@ -6,26 +6,26 @@ import Glibc
 /// checking UTF-8 and counting lines so every error can name the file and line. Streams through
 /// `ByteLineReader` in 1 MiB chunks: memory stays bounded by the longest line, not the file.
 /// The text is as in the file: a CR before the LF stays (subword-nmt carries it through).
-public final class LineReader {
+package final class LineReader {
     /// The name errors use: the path, or "<stdin>".
-    public let name: String
+    package let name: String
     /// With `replaceInvalid`, bad byte sequences become U+FFFD (counted in `replaced`)
     /// instead of an error.
-    public let replaceInvalid: Bool
+    package let replaceInvalid: Bool
     /// The number of the line last returned (1-based; 0 before the first).
-    public var lineNumber: Int { bytes.lineNumber }
+    package var lineNumber: Int { bytes.lineNumber }
     /// How many invalid UTF-8 sequences were replaced so far.
-    public private(set) var replaced = 0
+    package private(set) var replaced = 0
     /// Bytes read so far.
-    public var bytesRead: Int { bytes.bytesRead }
+    package var bytesRead: Int { bytes.bytesRead }
     /// Whether the line last returned ended with "\n" (false only for a last line without
     /// one): commands that mirror subword-nmt carry the line end through instead of adding one.
-    public var lastLineTerminated: Bool { bytes.lastLineTerminated }
+    package var lastLineTerminated: Bool { bytes.lastLineTerminated }
 
     private let bytes: ByteLineReader
 
     /// Opens `path` for reading.
-    public init(path: String, replaceInvalid: Bool = false) throws(TextError) {
+    package init(path: String, replaceInvalid: Bool = false) throws(TextError) {
         do {
             bytes = try ByteLineReader(path: path, dashIsStandardInput: false, stripLineEnd: false)
         } catch {
@@ -39,14 +39,14 @@ public final class LineReader {
     }
 
     /// Reads standard input.
-    public init(standardInput: Void = (), replaceInvalid: Bool = false) {
+    package init(standardInput: Void = (), replaceInvalid: Bool = false) {
         bytes = ByteLineReader(fileDescriptor: 0, stripLineEnd: false, bufferSize: 1 << 20)
         self.name = "<stdin>"
         self.replaceInvalid = replaceInvalid
     }
 
     /// The next line without its "\n", or nil at the end of the input.
-    public func next() throws(TextError) -> String? {
+    package func next() throws(TextError) -> String? {
         let line: UnsafeBufferPointer<UInt8>?
         do {
             line = try bytes.next()
@@ -61,7 +61,7 @@ public final class LineReader {
     }
 
     /// Reads every remaining line.
-    public func readAll() throws(TextError) -> [String] {
+    package func readAll() throws(TextError) -> [String] {
         var lines: [String] = []
         while let line = try next() { lines.append(line) }
         return lines
@@ -113,8 +113,8 @@ enum FileBytes {
 
 /// Writes files so a reader never sees half of one: a temp file in the same directory,
 /// fsync, then rename over the target.
-public enum AtomicFile {
-    public static func write(_ bytes: [UInt8], to path: String) throws(TextError) {
+package enum AtomicFile {
+    package static func write(_ bytes: [UInt8], to path: String) throws(TextError) {
         let temp = "\(path).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         let fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw .io(path: path, reason: "cannot create: \(String(cString: strerror(errno)))") }

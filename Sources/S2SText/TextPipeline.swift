@@ -5,20 +5,20 @@
 /// Ids carry no `<s>`/`</s>`: callers add them where the model needs them.
 ///
 /// Holds an ICU iterator and caches: not thread-safe; `copy()` gives another thread its own.
-public final class TextPipeline {
-    public let tokenizer: Tokenizer
+package final class TextPipeline {
+    package let tokenizer: Tokenizer
     /// nil for a word-level vocabulary.
-    public let bpe: BPE?
-    public let vocabulary: Vocabulary
+    package let bpe: BPE?
+    package let vocabulary: Vocabulary
     /// SHA-256 over the tokenizer settings, the codes and the vocabulary: equal fingerprints
     /// mean equal ids for every line.
-    public let fingerprint: String
+    package let fingerprint: String
     /// What an `<unk>` id prints as in `decode`.
-    public var unknownPiece = "▁<unk>"
+    package var unknownPiece = "▁<unk>"
 
     private var cache = TokenCache()
 
-    public init(tokenizer: Tokenizer, bpe: BPE?, vocabulary: Vocabulary) {
+    package init(tokenizer: Tokenizer, bpe: BPE?, vocabulary: Vocabulary) {
         self.tokenizer = tokenizer
         self.bpe = bpe
         self.vocabulary = vocabulary
@@ -33,7 +33,7 @@ public final class TextPipeline {
 
     /// Loads one side of a directory written by `s2s vocab build`, checking the files against
     /// the hashes recorded at build time.
-    public static func load(directory: String, side: Side) throws(TextError) -> TextPipeline {
+    package static func load(directory: String, side: Side) throws(TextError) -> TextPipeline {
         let config = try PipelineConfig.load(directory: directory)
         let c = config[side]
         let vocabPath = "\(directory)/\(c.vocabulary)"
@@ -55,7 +55,7 @@ public final class TextPipeline {
     }
 
     /// A pipeline with the same tables and its own tokenizer and caches, for another thread.
-    public func copy() throws(TextError) -> TextPipeline {
+    package func copy() throws(TextError) -> TextPipeline {
         let other = TextPipeline(tokenizer: try tokenizer.copy(), bpe: bpe?.copy(), vocabulary: vocabulary)
         other.unknownPiece = unknownPiece
         return other
@@ -64,7 +64,7 @@ public final class TextPipeline {
     // MARK: Line → pieces → ids
 
     /// The marked pieces of `line` (tokens split by BPE).
-    public func pieces(_ line: String) throws(TextError) -> [String] {
+    package func pieces(_ line: String) throws(TextError) -> [String] {
         try tokenizer.withTokens(line) { tokens in
             withCache { cache in
                 var out: [String] = []
@@ -79,14 +79,14 @@ public final class TextPipeline {
     }
 
     /// The pieces with BPE-dropout (training only).
-    public func pieces<R: RandomNumberGenerator>(_ line: String, dropout: Double, using rng: inout R) throws(TextError) -> [String] {
+    package func pieces<R: RandomNumberGenerator>(_ line: String, dropout: Double, using rng: inout R) throws(TextError) -> [String] {
         let tokens = try tokenizer.tokenize(line)
         guard let bpe else { return tokens }
         return tokens.flatMap { bpe.segment($0, dropout: dropout, using: &rng) }
     }
 
     /// The ids of `line`. // [pieces]
-    public func encode(_ line: String) throws(TextError) -> [Int32] {
+    package func encode(_ line: String) throws(TextError) -> [Int32] {
         try tokenizer.withTokens(line) { tokens in
             withCache { cache in
                 var out: [Int32] = []
@@ -124,14 +124,14 @@ public final class TextPipeline {
     }
 
     /// The ids of `line` with BPE-dropout `dropout` (training only; not cached).
-    public func encode<R: RandomNumberGenerator>(_ line: String, dropout: Double, using rng: inout R) throws(TextError) -> [Int32] {
+    package func encode<R: RandomNumberGenerator>(_ line: String, dropout: Double, using rng: inout R) throws(TextError) -> [Int32] {
         guard dropout > 0 else { return try encode(line) }
         return try pieces(line, dropout: dropout, using: &rng).map { vocabulary.id($0) }
     }
 
     /// How many of the pieces of `lines` the vocabulary covers (`<unk>` share), e.g. on a
     /// validation set.
-    public func coverage<S: Sequence>(of lines: S) throws(TextError) -> Coverage where S.Element == String {
+    package func coverage<S: Sequence>(of lines: S) throws(TextError) -> Coverage where S.Element == String {
         var tokens = 0, unknown = 0
         for line in lines {
             let ids = try encode(line)
@@ -144,7 +144,7 @@ public final class TextPipeline {
     // MARK: Ids → text
 
     /// The pieces of `ids`: `<pad>`, `<s>`, `</s>` skipped, `<unk>` as `unknownPiece`.
-    public func decodePieces<S: Sequence>(_ ids: S) -> [String] where S.Element == Int32 {
+    package func decodePieces<S: Sequence>(_ ids: S) -> [String] where S.Element == Int32 {
         var out: [String] = []
         for id in ids {
             switch id {
@@ -157,7 +157,7 @@ public final class TextPipeline {
     }
 
     /// The text of `ids`: pieces joined, "▁" as spaces.
-    public func decode<S: Sequence>(_ ids: S) -> String where S.Element == Int32 {
+    package func decode<S: Sequence>(_ ids: S) -> String where S.Element == Int32 {
         Detokenizer.detokenize(decodePieces(ids))
     }
 }

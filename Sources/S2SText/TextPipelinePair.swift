@@ -4,15 +4,15 @@
 ///
 /// Not thread-safe (the sides hold ICU iterators and caches); `copy()` gives another thread
 /// its own.
-public final class TextPipelinePair {
-    public let source: TextPipeline
-    public let target: TextPipeline
-    public let config: PipelineConfig
+package final class TextPipelinePair {
+    package let source: TextPipeline
+    package let target: TextPipeline
+    package let config: PipelineConfig
     /// SHA-256 over both sides' fingerprints: equal keys mean equal ids for every pair, so
     /// cached ids can be reused under it.
-    public let cacheKey: String
+    package let cacheKey: String
 
-    public init(source: TextPipeline, target: TextPipeline, config: PipelineConfig) {
+    package init(source: TextPipeline, target: TextPipeline, config: PipelineConfig) {
         self.source = source
         self.target = target
         self.config = config
@@ -20,19 +20,19 @@ public final class TextPipelinePair {
     }
 
     /// Loads both sides of a directory written by `s2s vocab build` (hashes checked).
-    public convenience init(directory: String) throws(TextError) {
+    package convenience init(directory: String) throws(TextError) {
         self.init(source: try TextPipeline.load(directory: directory, side: .source),
                   target: try TextPipeline.load(directory: directory, side: .target),
                   config: try PipelineConfig.load(directory: directory))
     }
 
     /// Ids of one sentence pair, without `<s>`/`</s>`.
-    public func encode(source: String, target: String) throws -> (source: [Int32], target: [Int32]) {
+    package func encode(source: String, target: String) throws -> (source: [Int32], target: [Int32]) {
         (try self.source.encode(source), try self.target.encode(target))
     }
 
     /// The same pipelines with their own tokenizers and caches, for another thread.
-    public func copy() throws(TextError) -> TextPipelinePair {
+    package func copy() throws(TextError) -> TextPipelinePair {
         TextPipelinePair(source: try source.copy(), target: try target.copy(), config: config)
     }
 }

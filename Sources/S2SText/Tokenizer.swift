@@ -1,7 +1,7 @@
 import CICU
 
 /// The Unicode normalization form a tokenizer applies before segmenting.
-public enum NormalizationForm: String, Codable, Sendable, CaseIterable {
+package enum NormalizationForm: String, Codable, Sendable, CaseIterable {
     /// Compatibility composition: full-width letters, ligatures and special spaces become their
     /// plain forms. The default: it merges spellings a model should not have to tell apart.
     case nfkc
@@ -21,15 +21,15 @@ public enum NormalizationForm: String, Codable, Sendable, CaseIterable {
 
 /// How one side's text is normalized and segmented; stored in a pipeline's settings file so
 /// the same tokenizer can be rebuilt for training and translation.
-public struct TokenizerSettings: Codable, Sendable, Equatable {
+package struct TokenizerSettings: Codable, Sendable, Equatable {
     /// A BCP-47-like language code ("en", "de", "ja", "zh", "th"): picks ICU's word-break rules
     /// and dictionaries.
-    public var language: String
-    public var normalization: NormalizationForm
+    package var language: String
+    package var normalization: NormalizationForm
     /// ICU full case folding ("Straße" → "strasse").
-    public var lowercase: Bool
+    package var lowercase: Bool
 
-    public init(language: String, normalization: NormalizationForm = .nfkc, lowercase: Bool = false) {
+    package init(language: String, normalization: NormalizationForm = .nfkc, lowercase: Bool = false) {
         self.language = language
         self.normalization = normalization
         self.lowercase = lowercase
@@ -37,7 +37,7 @@ public struct TokenizerSettings: Codable, Sendable, Equatable {
 
     /// Rejects language codes that are not letters/digits separated by "-" or "_" (ICU would
     /// silently fall back to root rules for garbage, hiding a typo).
-    public func validate() throws(TextError) {
+    package func validate() throws(TextError) {
         let parts = language.split(separator: "-", omittingEmptySubsequences: false)
             .flatMap { $0.split(separator: "_", omittingEmptySubsequences: false) }
         let ok = !language.isEmpty && language.count <= 35
@@ -64,11 +64,11 @@ public struct TokenizerSettings: Codable, Sendable, Equatable {
 /// and the normal form again.
 ///
 /// One instance holds an ICU break iterator and buffers: not thread-safe, make one per thread.
-public final class Tokenizer {
-    public let settings: TokenizerSettings
+package final class Tokenizer {
+    package let settings: TokenizerSettings
     private let handle: OpaquePointer
 
-    public init(_ settings: TokenizerSettings) throws(TextError) {
+    package init(_ settings: TokenizerSettings) throws(TextError) {
         try settings.validate()
         var message = [CChar](repeating: 0, count: 256)
         let opened = settings.language.withCString { locale in
@@ -88,15 +88,15 @@ public final class Tokenizer {
     /// ICU (the reference). A line's tokens are the tokens of its chunks, so with the cache
     /// ICU runs only on chunks not seen before; the tokens are the same either way (tests
     /// compare them on every corpus line).
-    public var cachesChunks = true {
+    package var cachesChunks = true {
         didSet { s2s_tokenizer_set_chunk_cache(handle, cachesChunks ? 1 : 0) }
     }
 
     /// A fresh tokenizer with the same settings, for use on another thread.
-    public func copy() throws(TextError) -> Tokenizer { try Tokenizer(settings) }
+    package func copy() throws(TextError) -> Tokenizer { try Tokenizer(settings) }
 
     /// The normalized form of `line` (what detokenizing its tokens gives back).
-    public func normalize(_ line: String) throws(TextError) -> String {
+    package func normalize(_ line: String) throws(TextError) -> String {
         try run(line, segment: false) { result in
             String(decoding: UnsafeBufferPointer(start: result.normalized, count: Int(result.normalized_length)),
                    as: UTF8.self)
@@ -104,7 +104,7 @@ public final class Tokenizer {
     }
 
     /// The marked tokens of `line`.
-    public func tokenize(_ line: String) throws(TextError) -> [String] {
+    package func tokenize(_ line: String) throws(TextError) -> [String] {
         try withTokens(line) { tokens in
             var out: [String] = []
             out.reserveCapacity(tokens.count)
@@ -115,7 +115,7 @@ public final class Tokenizer {
 
     /// Calls `body` with the marked tokens of `line` as UTF-8 byte ranges that are valid only
     /// inside `body`: the allocation-free path the pipeline uses.
-    public func withTokens<R>(_ line: String, _ body: (TokenBytes) -> R) throws(TextError) -> R {
+    package func withTokens<R>(_ line: String, _ body: (TokenBytes) -> R) throws(TextError) -> R {
         try run(line, segment: true) { result in
             body(TokenBytes(marked: result.marked, offsets: result.offsets, count: Int(result.token_count)))
         }
@@ -145,13 +145,13 @@ public final class Tokenizer {
 }
 
 /// Marked tokens of one line as UTF-8 byte ranges into the tokenizer's buffer.
-public struct TokenBytes {
+package struct TokenBytes {
     let marked: UnsafePointer<UInt8>?
     let offsets: UnsafePointer<Int32>?
-    public let count: Int
+    package let count: Int
 
     /// The bytes of token `i` (0 ..< count).
-    public subscript(i: Int) -> UnsafeBufferPointer<UInt8> {
+    package subscript(i: Int) -> UnsafeBufferPointer<UInt8> {
         guard let marked, let offsets else { return UnsafeBufferPointer(start: nil, count: 0) }
         let start = Int(offsets[i])
         return UnsafeBufferPointer(start: marked + start, count: Int(offsets[i + 1]) - start)

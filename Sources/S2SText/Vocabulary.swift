@@ -3,19 +3,19 @@
 /// model records, so a model never runs with another vocabulary than its own.
 ///
 /// Tokens are keyed by exact code points (`ExactString`): "é" and "e\u{301}" are two entries.
-public struct Vocabulary: Sendable, Equatable {
+package struct Vocabulary: Sendable, Equatable {
 
     /// Tokens by id.
-    public let tokens: [String]
+    package let tokens: [String]
     /// Training-text frequency per id (0 for the specials).
-    public let counts: [Int]
+    package let counts: [Int]
     /// SHA-256 (hex) of `serialized()`.
-    public let contentHash: String
+    package let contentHash: String
     private let ids: [ExactString: Int32]
 
-    public var count: Int { tokens.count }
+    package var count: Int { tokens.count }
 
-    public static func == (a: Vocabulary, b: Vocabulary) -> Bool {
+    package static func == (a: Vocabulary, b: Vocabulary) -> Bool {
         a.contentHash == b.contentHash && a.tokens.count == b.tokens.count
     }
 
@@ -24,7 +24,7 @@ public struct Vocabulary: Sendable, Equatable {
     /// cut to `maxSize` entries in all (specials included). Tokens spelled like a special are
     /// folded into it. Tokens in `keep` are included whatever their count (0 if unseen): the
     /// symbols BPE-dropout can produce.
-    public static func build(counts: [ExactString: Int], minCount: Int = 1, maxSize: Int? = nil,
+    package static func build(counts: [ExactString: Int], minCount: Int = 1, maxSize: Int? = nil,
                              keep: Set<ExactString> = []) -> Vocabulary {
         let specialSet = Set(SpecialTokens.names.map { ExactString($0) })
         let floor = max(minCount, 1)
@@ -54,21 +54,21 @@ public struct Vocabulary: Sendable, Equatable {
 
     /// The id of `token`, or `unkID`.
     @inline(__always)
-    public func id(_ token: String) -> Int32 { ids[ExactString(token)] ?? SpecialTokens.unk }
+    package func id(_ token: String) -> Int32 { ids[ExactString(token)] ?? SpecialTokens.unk }
 
     /// Whether `token` has an id of its own.
-    public func contains(_ token: String) -> Bool { ids[ExactString(token)] != nil }
+    package func contains(_ token: String) -> Bool { ids[ExactString(token)] != nil }
 
     /// The token of `id` ("<unk>" for an id out of range).
-    public func token(_ id: Int32) -> String {
+    package func token(_ id: Int32) -> String {
         id >= 0 && Int(id) < tokens.count ? tokens[Int(id)] : SpecialTokens.names[Int(SpecialTokens.unk)]
     }
 
     /// Whether `id` is one of the four specials.
-    public static func isSpecial(_ id: Int32) -> Bool { id >= 0 && id < Int32(SpecialTokens.names.count) }
+    package static func isSpecial(_ id: Int32) -> Bool { id >= 0 && id < Int32(SpecialTokens.names.count) }
 
     /// How much of a text (given as token frequencies) the vocabulary covers.
-    public func coverage(of counts: [ExactString: Int]) -> Coverage {
+    package func coverage(of counts: [ExactString: Int]) -> Coverage {
         var total = 0, unknown = 0
         for (token, n) in counts {
             total += n
@@ -80,7 +80,7 @@ public struct Vocabulary: Sendable, Equatable {
     // MARK: File format
 
     /// The canonical file bytes: `token<TAB>count\n` per id.
-    public func serialized() -> [UInt8] { Self.serialize(tokens, counts) }
+    package func serialized() -> [UInt8] { Self.serialize(tokens, counts) }
 
     private static func serialize(_ tokens: [String], _ counts: [Int]) -> [UInt8] {
         var out: [UInt8] = []
@@ -95,18 +95,18 @@ public struct Vocabulary: Sendable, Equatable {
     }
 
     /// Writes the file atomically (temp file + rename).
-    public func write(to path: String) throws(TextError) {
+    package func write(to path: String) throws(TextError) {
         try AtomicFile.write(serialized(), to: path)
     }
 
-    public static func load(path: String) throws(TextError) -> Vocabulary {
+    package static func load(path: String) throws(TextError) -> Vocabulary {
         try parse(try FileBytes.read(path), file: path)
     }
 
     /// Parses and validates a vocabulary file: every line `token<TAB>count` with a non-empty
     /// token free of tabs and line breaks and a decimal count, the four specials first in
     /// order, no duplicate, "\n" after the last line. Errors name the file and line.
-    public static func parse(_ bytes: [UInt8], file: String) throws(TextError) -> Vocabulary {
+    package static func parse(_ bytes: [UInt8], file: String) throws(TextError) -> Vocabulary {
         if bytes.isEmpty { throw .badVocabulary(file: file, line: 1, reason: "the file is empty") }
         if bytes.last != 0x0A {
             let line = bytes.reduce(1) { $0 + ($1 == 0x0A ? 1 : 0) }
@@ -148,21 +148,21 @@ public struct Vocabulary: Sendable, Equatable {
 }
 
 /// Coverage of a text by a vocabulary.
-public struct Coverage: Sendable, Equatable, CustomStringConvertible {
+package struct Coverage: Sendable, Equatable, CustomStringConvertible {
     /// Tokens in the text.
-    public let tokens: Int
+    package let tokens: Int
     /// Of those, tokens that map to `<unk>`.
-    public let unknown: Int
+    package let unknown: Int
 
-    public init(tokens: Int, unknown: Int) {
+    package init(tokens: Int, unknown: Int) {
         self.tokens = tokens
         self.unknown = unknown
     }
 
     /// Share of `<unk>` (0 for an empty text).
-    public var unknownShare: Double { tokens == 0 ? 0 : Double(unknown) / Double(tokens) }
+    package var unknownShare: Double { tokens == 0 ? 0 : Double(unknown) / Double(tokens) }
 
-    public var description: String {
+    package var description: String {
         let percent = (unknownShare * 10000).rounded() / 100
         return "\(tokens) tokens, \(unknown) <unk> (\(percent)%)"
     }

@@ -2,26 +2,26 @@ import Foundation
 
 /// What `s2s vocab build` builds: tokenizer settings per side, BPE merges (joint or per side,
 /// none for words), and vocabulary limits (per side or shared).
-public struct VocabularyBuildOptions: Sendable, Equatable {
-    public var source: TokenizerSettings
-    public var target: TokenizerSettings
+package struct VocabularyBuildOptions: Sendable, Equatable {
+    package var source: TokenizerSettings
+    package var target: TokenizerSettings
     /// BPE merges to learn; 0 builds word-level vocabularies.
-    public var merges: Int
+    package var merges: Int
     /// One set of codes learned over both sides together.
-    public var joint: Bool
+    package var joint: Bool
     /// One vocabulary for both sides.
-    public var shared: Bool
+    package var shared: Bool
     /// Pieces seen fewer times are left out of the vocabulary (they become `<unk>`).
-    public var minCount: Int
+    package var minCount: Int
     /// At most this many entries per vocabulary, specials included.
-    public var maxSize: Int?
+    package var maxSize: Int?
     /// subword-nmt's `--min-frequency`: learning stops when no pair occurs this often.
-    public var bpeMinFrequency: Int
+    package var bpeMinFrequency: Int
     /// Put every symbol BPE-dropout can produce (each merge's parts and result, each
     /// character of the training tokens) into the vocabulary, so dropout never makes `<unk>`.
-    public var dropoutSymbols: Bool
+    package var dropoutSymbols: Bool
 
-    public init(source: TokenizerSettings, target: TokenizerSettings, merges: Int = 8000, joint: Bool = false,
+    package init(source: TokenizerSettings, target: TokenizerSettings, merges: Int = 8000, joint: Bool = false,
                 shared: Bool = false, minCount: Int = 2, maxSize: Int? = nil, bpeMinFrequency: Int = 2,
                 dropoutSymbols: Bool = false) {
         self.source = source
@@ -35,7 +35,7 @@ public struct VocabularyBuildOptions: Sendable, Equatable {
         self.dropoutSymbols = dropoutSymbols
     }
 
-    public func validate() throws(TextError) {
+    package func validate() throws(TextError) {
         try source.validate()
         try target.validate()
         if merges < 0 { throw .badSetting(name: "--merges", value: "\(merges)", reason: "must be 0 (words) or more") }
@@ -50,15 +50,15 @@ public struct VocabularyBuildOptions: Sendable, Equatable {
 /// Builds a text pipeline from sentence pairs from any source (two files, a TSV, a corpus
 /// database): feed pairs with `add`, then `finish`. Only token frequencies are kept, so memory
 /// grows with the number of distinct tokens, not with the corpus.
-public final class VocabularyBuilder {
-    public let options: VocabularyBuildOptions
+package final class VocabularyBuilder {
+    package let options: VocabularyBuildOptions
     private let sourceTokenizer: Tokenizer
     private let targetTokenizer: Tokenizer
     private var counts: [[ExactString: Int]] = [[:], [:]]
     /// Pairs added so far.
-    public private(set) var pairs = 0
+    package private(set) var pairs = 0
 
-    public init(options: VocabularyBuildOptions) throws(TextError) {
+    package init(options: VocabularyBuildOptions) throws(TextError) {
         try options.validate()
         self.options = options
         sourceTokenizer = try Tokenizer(options.source)
@@ -66,14 +66,14 @@ public final class VocabularyBuilder {
     }
 
     /// Counts the tokens of one sentence pair.
-    public func add(source: String, target: String) throws(TextError) {
+    package func add(source: String, target: String) throws(TextError) {
         try count(source, sourceTokenizer, into: 0)
         try count(target, targetTokenizer, into: 1)
         pairs += 1
     }
 
     /// Adds every pair of a sequence.
-    public func add<S: Sequence>(pairs: S) throws(TextError) where S.Element == (String, String) {
+    package func add<S: Sequence>(pairs: S) throws(TextError) where S.Element == (String, String) {
         for (s, t) in pairs { try add(source: s, target: t) }
     }
 
@@ -86,10 +86,10 @@ public final class VocabularyBuilder {
     }
 
     /// Token frequencies seen so far, per side.
-    public func tokenCounts(_ side: Side) -> [ExactString: Int] { counts[side == .source ? 0 : 1] }
+    package func tokenCounts(_ side: Side) -> [ExactString: Int] { counts[side == .source ? 0 : 1] }
 
     /// Learns the codes and builds the vocabularies.
-    public func finish() -> BuiltPipeline {
+    package func finish() -> BuiltPipeline {
         let o = options
         var sourceCodes: BPECodes?, targetCodes: BPECodes?
         if o.merges > 0 {
@@ -160,16 +160,16 @@ public final class VocabularyBuilder {
 }
 
 /// The result of a build, ready to be written as a pipeline directory.
-public struct BuiltPipeline: Sendable {
-    public let options: VocabularyBuildOptions
-    public let pairs: Int
-    public let sourceCodes: BPECodes?
-    public let targetCodes: BPECodes?
-    public let sourceVocabulary: Vocabulary
-    public let targetVocabulary: Vocabulary
+package struct BuiltPipeline: Sendable {
+    package let options: VocabularyBuildOptions
+    package let pairs: Int
+    package let sourceCodes: BPECodes?
+    package let targetCodes: BPECodes?
+    package let sourceVocabulary: Vocabulary
+    package let targetVocabulary: Vocabulary
     /// `<unk>` share of the training text's pieces under the built vocabulary.
-    public let sourceCoverage: Coverage
-    public let targetCoverage: Coverage
+    package let sourceCoverage: Coverage
+    package let targetCoverage: Coverage
 
     /// The file names used in the directory.
     var files: (sourceCodes: String?, targetCodes: String?, sourceVocabulary: String, targetVocabulary: String) {
@@ -180,7 +180,7 @@ public struct BuiltPipeline: Sendable {
                 options.shared ? "shared.vocab" : "target.vocab")
     }
 
-    public var config: PipelineConfig {
+    package var config: PipelineConfig {
         let f = files
         func side(_ settings: TokenizerSettings, _ codes: BPECodes?, _ codesFile: String?, _ vocab: Vocabulary, _ vocabFile: String) -> PipelineConfig.SideConfig {
             .init(tokenizer: settings, codes: codesFile, codesHash: codes.map { SHA256.hex($0.serialized()) },
@@ -195,7 +195,7 @@ public struct BuiltPipeline: Sendable {
     /// Writes the directory all at once: files go into a temporary sibling that is renamed
     /// into place, so a reader sees the old directory or the complete new one, never a mix.
     /// An existing directory is replaced only with `replace`.
-    public func write(to directory: String, replace: Bool = false) throws(TextError) {
+    package func write(to directory: String, replace: Bool = false) throws(TextError) {
         let fm = FileManager.default
         var isDirectory: ObjCBool = false
         let exists = fm.fileExists(atPath: directory, isDirectory: &isDirectory)

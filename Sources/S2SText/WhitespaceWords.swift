@@ -3,16 +3,16 @@
 /// break kept on the line), each line stripped of outer "\r", "\n", " " and split at single
 /// spaces, empty strings dropped. This is the input of `learn_bpe` and `apply_bpe` without
 /// `--dict-input`; s2s uses it to check itself against subword-nmt on the same words.
-public enum WhitespaceWords {
+package enum WhitespaceWords {
     /// Adds the words of `text` (a whole file or any run of complete lines) to `counts`.
-    public static func count(_ text: String, into counts: inout [ExactString: Int]) {
+    package static func count(_ text: String, into counts: inout [ExactString: Int]) {
         forEachLine(text) { line in
             for word in words(ofLine: line) { counts[ExactString(String(word)), default: 0] += 1 }
         }
     }
 
     /// The words of one line: outer "\r", "\n", " " stripped, split at " ", empties dropped.
-    public static func words(ofLine line: Substring.UnicodeScalarView) -> [Substring.UnicodeScalarView] {
+    package static func words(ofLine line: Substring.UnicodeScalarView) -> [Substring.UnicodeScalarView] {
         var s = line
         let strip: (Unicode.Scalar) -> Bool = { $0 == " " || $0 == "\n" || $0 == "\r" }
         while let c = s.first, strip(c) { s.removeFirst() }
@@ -21,7 +21,7 @@ public enum WhitespaceWords {
     }
 
     /// Calls `body` with each line of `text`, the line break included.
-    public static func forEachLine(_ text: String, _ body: (Substring.UnicodeScalarView) -> Void) {
+    package static func forEachLine(_ text: String, _ body: (Substring.UnicodeScalarView) -> Void) {
         let scalars = Substring(text).unicodeScalars
         var start = scalars.startIndex
         var i = start

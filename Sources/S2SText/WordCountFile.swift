@@ -3,9 +3,9 @@
 /// codecs reader splits lines and stripped of outer "\r", "\n", " ", must be exactly two fields
 /// separated by one space, the second an integer; anything else stops with the file and line
 /// (subword-nmt prints "Failed reading vocabulary file at line …" or raises).
-public enum WordCountFile {
+package enum WordCountFile {
     /// The (word, count) lines of `path` ("-" or nil: stdin), in file order.
-    public static func read(path: String?) throws(TextError) -> [(word: String, count: Int)] {
+    package static func read(path: String?) throws(TextError) -> [(word: String, count: Int)] {
         let reader = try path.map { p throws(TextError) in p == "-" ? LineReader() : try LineReader(path: p) } ?? LineReader()
         var entries: [(word: String, count: Int)] = []
         var failure: TextError?
@@ -32,7 +32,7 @@ public enum WordCountFile {
     }
 
     /// `get_vocabulary(is_dict=True)`: counts summed over repeated words.
-    public static func counts(path: String?) throws(TextError) -> [ExactString: Int] {
+    package static func counts(path: String?) throws(TextError) -> [ExactString: Int] {
         var counts: [ExactString: Int] = [:]
         for (word, count) in try read(path: path) { counts[ExactString(word), default: 0] += count }
         return counts
@@ -40,7 +40,7 @@ public enum WordCountFile {
 
     /// `read_vocabulary`: the words of lines whose own count reaches `threshold` (every word
     /// without one). Words compare by code points, as Python's set does.
-    public static func vocabulary(path: String, threshold: Int?) throws(TextError) -> Set<ExactString> {
+    package static func vocabulary(path: String, threshold: Int?) throws(TextError) -> Set<ExactString> {
         var out = Set<ExactString>()
         for (word, count) in try read(path: path) where threshold.map({ count >= $0 }) ?? true { out.insert(ExactString(word)) }
         return out

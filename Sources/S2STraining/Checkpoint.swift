@@ -91,7 +91,7 @@ enum Checkpoint {
 extension TrainingConfigFile {
     /// The configuration a model or checkpoint was trained with, from its header (with the
     /// corpus it was trained on), as `s2s model info --config` writes it.
-    public init(info: ModelInfo) throws(TrainingError) {
+    package init(info: ModelInfo) throws(TrainingError) {
         guard let json = info.header[Checkpoint.trainingConfigKey] else {
             throw .checkpoint(path: info.path, reason: "its header holds no training configuration (\(Checkpoint.trainingConfigKey))")
         }

@@ -4,11 +4,11 @@ import S2SEval
 /// Appends training and validation records to the metrics log (JSON lines next to the
 /// checkpoint, the format `S2SEval.MetricsLogEntry` defines and `s2s plot` renders). Each line is
 /// written whole and flushed, so a crash loses at most the line being written.
-public final class MetricsWriter {
-    public let path: String
+package final class MetricsWriter {
+    package let path: String
     private let handle: FileHandle
 
-    public init(path: String) throws {
+    package init(path: String) throws {
         self.path = path
         if !FileManager.default.fileExists(atPath: path) {
             guard FileManager.default.createFile(atPath: path, contents: nil) else {
@@ -21,7 +21,7 @@ public final class MetricsWriter {
 
     deinit { try? handle.close() }
 
-    public func append(_ entry: MetricsLogEntry) throws {
+    package func append(_ entry: MetricsLogEntry) throws {
         try handle.write(contentsOf: Data((entry.jsonLine + "\n").utf8))
     }
 }

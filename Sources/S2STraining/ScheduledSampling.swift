@@ -4,7 +4,7 @@ import Foundation
 /// token with probability ε_i and its own prediction otherwise, ε decaying with the update step i.
 /// Teacher forcing alone trains the decoder only on gold prefixes, so at test time it meets its own
 /// mistakes for the first time; feeding it its own predictions more and more often closes that gap.
-public enum ScheduledSampling: Equatable, Sendable, Codable {
+package enum ScheduledSampling: Equatable, Sendable, Codable {
     /// ε = 1 always: pure teacher forcing.
     case none
     /// ε_i = max(ε_min, k − c·i).
@@ -15,7 +15,7 @@ public enum ScheduledSampling: Equatable, Sendable, Codable {
     case inverseSigmoid(k: Double)
 
     /// Probability of feeding the gold token at update step `step` (0-based), in [0, 1].
-    public func goldProbability(step: Int) -> Double {
+    package func goldProbability(step: Int) -> Double {
         let i = Double(step)
         let eps: Double
         switch self {
@@ -28,10 +28,10 @@ public enum ScheduledSampling: Equatable, Sendable, Codable {
     }
 
     /// The schedules' names, as `--ss-schedule` takes them.
-    public static let names = ["none", "linear", "exponential", "inverse-sigmoid"]
+    package static let names = ["none", "linear", "exponential", "inverse-sigmoid"]
 
     /// A short human-readable form for logs and the resolved configuration.
-    public var description: String {
+    package var description: String {
         switch self {
         case .none: return "none (teacher forcing)"
         case let .linear(k, c, m): return "linear(k=\(k), c=\(c), min=\(m))"

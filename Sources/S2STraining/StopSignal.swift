@@ -6,11 +6,11 @@ import Glibc
 /// Turns SIGINT/SIGTERM into a flag the training loop polls between steps, so Ctrl-C finishes
 /// the current step, writes a checkpoint and exits instead of killing the process mid-write.
 /// A second signal while stopping exits at once.
-public enum StopSignal {
+package enum StopSignal {
     nonisolated(unsafe) private static var flag: sig_atomic_t = 0
 
     /// Installs the handlers (idempotent).
-    public static func install() {
+    package static func install() {
         let handler: @convention(c) (Int32) -> Void = { sig in
             if StopSignal.flag != 0 { _exit(128 + sig) }
             StopSignal.flag = 1
@@ -20,11 +20,11 @@ public enum StopSignal {
     }
 
     /// Whether a stop was requested.
-    public static var requested: Bool { flag != 0 }
+    package static var requested: Bool { flag != 0 }
 
     /// Raises the flag without a signal (a caller that wants the same graceful stop).
-    public static func request() { flag = 1 }
+    package static func request() { flag = 1 }
 
     /// Clears the flag (tests).
-    public static func reset() { flag = 0 }
+    package static func reset() { flag = 0 }
 }

@@ -11,14 +11,14 @@ import S2SText
 extension TextPipelinePair: PairEncoder {}
 
 /// Where the training data lives.
-public struct TrainingData: Sendable, Equatable {
+package struct TrainingData: Sendable, Equatable {
     /// The corpus store (SQLite file).
-    public var database: String
-    public var corpus: String
+    package var database: String
+    package var corpus: String
     /// A pipeline directory written by `s2s vocab build`.
-    public var vocabulary: String
+    package var vocabulary: String
 
-    public init(database: String, corpus: String, vocabulary: String) {
+    package init(database: String, corpus: String, vocabulary: String) {
         self.database = database
         self.corpus = corpus
         self.vocabulary = vocabulary
@@ -31,25 +31,25 @@ public struct TrainingData: Sendable, Equatable {
 ///
 /// `init` checks everything that can be wrong with the input before it writes anything; `run`
 /// trains until a budget, early stopping or a stop request, and returns a summary.
-public final class Trainer {
+package final class Trainer {
     /// How a run starts.
-    public enum Start: Sendable, Equatable {
+    package enum Start: Sendable, Equatable {
         /// A new model; `overwrite` allows an output directory that already holds a run.
         case fresh(overwrite: Bool)
         /// Continue from `latest.safetensors` in the output directory.
         case resume
     }
 
-    public let options: TrainingOptions
-    public let data: TrainingData
-    public let outputDirectory: String
-    public let model: Seq2SeqModel
-    public let pipelines: TextPipelinePair
-    public internal(set) var state: TrainerState
+    package let options: TrainingOptions
+    package let data: TrainingData
+    package let outputDirectory: String
+    package let model: Seq2SeqModel
+    package let pipelines: TextPipelinePair
+    package internal(set) var state: TrainerState
     /// Pairs in the training plan and pairs left out (empty or longer than --max-length).
-    public let trainingPairs: Int
-    public let excludedPairs: Int
-    public let validationPairs: Int
+    package let trainingPairs: Int
+    package let excludedPairs: Int
+    package let validationPairs: Int
 
     let store: CorpusStore
     let batcher: Batcher
@@ -67,12 +67,12 @@ public final class Trainer {
     let communicator: any Communicator
     let gradients: GradientAllreduce
 
-    public var checkpointPath: String { "\(outputDirectory)/\(ModelBundle.checkpointFileName)" }
-    public var modelPath: String { "\(outputDirectory)/\(ModelBundle.modelFileName)" }
+    package var checkpointPath: String { "\(outputDirectory)/\(ModelBundle.checkpointFileName)" }
+    package var modelPath: String { "\(outputDirectory)/\(ModelBundle.modelFileName)" }
 
     /// The options stored in the checkpoint of `outputDirectory` (to merge command-line
     /// overrides before resuming).
-    public static func savedOptions(outputDirectory: String) throws(TrainingError) -> TrainingOptions {
+    package static func savedOptions(outputDirectory: String) throws(TrainingError) -> TrainingOptions {
         let path = "\(outputDirectory)/\(ModelBundle.checkpointFileName)"
         guard FileManager.default.fileExists(atPath: path) else {
             throw .checkpoint(path: path, reason: "no checkpoint to resume from")
@@ -86,7 +86,7 @@ public final class Trainer {
     /// reads the checkpoint (the others get its state in `run`), and nothing is written before
     /// `run`, so a rank that fails here leaves nothing behind on any host. Call
     /// `communicator.agree(_:)` with the outcome of this init on every rank before `run`.
-    public init(data: TrainingData, options requested: TrainingOptions, outputDirectory: String, start: Start,
+    package init(data: TrainingData, options requested: TrainingOptions, outputDirectory: String, start: Start,
                 communicator: any Communicator = LocalCommunicator(),
                 hooks: TrainerHooks = TrainerHooks(), stopRequested: @escaping () -> Bool = { StopSignal.requested },
                 events: @escaping (TrainerEvent) -> Void = { _ in }) throws(TrainingError) {

@@ -22,7 +22,7 @@ extension Trainer {
 
     /// Trains until a budget is spent, early stopping triggers or a stop is requested; writes
     /// the final checkpoint and returns what happened.
-    public func run() throws(TrainingError) -> TrainingSummary {
+    package func run() throws(TrainingError) -> TrainingSummary {
         do {
             return try runLoop()
         } catch {

@@ -3,19 +3,19 @@ import S2SLayers
 import S2SNumerics
 
 /// One validation run's figures.
-public struct ValidationRecord: Codable, Equatable, Sendable {
-    public var step: Int
-    public var epoch: Int
+package struct ValidationRecord: Codable, Equatable, Sendable {
+    package var step: Int
+    package var epoch: Int
     /// Mean per-token cross-entropy without label smoothing, and its exp.
-    public var loss: Double
-    public var perplexity: Double
+    package var loss: Double
+    package var perplexity: Double
     /// Corpus BLEU of greedy (or beam) decoding, detokenized, with the run's validation
     /// tokenizer (`TrainingOptions.validTokenizer`).
-    public var bleu: Double
+    package var bleu: Double
     /// Corpus chrF of the same decoding (nil in checkpoints written before it was measured).
-    public var chrf: Double? = nil
-    public var sentences: Int
-    public var seconds: Double
+    package var chrf: Double? = nil
+    package var sentences: Int
+    package var seconds: Double
 }
 
 /// Everything besides parameters and optimizer moments that a resumed run needs to continue
@@ -23,34 +23,34 @@ public struct ValidationRecord: Codable, Equatable, Sendable {
 /// scheduled sampling, the learning-rate scheduler, the early-stopping bookkeeping and the
 /// history. Stored as JSON in the checkpoint's header (Foundation's JSON round-trips UInt64,
 /// Float and Double exactly; the resume test checks the bits).
-public struct TrainerState: Codable, Equatable, Sendable {
+package struct TrainerState: Codable, Equatable, Sendable {
     /// Optimizer updates applied.
-    public var step = 0
+    package var step = 0
     /// Where the next training batch comes from.
-    public var batcher: BatchPosition
+    package var batcher: BatchPosition
     /// Unused since training draws per pair (`Trainer.sentenceSeed`): kept so checkpoints
     /// keep one format.
-    public var rng: PCG32
-    public var scheduler: LearningRateScheduler
+    package var rng: PCG32
+    package var scheduler: LearningRateScheduler
     /// Multiplier on the scheduled rate, halved at every rollback after non-finite losses.
-    public var rateScale: Float = 1
-    public var rollbacks = 0
+    package var rateScale: Float = 1
+    package var rollbacks = 0
     /// Non-finite steps in a row (reset by a good step).
-    public var nonFiniteStreak = 0
-    public var skippedSteps = 0
+    package var nonFiniteStreak = 0
+    package var skippedSteps = 0
     /// Best validation score (BLEU, chrF or −loss) on the regular validation grid, its step, and
     /// regular validations since.
-    public var bestScore: Double?
-    public var bestStep: Int?
-    public var validationsWithoutImprovement = 0
-    public var earlyStopped = false
-    public var history: [ValidationRecord] = []
+    package var bestScore: Double?
+    package var bestStep: Int?
+    package var validationsWithoutImprovement = 0
+    package var earlyStopped = false
+    package var history: [ValidationRecord] = []
     /// Wall-clock seconds of training before this invocation (all earlier runs).
-    public var elapsedSeconds = 0.0
+    package var elapsedSeconds = 0.0
     /// Target tokens trained on (good steps).
-    public var targetTokens = 0
+    package var targetTokens = 0
 
-    public init(batcher: BatchPosition, rng: PCG32, scheduler: LearningRateScheduler) {
+    package init(batcher: BatchPosition, rng: PCG32, scheduler: LearningRateScheduler) {
         self.batcher = batcher
         self.rng = rng
         self.scheduler = scheduler

@@ -13,13 +13,13 @@ import S2SNumerics
 /// Flags given on the command line override the file. `s2s model info --config` writes the
 /// resolved configuration a model was trained with as such a file (every key, sorted), so
 /// `s2s train --config` with it repeats the run exactly.
-public struct TrainingConfigFile: Equatable, Sendable {
+package struct TrainingConfigFile: Equatable, Sendable {
     /// The data options (`--db`, `--corpus`, `--vocab`, `--out`); nil where the file has none.
-    public var db, corpus, vocab, out: String?
+    package var db, corpus, vocab, out: String?
     /// The training options the file sets.
-    public var overrides: TrainingOverrides
+    package var overrides: TrainingOverrides
 
-    public init(db: String? = nil, corpus: String? = nil, vocab: String? = nil, out: String? = nil,
+    package init(db: String? = nil, corpus: String? = nil, vocab: String? = nil, out: String? = nil,
                 overrides: TrainingOverrides = TrainingOverrides()) {
         self.db = db
         self.corpus = corpus
@@ -29,12 +29,12 @@ public struct TrainingConfigFile: Equatable, Sendable {
     }
 
     /// Every setting of `options`, as a file that resolves to exactly `options`.
-    public init(options: TrainingOptions, corpus: String? = nil) {
+    package init(options: TrainingOptions, corpus: String? = nil) {
         self.init(corpus: corpus, overrides: TrainingOverrides(options: options))
     }
 
     /// Reads and checks `path`; an error names the file and the key.
-    public static func read(path: String) throws(TrainingError) -> TrainingConfigFile {
+    package static func read(path: String) throws(TrainingError) -> TrainingConfigFile {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw .invalidOption("\(path): cannot read the configuration file")
         }
@@ -42,7 +42,7 @@ public struct TrainingConfigFile: Equatable, Sendable {
     }
 
     /// Parses a configuration's JSON text; `name` is what errors call it.
-    public static func parse(_ data: Data, name: String) throws(TrainingError) -> TrainingConfigFile {
+    package static func parse(_ data: Data, name: String) throws(TrainingError) -> TrainingConfigFile {
         do {
             return try JSONDecoder().decode(TrainingConfigFile.self, from: data)
         } catch let error as TrainingConfigError {
@@ -58,7 +58,7 @@ public struct TrainingConfigFile: Equatable, Sendable {
     }
 
     /// Pretty JSON with sorted keys and a final newline: the same options give the same bytes.
-    public var json: String {
+    package var json: String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         let data = (try? encoder.encode(self)) ?? Data("{}".utf8)

@@ -32,7 +32,7 @@ private struct AnyKey: CodingKey {
 }
 
 extension TrainingConfigFile: Codable {
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let all = try decoder.container(keyedBy: AnyKey.self)
         if let unknown = all.allKeys.map(\.stringValue).sorted().first(where: { TrainingConfigKey(rawValue: $0) == nil }) {
             throw TrainingConfigError(message: "'\(unknown)' is not an option of s2s train (keys are the long flag names, e.g. \"enc-cell\")")
@@ -112,7 +112,7 @@ extension TrainingConfigFile: Codable {
         overrides = o
     }
 
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: TrainingConfigKey.self)
         let o = overrides
         try c.encodeIfPresent(db, forKey: .db)
@@ -180,7 +180,7 @@ extension TrainingConfigFile: Codable {
 extension TrainingOverrides {
     /// Every setting of `options` given explicitly: resolving these over the defaults gives
     /// `options` back.
-    public init(options t: TrainingOptions) {
+    package init(options t: TrainingOptions) {
         self.init()
         let m = t.model
         embedding = m.embedding
@@ -243,7 +243,7 @@ extension TrainingOverrides {
     }
 
     /// These settings with every one that `other` gives replaced by `other`'s (flags over a file).
-    public func overlaid(by other: TrainingOverrides) -> TrainingOverrides {
+    package func overlaid(by other: TrainingOverrides) -> TrainingOverrides {
         var o = self
         func take<T>(_ path: WritableKeyPath<TrainingOverrides, T?>) {
             if let value = other[keyPath: path] { o[keyPath: path] = value }

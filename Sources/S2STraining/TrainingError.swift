@@ -2,7 +2,7 @@ import S2SDistributed
 
 /// Why training could not start or go on. `description` is the one line `s2s train` prints;
 /// each case names the file, option or corpus concerned.
-public enum TrainingError: Error, CustomStringConvertible, Equatable {
+package enum TrainingError: Error, CustomStringConvertible, Equatable {
     /// An option value that cannot be used.
     case invalidOption(String)
     /// Options contradicting each other or the checkpoint being resumed.
@@ -20,7 +20,7 @@ public enum TrainingError: Error, CustomStringConvertible, Equatable {
     /// Between the ranks of an `mpirun` job: a peer failed, ranks disagree, a rank was lost.
     case distributed(DistributedError)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case let .invalidOption(message): return message
         case let .conflict(message): return message

@@ -12,99 +12,99 @@ import S2SNumerics
 /// Settings that only decide how long to train or how often to report (`maxSteps`, `maxMinutes`,
 /// `maxEpochs`, `logEvery`, `threads`) may change on resume (`TrainingOptions.budgetKeys`);
 /// anything else that differs from the checkpoint is refused.
-public struct TrainingOptions: Codable, Equatable, Sendable {
+package struct TrainingOptions: Codable, Equatable, Sendable {
     /// Which parameter update.
-    public enum OptimizerKind: String, Codable, Sendable, CaseIterable { case adam, sgd }
+    package enum OptimizerKind: String, Codable, Sendable, CaseIterable { case adam, sgd }
     /// How the learning rate moves.
-    public enum ScheduleKind: String, Codable, Sendable, CaseIterable {
+    package enum ScheduleKind: String, Codable, Sendable, CaseIterable {
         case plateau, constant
         case inverseSqrt = "inverse-sqrt"
     }
     /// Which validation figure picks the best model (and drives early stopping).
-    public enum BestMetric: String, Codable, Sendable, CaseIterable { case bleu, chrf, loss }
+    package enum BestMetric: String, Codable, Sendable, CaseIterable { case bleu, chrf, loss }
 
     /// Architecture, dropout and label smoothing (vocabulary sizes come from the pipelines).
-    public var model: ModelConfig
+    package var model: ModelConfig
     /// GEMM arithmetic, as resolved for this CPU (stored as "fp32" or "bf16").
-    public var precision: Precision
+    package var precision: Precision
     /// Seeds parameter initialization (`seed`), batch order (`seed + 1`) and dropout/sampling
     /// (`seed + 2`).
-    public var seed: UInt64
+    package var seed: UInt64
 
     // Batches.
     /// Padded target tokens per batch.
-    public var batchTokens: Int
+    package var batchTokens: Int
     /// Training pairs longer than this many pipeline ids on either side are left out.
-    public var maxLength: Int
+    package var maxLength: Int
     /// Batches of `batchTokens` whose gradients are summed before one update (1 = none): a
     /// larger batch per update on few cores, and fewer allreduces between ranks.
-    public var accumulate: Int
+    package var accumulate: Int
     /// How gradients travel between ranks (`none` = exact fp32). No effect in one process.
-    public var gradientCompression: GradientCompression
+    package var gradientCompression: GradientCompression
 
     // Optimizer and learning rate.
-    public var optimizer: OptimizerKind
-    public var learningRate: Float
-    public var beta1: Double
-    public var beta2: Double
-    public var weightDecay: Double
+    package var optimizer: OptimizerKind
+    package var learningRate: Float
+    package var beta1: Double
+    package var beta2: Double
+    package var weightDecay: Double
     /// SGD momentum.
-    public var momentum: Float
+    package var momentum: Float
     /// Global gradient-norm clipping threshold (0 = off).
-    public var clip: Float
-    public var schedule: ScheduleKind
+    package var clip: Float
+    package var schedule: ScheduleKind
     /// Plateau: factor, validations without improvement tolerated, floor.
-    public var decayFactor: Float
-    public var decayPatience: Int
-    public var minimumLearningRate: Float
+    package var decayFactor: Float
+    package var decayPatience: Int
+    package var minimumLearningRate: Float
     /// inverse-sqrt: warm-up steps.
-    public var warmupSteps: Int
+    package var warmupSteps: Int
 
     // Scheduled sampling.
-    public var scheduledSampling: ScheduledSampling
-    public var feedChoice: FeedChoice
+    package var scheduledSampling: ScheduledSampling
+    package var feedChoice: FeedChoice
 
     // Validation and stopping.
     /// Validate (and checkpoint) every this many updates (0 = only at the end).
-    public var validEvery: Int
+    package var validEvery: Int
     /// Use at most this many validation pairs (0 = all).
-    public var validMaxSentences: Int
+    package var validMaxSentences: Int
     /// Beam size for validation BLEU (1 = greedy).
-    public var validBeam: Int
-    public var bestMetric: BestMetric
+    package var validBeam: Int
+    package var bestMetric: BestMetric
     /// The tokenizer of validation BLEU; nil until the trainer resolves it from the corpus's
     /// target language (`TokenizerChoice`), after which checkpoints carry it.
-    public var validTokenizer: BLEUTokenizer?
+    package var validTokenizer: BLEUTokenizer?
     /// Stop after this many validations without a new best (0 = never).
-    public var patience: Int
+    package var patience: Int
     /// Consecutive non-finite steps tolerated before rolling back to the last checkpoint.
-    public var nanTolerance: Int
+    package var nanTolerance: Int
     /// Storage of the best model's parameters.
-    public var modelStorage: String
+    package var modelStorage: String
     /// Keep the parameters of the last this many validations as `step-N.safetensors` beside
     /// the model, for `s2s model average` (0 = none).
-    public var keepCheckpoints: Int
+    package var keepCheckpoints: Int
 
     // Budget and reporting (may change on resume).
     /// Stop after this many updates in total (0 = no limit).
-    public var maxSteps: Int
+    package var maxSteps: Int
     /// Stop after this many minutes of this invocation (0 = no limit).
-    public var maxMinutes: Double
+    package var maxMinutes: Double
     /// Stop after this many epochs (0 = no limit).
-    public var maxEpochs: Int
+    package var maxEpochs: Int
     /// A metrics line (and a plain progress line) every this many updates.
-    public var logEvery: Int
+    package var logEvery: Int
     /// Engine threads (0 = the engine's default).
-    public var threads: Int
+    package var threads: Int
 
     /// The settings that may differ on `--resume` (they change neither the arithmetic nor the
     /// order of batches).
-    public static let budgetKeys: Set<String> = ["max-steps", "max-time", "max-epochs", "log-every", "threads",
+    package static let budgetKeys: Set<String> = ["max-steps", "max-time", "max-epochs", "log-every", "threads",
                                                  "keep-checkpoints"]
 
     /// Defaults: the reference's model size, Adam 1e-3, clip 1, plateau decay, greedy-BLEU
     /// validation every 1000 updates.
-    public init(model: ModelConfig) {
+    package init(model: ModelConfig) {
         self.model = model
         precision = .fp32
         seed = 1
@@ -143,13 +143,13 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
 
     /// `s2s train`'s defaults: E = H = Hd = A = 256, one encoder layer, additive attention,
     /// dropout 0.2, label smoothing 0.1 (vocabulary sizes are placeholders the trainer fills in).
-    public static var defaults: TrainingOptions {
+    package static var defaults: TrainingOptions {
         TrainingOptions(model: ModelConfig(sourceVocabulary: 5, targetVocabulary: 5, embedding: 256, hidden: 256,
                                            layers: 1, attention: .additive, dropout: 0.2, labelSmoothing: 0.1))
     }
 
     /// Rejects settings that cannot be trained with, naming the option.
-    public func validate() throws(TrainingError) {
+    package func validate() throws(TrainingError) {
         func check(_ ok: Bool, _ message: @autoclosure () -> String) throws(TrainingError) {
             if !ok { throw .invalidOption(message()) }
         }
@@ -209,7 +209,7 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
     }
 
     /// The learning-rate schedule these settings describe.
-    public var learningRateSchedule: LearningRateSchedule {
+    package var learningRateSchedule: LearningRateSchedule {
         switch schedule {
         case .constant:
             return .constant(learningRate)
@@ -222,7 +222,7 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
     }
 
     /// A fresh optimizer of the configured kind.
-    public func makeOptimizer() -> any Optimizer {
+    package func makeOptimizer() -> any Optimizer {
         switch optimizer {
         case .adam: return Adam(beta1: beta1, beta2: beta2, weightDecay: weightDecay)
         case .sgd: return SGD(momentum: momentum, weightDecay: Float(weightDecay))
@@ -230,7 +230,7 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
     }
 
     /// The configuration as pretty JSON with sorted keys (printed at start, stored in checkpoints).
-    public var json: String {
+    package var json: String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         return (try? encoder.encode(self)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
@@ -238,7 +238,7 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
 
     /// Parses `json` (a checkpoint's `training_config`). Settings added after a checkpoint was
     /// written take the value that reproduces what that run computed.
-    public static func decode(_ json: String) throws -> TrainingOptions {
+    package static func decode(_ json: String) throws -> TrainingOptions {
         guard var object = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any] else {
             throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "training_config is not a JSON object"))
         }
@@ -253,7 +253,7 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
     }
 
     /// The resolved configuration, one `name value` per line, for the start of a run.
-    public var summaryLines: [String] {
+    package var summaryLines: [String] {
         let m = model
         let opt = optimizer == .adam ? "adam(β1=\(beta1), β2=\(beta2), wd=\(weightDecay))" : "sgd(momentum=\(momentum), wd=\(weightDecay))"
         let sched: String

@@ -7,48 +7,48 @@ import S2SNumerics
 /// The options a user gave on the command line (nil = not given), applied to the defaults for a
 /// new run or to the checkpoint's options for `--resume`, where anything but the budget settings
 /// must agree with what the run was started with.
-public struct TrainingOverrides: Equatable, Sendable {
-    public var embedding, hidden, decoderHidden, attentionSize, layers: Int?
-    public var attention: AttentionKind?
-    public var encoderCell, decoderCell: RecurrentCellKind?
-    public var decoderLayers: Int?
-    public var inputFeeding: Bool?
-    public var residual: Bool?
-    public var tying: EmbeddingTying?
-    public var dropout, labelSmoothing: Float?
+package struct TrainingOverrides: Equatable, Sendable {
+    package var embedding, hidden, decoderHidden, attentionSize, layers: Int?
+    package var attention: AttentionKind?
+    package var encoderCell, decoderCell: RecurrentCellKind?
+    package var decoderLayers: Int?
+    package var inputFeeding: Bool?
+    package var residual: Bool?
+    package var tying: EmbeddingTying?
+    package var dropout, labelSmoothing: Float?
     /// Per-site dropout (`DropoutRates`): embeddings, between layers, output layer input,
     /// encoder outputs, whole words.
-    public var embeddingDropout, layerDropout, outputDropout, contextDropout, wordDropout: Float?
-    public var orthogonal: Bool?
-    public var precision: Precision?
-    public var seed: UInt64?
-    public var batchTokens, maxLength, accumulate: Int?
-    public var gradientCompression: GradientCompression?
-    public var optimizer: TrainingOptions.OptimizerKind?
-    public var learningRate, momentum, clip: Float?
-    public var weightDecay: Double?
-    public var schedule: TrainingOptions.ScheduleKind?
-    public var decayFactor, minimumLearningRate: Float?
-    public var decayPatience, warmupSteps: Int?
+    package var embeddingDropout, layerDropout, outputDropout, contextDropout, wordDropout: Float?
+    package var orthogonal: Bool?
+    package var precision: Precision?
+    package var seed: UInt64?
+    package var batchTokens, maxLength, accumulate: Int?
+    package var gradientCompression: GradientCompression?
+    package var optimizer: TrainingOptions.OptimizerKind?
+    package var learningRate, momentum, clip: Float?
+    package var weightDecay: Double?
+    package var schedule: TrainingOptions.ScheduleKind?
+    package var decayFactor, minimumLearningRate: Float?
+    package var decayPatience, warmupSteps: Int?
     /// "none", "linear", "exponential" or "inverse-sigmoid", with k, c and the minimum.
-    public var samplingSchedule: String?
-    public var samplingK, samplingC, samplingMinimum: Double?
-    public var sampleFed: Bool?
-    public var validEvery, validMaxSentences, validBeam, patience, nanTolerance: Int?
-    public var bestMetric: TrainingOptions.BestMetric?
+    package var samplingSchedule: String?
+    package var samplingK, samplingC, samplingMinimum: Double?
+    package var sampleFed: Bool?
+    package var validEvery, validMaxSentences, validBeam, patience, nanTolerance: Int?
+    package var bestMetric: TrainingOptions.BestMetric?
     /// `--valid-tokenize`: the validation BLEU tokenizer (default: from the target language).
-    public var validTokenizer: BLEUTokenizer?
-    public var modelStorage: String?
-    public var keepCheckpoints: Int?
-    public var maxSteps, maxEpochs, logEvery, threads: Int?
-    public var maxMinutes: Double?
+    package var validTokenizer: BLEUTokenizer?
+    package var modelStorage: String?
+    package var keepCheckpoints: Int?
+    package var maxSteps, maxEpochs, logEvery, threads: Int?
+    package var maxMinutes: Double?
 
-    public init() {}
+    package init() {}
 
     /// The resolved options: `saved` (resume) or `TrainingOptions.defaults` with every given
     /// value applied. On resume, a given value that differs from the checkpoint's is an error
     /// unless it is a budget setting (`TrainingOptions.budgetKeys`).
-    public func resolve(saved: TrainingOptions?) throws(TrainingError) -> TrainingOptions {
+    package func resolve(saved: TrainingOptions?) throws(TrainingError) -> TrainingOptions {
         var o = saved ?? TrainingOptions.defaults
         var conflicts: [String] = []
         func set<T: Equatable>(_ name: String, _ value: T?, _ path: WritableKeyPath<TrainingOptions, T>) {

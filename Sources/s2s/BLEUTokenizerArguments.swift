@@ -56,5 +56,5 @@ struct BLEUTokenization {
 /// "Please provide one of …" with them); a MeCab one parses, then `validate` says why it cannot
 /// run.
 extension BLEUTokenizer: ExpressibleByArgument {
-    public static var allValueStrings: [String] { available.map(\.rawValue) }
+    package static var allValueStrings: [String] { available.map(\.rawValue) }
 }

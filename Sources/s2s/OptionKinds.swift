@@ -10,9 +10,9 @@ import S2STraining
 
 extension AttentionKind: ExpressibleByArgument {
     /// `--attention` takes Luong's name, `general`, for the bilinear score.
-    public init?(argument: String) { self.init(optionName: argument) }
-    public var defaultValueDescription: String { optionName }
-    public static var allValueStrings: [String] { allCases.map(\.optionName) }
+    package init?(argument: String) { self.init(optionName: argument) }
+    package var defaultValueDescription: String { optionName }
+    package static var allValueStrings: [String] { allCases.map(\.optionName) }
 }
 
 extension Precision: ExpressibleByArgument {}

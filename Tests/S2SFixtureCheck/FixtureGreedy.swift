@@ -6,7 +6,7 @@ extension Seq2SeqFixtureCheck {
     /// Checks a reference fixture, its greedy decode included: greedy search as `s2s translate
     /// --greedy` runs it, at most `greedyLength` tokens, which is the reference's own loop (never
     /// `<pad>` or `<s>`, stop at `</s>`, ties to the lower id).
-    public static func run(_ fixture: Seq2SeqFixture, precision: Precision = .fp32) throws(FixtureError) -> FixtureCheckReport {
+    package static func run(_ fixture: Seq2SeqFixture, precision: Precision = .fp32) throws(FixtureError) -> FixtureCheckReport {
         try run(fixture, precision: precision) { model, sources in
             var options = DecodeOptions()
             options.maxLengthRatio = 0

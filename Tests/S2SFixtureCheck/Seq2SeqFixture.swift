@@ -7,36 +7,36 @@ import S2SText
 /// A reference fixture written by `torch_seq2seq.py` (MODEL.md, "Fixture files"): a config,
 /// one padded batch, parameters, float64 intermediates, the loss, every gradient and a greedy
 /// decode.
-public struct Seq2SeqFixture: Decodable, Sendable {
-    public struct Config: Decodable, Sendable {
-        public let src_vocab: Int, tgt_vocab: Int, emb: Int, hidden: Int, dec_hidden: Int, att_dim: Int, layers: Int
-        public let pad: Int32?, bos: Int32?, eos: Int32?
+package struct Seq2SeqFixture: Decodable, Sendable {
+    package struct Config: Decodable, Sendable {
+        package let src_vocab: Int, tgt_vocab: Int, emb: Int, hidden: Int, dec_hidden: Int, att_dim: Int, layers: Int
+        package let pad: Int32?, bos: Int32?, eos: Int32?
         /// Architecture choices (Tests/S2SModelTests/Fixtures/generate_model_fixtures.py writes
         /// them; the first fixtures have none: an LSTM encoder, one GRU layer, additive).
-        public let enc_cell: String?, dec_cell: String?, dec_layers: Int?, input_feeding: Bool?, residual: Bool?
-        public let attention: String?
+        package let enc_cell: String?, dec_cell: String?, dec_layers: Int?, input_feeding: Bool?, residual: Bool?
+        package let attention: String?
         /// "none" (absent), "target" or "all" (`EmbeddingTying`).
-        public let tying: String?
+        package let tying: String?
     }
-    public struct Batch: Decodable, Sendable {
-        public let src: [[Int32]], src_lengths: [Int32], tgt_in: [[Int32]], tgt_out: [[Int32]]
+    package struct Batch: Decodable, Sendable {
+        package let src: [[Int32]], src_lengths: [Int32], tgt_in: [[Int32]], tgt_out: [[Int32]]
     }
     /// A float64 array with its shape, flattened row-major.
-    public struct Array: Decodable, Sendable {
-        public let shape: [Int]
-        public let data: [Double]
+    package struct Array: Decodable, Sendable {
+        package let shape: [Int]
+        package let data: [Double]
     }
 
-    public let config: Config
-    public let batch: Batch
-    public let params: [String: Array]
-    public let intermediate: [String: Array]
-    public let loss: Double
-    public let grads: [String: Array]
-    public let greedy: [[Int32]]?
+    package let config: Config
+    package let batch: Batch
+    package let params: [String: Array]
+    package let intermediate: [String: Array]
+    package let loss: Double
+    package let grads: [String: Array]
+    package let greedy: [[Int32]]?
 
     /// Reads and decodes `path`; errors name the file and what is wrong.
-    public static func load(path: String) throws(FixtureError) -> Seq2SeqFixture {
+    package static func load(path: String) throws(FixtureError) -> Seq2SeqFixture {
         guard let data = FileManager.default.contents(atPath: path) else { throw .unreadable(path: path) }
         do {
             return try JSONDecoder().decode(Seq2SeqFixture.self, from: data)
@@ -48,7 +48,7 @@ public struct Seq2SeqFixture: Decodable, Sendable {
     }
 
     /// The model configuration the fixture was computed with (no dropout).
-    public func modelConfig() throws(FixtureError) -> ModelConfig {
+    package func modelConfig() throws(FixtureError) -> ModelConfig {
         let ids = (config.pad ?? 0, config.bos ?? 2, config.eos ?? 3)
         guard ids == (SpecialTokens.pad, SpecialTokens.bos, SpecialTokens.eos) else {
             throw .unsupported("special ids pad/bos/eos = \(ids.0)/\(ids.1)/\(ids.2); this model uses 0/2/3")
@@ -81,7 +81,7 @@ public struct Seq2SeqFixture: Decodable, Sendable {
     }
 
     /// The fixture's batch as a `Seq2SeqBatch`.
-    public func makeBatch() throws(FixtureError) -> Seq2SeqBatch {
+    package func makeBatch() throws(FixtureError) -> Seq2SeqBatch {
         let B = batch.src.count
         guard B > 0, batch.tgt_in.count == B, batch.tgt_out.count == B, batch.src_lengths.count == B else {
             throw .unsupported("batch has \(batch.src.count) sources, \(batch.src_lengths.count) lengths, \(batch.tgt_in.count)/\(batch.tgt_out.count) targets")
@@ -101,20 +101,20 @@ public struct Seq2SeqFixture: Decodable, Sendable {
     }
 
     /// The parameters as float32 tensors.
-    public func parameterTensors() -> [String: Tensor] {
+    package func parameterTensors() -> [String: Tensor] {
         params.mapValues { Tensor(shape: $0.shape, values: $0.data.map { Float($0) }) }
     }
 }
 
 /// Why a fixture could not be used.
-public enum FixtureError: Error, CustomStringConvertible {
+package enum FixtureError: Error, CustomStringConvertible {
     case unreadable(path: String)
     case malformed(path: String, detail: String)
     case unsupported(String)
     case missing(String)
     case shapeMismatch(name: String, expected: [Int], found: [Int])
 
-    public var description: String {
+    package var description: String {
         switch self {
         case let .unreadable(path): return "\(path): cannot read file"
         case let .malformed(path, detail): return "\(path): not a seq2seq fixture: \(detail)"

@@ -4,24 +4,24 @@ import S2SNumerics
 import S2SText
 
 /// Agreement of one computed tensor with its reference.
-public struct TensorComparison: Sendable {
-    public let name: String
-    public let shape: [Int]
+package struct TensorComparison: Sendable {
+    package let name: String
+    package let shape: [Int]
     /// The criterion: max_i |x_i − r_i| / max_k |r_k|, the error relative to the tensor's scale
     /// (∞-norm). Elementwise relative error is not attainable in float32 for elements that are
     /// sums with heavy cancellation (PyTorch's own float32 run of the fixtures has elementwise
     /// errors above 1e-4 on `att_q.weight`); this norm-wise error is below 1e-5 there.
-    public let maxRelativeError: Double
+    package let maxRelativeError: Double
     /// max_i |x_i − r_i|.
-    public let maxAbsoluteError: Double
+    package let maxAbsoluteError: Double
     /// max_i |x_i − r_i| / max(|r_i|, 1e-3 · max_k |r_k|): elementwise, for information.
-    public let maxElementwiseError: Double
+    package let maxElementwiseError: Double
     /// Elements compared (logits and attention skip positions whose target is `<pad>`).
-    public let compared: Int
+    package let compared: Int
 
     /// Compares `values` with `reference` where `include` (default: everywhere). NaN counts as
     /// an infinite error.
-    public init(name: String, shape: [Int], values: UnsafePointer<Float>, reference: [Double], include: ((Int) -> Bool)? = nil) {
+    package init(name: String, shape: [Int], values: UnsafePointer<Float>, reference: [Double], include: ((Int) -> Bool)? = nil) {
         self.name = name
         self.shape = shape
         var scale = 0.0
@@ -43,34 +43,34 @@ public struct TensorComparison: Sendable {
 }
 
 /// The outcome of running a fixture through the model.
-public struct FixtureCheckReport: Sendable {
-    public let comparisons: [TensorComparison]
-    public let expectedGreedy: [[Int32]]?
-    public let greedy: [[Int32]]
-    public let loss: Double
-    public let referenceLoss: Double
+package struct FixtureCheckReport: Sendable {
+    package let comparisons: [TensorComparison]
+    package let expectedGreedy: [[Int32]]?
+    package let greedy: [[Int32]]
+    package let loss: Double
+    package let referenceLoss: Double
 
-    public func failures(tolerance: Double = Seq2SeqFixtureCheck.tolerance) -> [TensorComparison] {
+    package func failures(tolerance: Double = Seq2SeqFixtureCheck.tolerance) -> [TensorComparison] {
         comparisons.filter { !($0.maxRelativeError <= tolerance) }
     }
 
-    public var greedyMatches: Bool { expectedGreedy.map { $0 == greedy } ?? true }
+    package var greedyMatches: Bool { expectedGreedy.map { $0 == greedy } ?? true }
 
-    public func passed(tolerance: Double = Seq2SeqFixtureCheck.tolerance) -> Bool {
+    package func passed(tolerance: Double = Seq2SeqFixtureCheck.tolerance) -> Bool {
         failures(tolerance: tolerance).isEmpty && greedyMatches
     }
 }
 
 /// Runs a reference fixture forward and backward and compares everything it holds.
-public enum Seq2SeqFixtureCheck {
+package enum Seq2SeqFixtureCheck {
     /// float32 against float64: the agreement the issue asks for.
-    public static let tolerance = 1e-4
+    package static let tolerance = 1e-4
     /// The greedy decode length of the fixtures.
-    public static let greedyLength = 8
+    package static let greedyLength = 8
 
     /// `greedy` decodes the batch's sources with the loaded model, `greedyLength` tokens at most
     /// (S2SDecode's greedy search; `Seq2SeqFixtureCheck.run(_:precision:)` there passes it).
-    public static func run(_ fixture: Seq2SeqFixture, precision: Precision = .fp32,
+    package static func run(_ fixture: Seq2SeqFixture, precision: Precision = .fp32,
                            greedy: (Seq2SeqModel, [[Int32]]) throws -> [[Int32]]) throws(FixtureError) -> FixtureCheckReport {
         let config = try fixture.modelConfig()
         let batch = try fixture.makeBatch()

@@ -7,14 +7,14 @@ import S2SNumerics
 /// The objective is a fixed random projection of a layer's outputs, `L = Σ w ⊙ y`, summed in
 /// Double. Central differences with a step of 1e-2 · max(1, |x|) keep truncation error near 1e-4
 /// and float32 rounding of the outputs (≈1e-7 relative) well below the tolerance.
-public struct GradientCheck {
-    public var step: Float = 1e-2
-    public var relativeTolerance: Double = 2e-2
-    public var absoluteTolerance: Double = 2e-4
+package struct GradientCheck {
+    package var step: Float = 1e-2
+    package var relativeTolerance: Double = 2e-2
+    package var absoluteTolerance: Double = 2e-4
     /// Coordinates checked per tensor (all of them when the tensor is smaller).
-    public var samples = 24
+    package var samples = 24
 
-    public init(step: Float = 1e-2, relativeTolerance: Double = 2e-2, absoluteTolerance: Double = 2e-4, samples: Int = 24) {
+    package init(step: Float = 1e-2, relativeTolerance: Double = 2e-2, absoluteTolerance: Double = 2e-4, samples: Int = 24) {
         self.step = step
         self.relativeTolerance = relativeTolerance
         self.absoluteTolerance = absoluteTolerance
@@ -24,7 +24,7 @@ public struct GradientCheck {
     /// Checks `analytic` (dL/dx for every element of `x`) against central differences of
     /// `loss` with respect to `x`'s elements. `bump` is called after every change of `x`
     /// (weights must bump their version for the GEMM's packed cache).
-    public func check(_ name: String, x: UnsafeMutablePointer<Float>, count: Int, analytic: [Float], rng: inout PCG32,
+    package func check(_ name: String, x: UnsafeMutablePointer<Float>, count: Int, analytic: [Float], rng: inout PCG32,
                bump: () -> Void = {}, loss: () -> Double, sourceLocation: SourceLocation = #_sourceLocation) {
         precondition(analytic.count == count)
         var indices = Array(0..<count)
@@ -52,21 +52,21 @@ public struct GradientCheck {
     }
 
     /// Checks a parameter's accumulated gradient.
-    public func check(_ p: Parameter, rng: inout PCG32, loss: () -> Double, sourceLocation: SourceLocation = #_sourceLocation) {
+    package func check(_ p: Parameter, rng: inout PCG32, loss: () -> Double, sourceLocation: SourceLocation = #_sourceLocation) {
         check(p.name, x: p.value.data, count: p.count, analytic: p.grad.array, rng: &rng,
               bump: { p.value.bumpVersion() }, loss: loss, sourceLocation: sourceLocation)
     }
 }
 
 /// `Σ w ⊙ m` in Double (the objective's projection).
-public func project(_ m: Matrix, _ w: Tensor) -> Double {
+package func project(_ m: Matrix, _ w: Tensor) -> Double {
     precondition(w.count == m.rows * m.cols)
     var s = 0.0
     for r in 0..<m.rows { for c in 0..<m.cols { s += Double(m[r, c]) * Double(w[r * m.cols + c]) } }
     return s
 }
 
-public func randomTensor(_ shape: [Int], _ rng: inout PCG32, scale: Float = 1) -> Tensor {
+package func randomTensor(_ shape: [Int], _ rng: inout PCG32, scale: Float = 1) -> Tensor {
     let t = Tensor(shape: shape)
     for i in 0..<t.count { t[i] = scale * rng.uniform(-1, 1) }
     return t
@@ -74,7 +74,7 @@ public func randomTensor(_ shape: [Int], _ rng: inout PCG32, scale: Float = 1) -
 
 /// Fills every parameter with U(±scale) (larger than the default init, so gates saturate less
 /// uniformly and the check sees nonlinear behaviour) and bumps versions.
-public func randomize(_ set: ParameterSet, _ rng: inout PCG32, scale: Float = 0.5) {
+package func randomize(_ set: ParameterSet, _ rng: inout PCG32, scale: Float = 0.5) {
     for p in set.all { for i in 0..<p.count { p.value[i] = scale * rng.uniform(-1, 1) } }
     set.bumpVersions()
 }

@@ -5,9 +5,9 @@ import S2SText
 
 /// What every harness shares: a scratch directory (tmpfs when there is one), file writing, the
 /// repository root, and the tiny real vocabulary and model the loaders are fuzzed against.
-public enum FuzzSupport {
+package enum FuzzSupport {
     /// The repository root, from this file's place in it (Fuzz/Sources/FuzzSupport/).
-    public static let repositoryRoot: String = {
+    package static let repositoryRoot: String = {
         var url = URL(fileURLWithPath: #filePath)
         for _ in 0..<4 { url.deleteLastPathComponent() }
         return url.path
@@ -15,7 +15,7 @@ public enum FuzzSupport {
 
     /// A directory of this process's own under /dev/shm (or TMPDIR): harnesses write their input
     /// there when the code under test reads files.
-    public static let scratch: String = {
+    package static let scratch: String = {
         let base = FileManager.default.fileExists(atPath: "/dev/shm") ? "/dev/shm"
             : (ProcessInfo.processInfo.environment["TMPDIR"] ?? "/tmp")
         let path = "\(base)/s2s-fuzz-\(getpid())"
@@ -25,29 +25,29 @@ public enum FuzzSupport {
     }()
 
     /// Writes `bytes` to `path`, replacing it; a harness bug (not a finding) when it fails.
-    public static func write(_ bytes: UnsafeBufferPointer<UInt8>, to path: String) {
+    package static func write(_ bytes: UnsafeBufferPointer<UInt8>, to path: String) {
         guard FileManager.default.createFile(atPath: path, contents: Data(buffer: bytes)) else {
             fatalError("fuzz harness: cannot write \(path)")
         }
     }
 
-    public static func write(_ bytes: [UInt8], to path: String) {
+    package static func write(_ bytes: [UInt8], to path: String) {
         bytes.withUnsafeBufferPointer { write($0, to: path) }
     }
 
     /// A violated property: crashes so that libFuzzer saves the input.
-    public static func check(_ condition: @autoclosure () -> Bool, _ message: @autoclosure () -> String) {
+    package static func check(_ condition: @autoclosure () -> Bool, _ message: @autoclosure () -> String) {
         if !condition() { fatalError("fuzz property violated: \(message())") }
     }
 
     /// The input as a buffer (libFuzzer hands a pointer that may be null for empty input).
-    public static func buffer(_ data: UnsafePointer<UInt8>?, _ size: Int) -> UnsafeBufferPointer<UInt8> {
+    package static func buffer(_ data: UnsafePointer<UInt8>?, _ size: Int) -> UnsafeBufferPointer<UInt8> {
         UnsafeBufferPointer(start: size == 0 ? nil : data, count: size)
     }
 
     /// A small real vocabulary directory (`s2s vocab build` layout) built from the first lines of
     /// the bundled Multi30k, once per process.
-    public static let vocabularyDirectory: String = {
+    package static let vocabularyDirectory: String = {
         let corpus = "\(repositoryRoot)/corpora/multi30k"
         func lines(_ name: String) -> [String] {
             guard let text = try? String(contentsOfFile: "\(corpus)/\(name)", encoding: .utf8) else {
@@ -70,7 +70,7 @@ public enum FuzzSupport {
 
     /// A tiny randomly initialized model saved with that vocabulary (`ModelBundle.save`), once
     /// per process; returns the bundle directory.
-    public static let modelDirectory: String = {
+    package static let modelDirectory: String = {
         do {
             let pipelines = try TextPipelinePair(directory: vocabularyDirectory)
             let config = ModelConfig(sourceVocabulary: pipelines.source.vocabulary.count,
@@ -87,7 +87,7 @@ public enum FuzzSupport {
 
     /// When S2S_FUZZ_WRITE_SEEDS=DIR is set, a harness's `LLVMFuzzerInitialize` writes its
     /// generated seed files there (how the committed seed corpora were made).
-    public static func writeSeeds(_ seeds: @autoclosure () -> [String: [UInt8]]) {
+    package static func writeSeeds(_ seeds: @autoclosure () -> [String: [UInt8]]) {
         guard let directory = ProcessInfo.processInfo.environment["S2S_FUZZ_WRITE_SEEDS"] else { return }
         try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         for (name, bytes) in seeds() { write(bytes, to: "\(directory)/\(name)") }
@@ -103,7 +103,7 @@ private func LLVMFuzzerRunDriver(_ argc: UnsafeMutablePointer<Int32>,
 
 extension FuzzSupport {
     /// Runs libFuzzer with the process's arguments (`-max_total_time=…`, corpus directories).
-    public static func main(_ argc: Int32, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>,
+    package static func main(_ argc: Int32, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>,
                             _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> Int32) -> Int32 {
         var count = argc
         var arguments: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = argv
