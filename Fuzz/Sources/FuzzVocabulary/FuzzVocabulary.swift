@@ -8,7 +8,7 @@ import S2SText
 public func fuzzVocabulary(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
     let bytes = Array(FuzzSupport.buffer(data, size))
     guard let vocabulary = try? Vocabulary.parse(bytes, file: "fuzz.vocab") else { return 0 }
-    FuzzSupport.check(vocabulary.count >= Vocabulary.specials.count, "fewer tokens than specials")
+    FuzzSupport.check(vocabulary.count >= SpecialTokens.names.count, "fewer tokens than specials")
     for (i, token) in vocabulary.tokens.enumerated() {
         FuzzSupport.check(vocabulary.id(token) == Int32(i), "id(\(token.debugDescription)) ≠ \(i)")
         FuzzSupport.check(vocabulary.token(Int32(i)) == token, "token(\(i)) ≠ \(token.debugDescription)")
