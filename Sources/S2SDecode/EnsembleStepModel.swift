@@ -66,14 +66,16 @@ package struct EnsembleStepModel: StepModel {
         for i in members.indices { members[i].reorder(&state.members[i], rows: rows) }
     }
 
-    /// `y = w·x` (first member) or `y += w·x`, row by row (x may be strided).
+    /// `y = w·x` (first member) or `y += w·x`, row by row (x may be strided), through the
+    /// vectorized kernels: this runs over [R, V] for every member at every step.
     private static func accumulate(_ x: Matrix, weight w: Float, into y: Matrix, first: Bool) {
         for r in 0..<x.rows {
             let xr = x.row(r), yr = y.row(r)
             if first {
-                for c in 0..<x.cols { yr[c] = w * xr[c] }
+                yr.update(from: xr, count: x.cols)
+                Kernels.scale(yr, by: w, count: x.cols)
             } else {
-                for c in 0..<x.cols { yr[c] += w * xr[c] }
+                Kernels.axpy(w, xr, yr, count: x.cols)
             }
         }
     }

@@ -45,7 +45,13 @@ package struct DropoutRates: Sendable, Equatable {
 
     /// Draws the embedding mask [T·B, E] time-major: element dropout, then whole rows (words).
     func drawEmbeddingMask(_ mask: Matrix, random: SentenceRandom, elementPurpose: UInt64, wordPurpose: UInt64, batch B: Int) {
-        Dropout(embedding).drawMask(mask, random: random, purpose: elementPurpose, batch: B)
+        if embedding > 0 {
+            Dropout(embedding).drawMask(mask, random: random, purpose: elementPurpose, batch: B)
+        } else {
+            // Word dropout alone: no element draws (each purpose has its own generators, so
+            // skipping them changes no other mask).
+            for r in 0..<mask.rows { mask.row(r).update(repeating: 1, count: mask.cols) }
+        }
         guard word > 0 else { return }
         let keep = 1 / (1 - word)
         for r in 0..<mask.rows {
