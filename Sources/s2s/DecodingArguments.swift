@@ -35,7 +35,8 @@ struct DecodingArguments: ParsableArguments {
             help: "Longest source in tokens; longer lines are cut with a warning (default: twice the trained length, else 250).")
     var maxSourceLen: Int?
     @Option(name: .customLong("batch-size"), help: "Sentences per decoder batch.") var batchSize = 32
-    @Option(name: .long, help: "fp32 or bf16 matrix products.") var precision = "fp32"
+    @Option(name: .long, help: "Matrix products: auto (bf16 where it measures faster on this CPU; `s2s --version` shows the choice), fp32 or bf16.")
+    var precision: PrecisionChoice = .auto
     @Option(name: .long, help: "Engine threads (0 = auto: the engine default, fewer while other processes keep cores busy).")
     var threads = 0
 
@@ -53,7 +54,6 @@ struct DecodingArguments: ParsableArguments {
         if let m = maxSourceLen, m < 2 { throw ValidationError("--max-source-len must be at least 2, got \(m)") }
         if batchSize < 1 { throw ValidationError("--batch-size must be at least 1, got \(batchSize)") }
         if threads < 0 { throw ValidationError("--threads must be 0 or positive, got \(threads)") }
-        guard Precision(rawValue: precision) != nil else { throw ValidationError("--precision must be fp32 or bf16, got \(precision)") }
     }
 
     /// The thread policy (`--threads`; 0 = adapt to the machine's load before each batch).
@@ -66,9 +66,9 @@ struct DecodingArguments: ParsableArguments {
     /// builds the translator.
     func makeTranslator(command: String, keepAttention: Bool = false) throws -> Translator {
         let loaded = try EnsembleLoader.load(model.isEmpty ? [nil] : model.map { Optional($0) }, command: command)
-        let (prec, notice) = Precision.resolve(Precision(rawValue: precision)!)
+        let (plan, notice) = PrecisionPlan.resolve(precision)
         if let notice { standardError("warning: \(notice)") }
-        for m in loaded.models { m.precision = prec }
+        for m in loaded.models { m.plan = plan }
         var settings = Translator.Settings()
         settings.strategy = sample ? .sample : greedy ? .greedy : .beam
         settings.options.beamSize = beam
