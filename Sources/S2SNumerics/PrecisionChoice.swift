@@ -1,3 +1,5 @@
+import CKernels
+
 /// What `--precision` asks for. `auto` (the default of train, translate, evaluate and bench)
 /// resolves to a `PrecisionPlan` for this CPU; the others name one arithmetic for every product.
 package enum PrecisionChoice: String, Codable, Sendable, CaseIterable {
@@ -35,16 +37,21 @@ package enum PrecisionChoice: String, Codable, Sendable, CaseIterable {
 ///   layer 640×8000×1024, Xeon family 6 model 207: 130 vs 79 GFLOP/s at 2 threads).
 /// - `streaming`: the decoder's products of ≤ 8 rows (batch 1, one sentence's beam) — bound by
 ///   reading the weights, so bf16's half-size copy wins wherever AVX512-BF16 exists (medium model,
-///   greedy batch 1: 16.1 vs 6.6 sent/s on that Xeon; 39.0 vs 18.5 on a Zen 5).
+///   greedy batch 1: 16.1 vs 6.6 sent/s on that Xeon; 39.0 vs 18.5 on a Zen 5). Its bf16 kernel
+///   either rounds x to bf16 for VDPBF16PS or widens W to fp32 for FMAs; which is faster at a
+///   beam's 5 rows is the same vendor question again, so `auto` measures that too.
 package struct PrecisionPlan: Sendable, Equatable, CustomStringConvertible {
     package var gemm: Precision
     package var streaming: Precision
+    /// bf16 streaming through VDPBF16PS (x rounded to bf16) rather than widened weights.
+    package var bf16DotProducts: Bool
     /// Why `auto` chose this (nil for an explicit choice).
     package var reason: String?
 
-    package init(gemm: Precision, streaming: Precision, reason: String? = nil) {
+    package init(gemm: Precision, streaming: Precision, bf16DotProducts: Bool = true, reason: String? = nil) {
         self.gemm = gemm
         self.streaming = streaming
+        self.bf16DotProducts = bf16DotProducts
         self.reason = reason
     }
 
@@ -55,11 +62,13 @@ package struct PrecisionPlan: Sendable, Equatable, CustomStringConvertible {
     /// margin for probe noise, and for the conversions the probe's one shape does not show.
     package static let bf16GemmThreshold = 1.15
 
-    /// The rule, apart from the CPU it runs on (tests call it with any ISA and speedup).
-    /// `bf16GemmSpeedup` (fp32 time ÷ bf16 time of one GEMM) is asked for only when the rule
-    /// needs it: with bf16 instructions and without AMX.
+    /// The streaming kernel keeps its dot products unless the widening one measures faster.
+    package static let bf16DotThreshold = 1.0
+
+    /// The rule, apart from the CPU it runs on (tests call it with any ISA and probe result).
+    /// `probe` is asked only when the rule needs it: `auto` with bf16 instructions.
     package static func choose(_ choice: PrecisionChoice, isa: CPUISA,
-                               bf16GemmSpeedup: () -> Double) -> (PrecisionPlan, notice: String?) {
+                               probe: () -> PrecisionProbe.Result) -> (PrecisionPlan, notice: String?) {
         if let explicit = choice.explicit {
             let (resolved, notice) = Precision.resolve(explicit, isa: isa)
             return (PrecisionPlan(resolved), notice)
@@ -68,23 +77,30 @@ package struct PrecisionPlan: Sendable, Equatable, CustomStringConvertible {
             return (PrecisionPlan(gemm: .fp32, streaming: .fp32,
                                   reason: "no AVX512-BF16 (oneDNN ISA \(isa.name))"), nil)
         }
+        let measured = probe()
+        let dot = measured.dot >= bf16DotThreshold
+        let dotReason = "bf16 dot products \(formatRatio(measured.dot))× widening"
         if isa.hasAMX {
-            return (PrecisionPlan(gemm: .bf16, streaming: .bf16, reason: "AMX"), nil)
+            return (PrecisionPlan(gemm: .bf16, streaming: .bf16, bf16DotProducts: dot, reason: "AMX; \(dotReason)"), nil)
         }
-        let speedup = bf16GemmSpeedup()
-        let measured = "bf16 GEMM measured \(formatRatio(speedup))× fp32 on this CPU"
-        let gemm: Precision = speedup >= bf16GemmThreshold ? .bf16 : .fp32
-        return (PrecisionPlan(gemm: gemm, streaming: .bf16, reason: measured), nil)
+        let gemm: Precision = measured.gemm >= bf16GemmThreshold ? .bf16 : .fp32
+        return (PrecisionPlan(gemm: gemm, streaming: .bf16, bf16DotProducts: dot,
+                              reason: "bf16 GEMM \(formatRatio(measured.gemm))× fp32, \(dotReason) on this CPU"), nil)
     }
 
-    /// `choose` on this CPU: oneDNN's effective ISA and, when needed, `PrecisionProbe`.
+    /// `choose` on this CPU (oneDNN's effective ISA and, when needed, `PrecisionProbe`), and the
+    /// streaming kernel set to the plan's bf16 kernel (a process-wide setting of CKernels).
     package static func resolve(_ choice: PrecisionChoice) -> (PrecisionPlan, notice: String?) {
-        choose(choice, isa: CPUISA.effective, bf16GemmSpeedup: { PrecisionProbe.bf16GemmSpeedup() })
+        let (plan, notice) = choose(choice, isa: CPUISA.effective, probe: { PrecisionProbe.result() })
+        if plan.streaming == .bf16 { s2s_gemv_prefer_bf16_dot(plan.bf16DotProducts ? 1 : 0) }
+        return (plan, notice)
     }
 
-    /// "bf16" when both kinds agree, else "fp32 GEMMs, bf16 streaming"; with `auto`'s reason.
+    /// "bf16" when both kinds agree, else "fp32 GEMMs, bf16 streaming"; the streaming kernel
+    /// when it is not the default; with `auto`'s reason.
     package var description: String {
-        let what = gemm == streaming ? gemm.rawValue : "\(gemm.rawValue) GEMMs, \(streaming.rawValue) streaming"
+        var what = gemm == streaming ? gemm.rawValue : "\(gemm.rawValue) GEMMs, \(streaming.rawValue) streaming"
+        if streaming == .bf16 && !bf16DotProducts { what += " (widened weights)" }
         return reason.map { "\(what) (auto: \($0))" } ?? what
     }
 

@@ -2,25 +2,39 @@
 import Glibc
 #endif
 import CDNNL
+import CKernels
 
-/// The short one-time measurement behind `--precision auto` on CPUs with AVX512-BF16 and no AMX:
-/// how much faster one weight GEMM runs in bf16 than in fp32 (`PrecisionPlan.choose` takes bf16
-/// GEMMs at ≥ 1.15×).
-///
-/// The shape is a decoder/training product with a packed weight, x [256, 1024] · Wᵀ [1024, 2048]
-/// (1.07 GFLOP, ~8 ms in fp32 at 2 threads): big enough that the kernels, not call overhead,
-/// decide. Each precision runs once to create its primitive and pack the weight, then the two
-/// alternate three times and the fastest of each counts (a burst of load from another process
-/// slows a run; nothing makes one faster). About 0.1 s, once per machine: the result is kept in
+/// The short one-time measurement behind `--precision auto` on CPUs with AVX512-BF16 and no AMX,
+/// of the two places where the bf16 instructions win on one vendor and lose on the other:
+/// - `gemm`: fp32 time ÷ bf16 time of one weight GEMM, x [256, 1024] · Wᵀ [1024, 2048] (1.07
+///   GFLOP, ~8 ms in fp32 at 2 threads; `PrecisionPlan.choose` takes bf16 GEMMs at ≥ 1.15×);
+/// - `dot`: widening-kernel time ÷ dot-product-kernel time of the bf16 streaming product at 5
+///   rows (a beam) against a bf16 W [2048, 1024] (4 MB, cache-resident, so the instructions and
+///   not memory decide; at 1 row both kernels wait on memory alike).
+/// Each variant runs once to warm up (primitive creation, weight packing), then the variants
+/// alternate five times and the fastest of each counts (a burst of load from another process
+/// slows a run; nothing makes one faster). About 0.15 s, once per machine: the result is kept in
 /// `$XDG_CACHE_HOME/s2s/precision-probe.tsv` (else `~/.cache/…`) under a key naming the CPU
 /// model, oneDNN version, ISA and thread count, so a changed machine or library measures again.
-/// `S2S_BF16_GEMM_SPEEDUP=x` skips both (experiments, and tests that need a fixed choice).
+/// `S2S_BF16_GEMM_SPEEDUP=x` (and `S2S_BF16_DOT_SPEEDUP=y`, default 1) skip both (experiments,
+/// and tests that need a fixed choice).
 package enum PrecisionProbe {
-    /// fp32 time ÷ bf16 time; measured, cached or from the environment (once per process).
-    package static func bf16GemmSpeedup() -> Double { cachedSpeedup }
+    package struct Result: Sendable, Equatable {
+        package var gemm: Double
+        package var dot: Double
+        package init(gemm: Double, dot: Double) { self.gemm = gemm; self.dot = dot }
+    }
 
-    private static let cachedSpeedup: Double = {
-        if let v = getenv("S2S_BF16_GEMM_SPEEDUP").flatMap({ Double(String(cString: $0)) }), v > 0 { return v }
+    /// Measured, cached or from the environment (once per process).
+    package static func result() -> Result { cachedResult }
+
+    private static let cachedResult: Result = {
+        func environment(_ name: String) -> Double? {
+            getenv(name).flatMap { Double(String(cString: $0)) }.flatMap { $0 > 0 ? $0 : nil }
+        }
+        if let gemm = environment("S2S_BF16_GEMM_SPEEDUP") {
+            return Result(gemm: gemm, dot: environment("S2S_BF16_DOT_SPEEDUP") ?? 1)
+        }
         let key = cacheKey()
         let file = cacheFile()
         if let file, let stored = readCache(file)[key] { return stored }
@@ -29,27 +43,39 @@ package enum PrecisionProbe {
         return measured
     }()
 
-    /// Times the two precisions on this CPU now (uncached).
-    package static func measure() -> Double {
+    /// Times the variants on this CPU now (uncached; no process-wide setting changes).
+    package static func measure() -> Result {
         var rng = PCG32(seed: 7)
         let x = Tensor(shape: [256, 1024]), w = Tensor(shape: [2048, 1024]), y = Tensor(shape: [256, 2048])
         for i in 0..<x.count { x[i] = rng.uniform(-1, 1) }
         for i in 0..<w.count { w[i] = rng.uniform(-0.05, 0.05) }
-        func seconds(_ p: Precision) -> Double {
+        func gemm(_ p: Precision) -> Double {
             let t0 = Stopwatch.now()
             Matmul.gemm(x.matrix, weight: w, transB: true, into: y.matrix, precision: p)
             return Stopwatch.now() - t0
         }
-        _ = seconds(.fp32); _ = seconds(.bf16)
-        var best32 = Double.infinity, best16 = Double.infinity
-        for _ in 0..<3 {
-            best32 = min(best32, seconds(.fp32))
-            best16 = min(best16, seconds(.bf16))
+        let wb = [UInt16](unsafeUninitializedCapacity: w.count) { buffer, count in
+            s2s_f32_to_bf16(w.data, 1024, buffer.baseAddress, 1024, 2048, 1024)
+            count = w.count
         }
-        return best16 > 0 ? best32 / best16 : 1
+        func streaming(dot: Bool) -> Double {
+            let t0 = Stopwatch.now()
+            for _ in 0..<16 { s2s_gemv_rows_bf16_kernel(5, 2048, 1024, x.data, 1024, wb, 1024, nil, y.data, 2048, dot ? 1 : 0) }
+            return Stopwatch.now() - t0
+        }
+        _ = gemm(.fp32); _ = gemm(.bf16); _ = streaming(dot: false); _ = streaming(dot: true)
+        var best = [Double](repeating: .infinity, count: 4)
+        for _ in 0..<5 {
+            best[0] = min(best[0], gemm(.fp32))
+            best[1] = min(best[1], gemm(.bf16))
+            best[2] = min(best[2], streaming(dot: false))
+            best[3] = min(best[3], streaming(dot: true))
+        }
+        func ratio(_ a: Double, _ b: Double) -> Double { b > 0 && a.isFinite ? a / b : 1 }
+        return Result(gemm: ratio(best[0], best[1]), dot: ratio(best[2], best[3]))
     }
 
-    /// "model name|family|model|oneDNN x.y.z|isa|threads N": what the figure depends on.
+    /// "model name|family|model|oneDNN x.y.z|isa|threads N[|debug]": what the figures depend on.
     static func cacheKey() -> String {
         var cpu = "unknown CPU"
         if let f = fopen("/proc/cpuinfo", "r") {
@@ -68,7 +94,12 @@ package enum PrecisionProbe {
         }
         var library = "oneDNN ?"
         if let v = dnnl_version()?.pointee { library = "oneDNN \(v.major).\(v.minor).\(v.patch)" }
-        return [cpu, library, CPUISA.effective.name, "threads \(EngineThreads.current)"].joined(separator: "|")
+        #if DEBUG
+        let build = "|debug"   // unoptimized C kernels measure nothing about the release ones
+        #else
+        let build = ""
+        #endif
+        return [cpu, library, CPUISA.effective.name, "threads \(EngineThreads.current)"].joined(separator: "|") + build
     }
 
     static func cacheFile() -> String? {
@@ -79,23 +110,25 @@ package enum PrecisionProbe {
         return home + "/.cache/s2s/precision-probe.tsv"
     }
 
-    /// key → speedup; unreadable or malformed lines are ignored (the cache is only a shortcut).
-    static func readCache(_ path: String) -> [String: Double] {
+    /// key → result, from lines "key<TAB>gemm<TAB>dot"; unreadable or malformed lines are
+    /// ignored (the cache is only a shortcut).
+    static func readCache(_ path: String) -> [String: Result] {
         guard let f = fopen(path, "r") else { return [:] }
         defer { fclose(f) }
-        var entries: [String: Double] = [:]
+        var entries: [String: Result] = [:]
         var line = [CChar](repeating: 0, count: 4096)
         while fgets(&line, Int32(line.count), f) != nil {
             let parts = String(cString: line).split(separator: "\t")
-            guard parts.count == 2, let v = Double(parts[1].trimmingSpaces), v > 0 else { continue }
-            entries[String(parts[0])] = v
+            guard parts.count == 3, let gemm = Double(parts[1].trimmingSpaces), let dot = Double(parts[2].trimmingSpaces),
+                  gemm > 0, dot > 0 else { continue }
+            entries[String(parts[0])] = Result(gemm: gemm, dot: dot)
         }
         return entries
     }
 
     /// Adds or replaces one entry: written to a temporary file and renamed over the old one, so
     /// concurrent processes never read half a file. Failing to write costs only a later re-probe.
-    static func writeCache(_ path: String, key: String, value: Double) {
+    static func writeCache(_ path: String, key: String, value: Result) {
         guard let slash = path.lastIndex(of: "/") else { return }
         let directory = String(path[..<slash])
         let parent = directory.lastIndex(of: "/").map { String(directory[..<$0]) } ?? directory
@@ -105,7 +138,7 @@ package enum PrecisionProbe {
         entries[key] = value
         let temporary = path + ".\(getpid()).tmp"
         guard let f = fopen(temporary, "w") else { return }
-        for (k, v) in entries.sorted(by: { $0.key < $1.key }) { fputs("\(k)\t\(v)\n", f) }
+        for (k, v) in entries.sorted(by: { $0.key < $1.key }) { fputs("\(k)\t\(v.gemm)\t\(v.dot)\n", f) }
         if fclose(f) == 0 { rename(temporary, path) } else { unlink(temporary) }
     }
 }
