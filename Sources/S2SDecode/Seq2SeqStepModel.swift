@@ -11,8 +11,12 @@ package struct Seq2SeqStepModel: StepModel {
     package let model: Seq2SeqModel
     private let decoder: Seq2SeqDecoder
 
-    package init(model: Seq2SeqModel) {
+    /// With a shortlist, each batch scores only its candidate tokens (see `Shortlist`).
+    package let shortlist: Shortlist?
+
+    package init(model: Seq2SeqModel, shortlist: Shortlist? = nil) {
         self.model = model
+        self.shortlist = shortlist
         decoder = Seq2SeqDecoder(model: model)
     }
 
@@ -22,6 +26,7 @@ package struct Seq2SeqStepModel: StepModel {
 
     package func begin(sources: [[Int32]]) throws -> Seq2SeqDecoder {
         decoder.begin(try model.encode(sources: sources))
+        decoder.restrictOutput(to: shortlist?.candidates(for: sources))
         return decoder
     }
 

@@ -29,6 +29,8 @@ package final class Translator {
         package var maxSourceTokens = 250
         /// Keep pieces and attention rows in the results (JSON output, heatmaps).
         package var keepAttention = false
+        /// Score only each batch's candidate tokens (`Shortlist`; nil: the whole vocabulary).
+        package var shortlist: Shortlist?
 
         package init() {}
     }
@@ -91,7 +93,7 @@ package final class Translator {
         self.models = models
         self.pipelines = pipelines
         self.settings = settings
-        let steps = models.map { Seq2SeqStepModel(model: $0) }
+        let steps = models.map { Seq2SeqStepModel(model: $0, shortlist: settings.shortlist) }
         stepModel = steps[0]
         ensemble = steps.count > 1 ? EnsembleStepModel(members: steps) : nil
     }

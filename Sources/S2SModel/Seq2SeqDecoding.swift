@@ -59,6 +59,7 @@ package final class Seq2SeqDecoder: @unchecked Sendable {
     private let output: DecodingWeight           // out [V, F] + bias; tied: tgt_emb [V, E] + out.bias
     private let projection: DecodingWeight?      // out_proj [E, F] + bias (tied only)
     private var projected = Tensor(shape: [0])   // [cap, E] t = tanh(out_proj(feat)) (tied only)
+    private var restricted: RestrictedOutput?    // the output layer over a shortlist's candidates
 
     package init(model: Seq2SeqModel) {
         self.model = model
@@ -78,6 +79,16 @@ package final class Seq2SeqDecoder: @unchecked Sendable {
         output = DecodingWeight(dec.output.vocabulary.weight.value, bias: dec.output.vocabulary.bias?.value)
         projection = dec.output.projection.map { DecodingWeight($0.weight.value, bias: $0.bias?.value) }
     }
+
+    /// Restricts the output layer to `candidates` (ascending token ids) until the next call:
+    /// other tokens get logit −∞. nil scores the whole vocabulary. Call after `begin`.
+    package func restrictOutput(to candidates: [Int32]?) {
+        guard let candidates, candidates.count < V else { restricted = nil; return }
+        restricted = RestrictedOutput(full: output, ids: candidates)
+    }
+
+    /// The candidates the output layer scores (nil: the whole vocabulary).
+    package var outputCandidates: [Int32]? { restricted?.ids }
 
     /// Logits of the last step [rows, V] (valid until the next `step` or `begin`).
     package var logits: Matrix { Matrix(logitBuffer.data, rows: rows, cols: V) }
@@ -208,9 +219,17 @@ package final class Seq2SeqDecoder: @unchecked Sendable {
             let t = Matrix(projected.data, rows: R, cols: projection.outputs)
             projection.multiply(f, into: t, plan: plan, rowsAvailable: capacity)
             Kernels.tanh(t.base, count: R * projection.outputs)
-            output.multiply(t, into: logits, plan: plan, rowsAvailable: capacity)
+            multiplyOutput(t, into: logits, plan: plan)
         } else {
-            output.multiply(f, into: logits, plan: plan, rowsAvailable: capacity)
+            multiplyOutput(f, into: logits, plan: plan)
+        }
+    }
+
+    private func multiplyOutput(_ x: Matrix, into logits: Matrix, plan: PrecisionPlan) {
+        if let restricted {
+            restricted.multiply(x, into: logits, plan: plan, rowsAvailable: capacity)
+        } else {
+            output.multiply(x, into: logits, plan: plan, rowsAvailable: capacity)
         }
     }
 

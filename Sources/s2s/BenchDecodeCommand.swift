@@ -36,6 +36,7 @@ struct BenchDecodeCommand: ParsableCommand {
     @Option(help: ArgumentHelp("A trained model (name or directory) to time instead of a random model (needs --src).", valueName: "name|dir"))
     var model: String?
     @Option(help: ArgumentHelp("Source sentences for --model, one per line.", valueName: "file")) var src: String?
+    @Option(help: ArgumentHelp("A vocabulary shortlist for --model (`s2s model shortlist`).", valueName: "file")) var shortlist: String?
 
     func validate() throws {
         for (name, v) in [("--tgt-len", tgtLen), ("--decode-sents", decodeSents), ("--beam", beam)] where v <= 0 {
@@ -43,6 +44,7 @@ struct BenchDecodeCommand: ParsableCommand {
         }
         if threads < 0 { throw ValidationError("--threads must not be negative, got \(threads)") }
         if (model == nil) != (src == nil) { throw ValidationError("--model and --src go together") }
+        if shortlist != nil && model == nil { throw ValidationError("--shortlist needs --model") }
     }
 
     func run() throws {
@@ -81,7 +83,14 @@ struct BenchDecodeCommand: ParsableCommand {
             options.maxLengthCap = tgtLen
         }
         model.plan = plan
-        let stepModel = Seq2SeqStepModel(model: model)
+        var list: Shortlist?
+        if let shortlist {
+            do {
+                list = try Shortlist.read(path: shortlist, sourceVocabulary: model.config.sourceVocabulary,
+                                          targetVocabulary: model.config.targetVocabulary)
+            } catch { throw CommandFailure("bench decode", "\(error)") }
+        }
+        let stepModel = Seq2SeqStepModel(model: model, shortlist: list)
         let trained = !sentences.isEmpty
         let selected = only.map { Set($0.split(separator: ",").map(String.init)) }
         var rng = PCG32(seed: seed &+ 1)
@@ -126,7 +135,7 @@ struct BenchDecodeCommand: ParsableCommand {
         }
         if trained { result.append(("output_tokens", "\(outputTokens)")) }
         let config = model.config
-        result += [precisionField(precision, plan), ("plan", "\"\(plan)\""), ("beam", "\(beam)"), ("alpha", "\(alpha)"),
+        result += [precisionField(precision, plan), ("plan", "\"\(plan)\""), ("shortlist", list == nil ? "false" : "true"), ("beam", "\(beam)"), ("alpha", "\(alpha)"),
                    ("threads", "\(EngineThreads.current)"), ("params", "\(model.parameterCount)"),
                    ("emb", "\(config.embedding)"), ("hidden", "\(config.hidden)"), ("layers", "\(config.layers)"),
                    ("src_len", trained ? "null" : "\(modelSize.srcLen)"), ("tgt_len", trained ? "null" : "\(tgtLen)"),

@@ -35,6 +35,9 @@ struct DecodingArguments: ParsableArguments {
             help: "Longest source in tokens; longer lines are cut with a warning (default: twice the trained length, else 250).")
     var maxSourceLen: Int?
     @Option(name: .customLong("batch-size"), help: "Sentences per decoder batch.") var batchSize = 32
+    @Option(help: ArgumentHelp("Score only each batch's candidate tokens from this vocabulary shortlist "
+                               + "(made by `s2s model shortlist`).", valueName: "file"))
+    var shortlist: String?
     @Option(name: .long, help: "Matrix products: auto (bf16 where it measures faster on this CPU; `s2s --version` shows the choice), fp32 or bf16.")
     var precision: PrecisionChoice = .auto
     @Option(name: .long, help: "Engine threads (0 = auto: the engine default, fewer while other processes keep cores busy).")
@@ -85,6 +88,13 @@ struct DecodingArguments: ParsableArguments {
         settings.batchSize = batchSize
         settings.replaceUnknown = replaceUnk
         settings.keepAttention = keepAttention
+        if let shortlist {
+            let config = loaded.models[0].config
+            do {
+                settings.shortlist = try Shortlist.read(path: shortlist, sourceVocabulary: config.sourceVocabulary,
+                                                        targetVocabulary: config.targetVocabulary)
+            } catch { throw CommandFailure(command, "\(error)") }
+        }
         settings.maxSourceTokens = maxSourceLen ?? loaded.infos.map(\.sourceTokenCap).min() ?? 250
         return Translator(models: loaded.models, pipelines: loaded.pipelines, settings: settings)
     }

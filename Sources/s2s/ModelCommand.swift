@@ -8,8 +8,9 @@ import S2STraining
 struct ModelCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "model",
-        abstract: "List the models found by name, inspect one, repack it (fp16/bf16 storage, training state dropped) or average several.",
-        subcommands: [ModelListCommand.self, ModelInfoCommand.self, ModelPackCommand.self, ModelAverageCommand.self]
+        abstract: "List the models found by name, inspect one, repack it (fp16/bf16 storage, training state dropped), average several or learn a shortlist.",
+        subcommands: [ModelListCommand.self, ModelInfoCommand.self, ModelPackCommand.self, ModelAverageCommand.self,
+                      ModelShortlistCommand.self]
     )
 }
 

@@ -7,14 +7,14 @@ import S2SNumerics
 
 /// The PyTorch reference fixtures (MODEL.md) carry a `greedy` field: the reference's greedy
 /// decode of the fixture batch (at most 8 tokens, never `<pad>`/`<s>`, stop at `</s>`).
-private func fixtureURLs() -> [URL] {
+func fixtureURLs() -> [URL] {
     let dir = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("S2SModelTests/Fixtures")
     let files = (try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []
     return files.filter { $0.hasSuffix(".json") }.sorted().map { dir.appendingPathComponent($0) }
 }
 
-private func loadModel(_ url: URL) throws -> (Seq2SeqModel, [[Int32]], [[Int32]]?) {
+func loadModel(_ url: URL) throws -> (Seq2SeqModel, [[Int32]], [[Int32]]?) {
     let fixture = try Seq2SeqFixture.load(path: url.path)
     let model = try Seq2SeqModel(config: try fixture.modelConfig())
     try model.load(fixture.parameterTensors())

@@ -138,6 +138,36 @@ struct TranslateCommandTests {
         #expect(try String(contentsOfFile: hyp, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false).count == 13)
     }
 
+    /// `s2s model shortlist` then `translate --shortlist`: a line-count mismatch and a shortlist
+    /// of another model are one-line errors naming the file; a fitting one translates every line.
+    @Test func shortlistIsLearnedCheckedAndUsed() throws {
+        let scratch = try Scratch()
+        let bundle = try makeModelBundle(in: scratch.path)
+        let corpus = repositoryRoot.appendingPathComponent("corpora/multi30k")
+        let src = scratch.path + "/t.en", tgt = scratch.path + "/t.de", short = scratch.path + "/short.de"
+        var pairs: [String] = []
+        for (from, to, count) in [("train.en", src, 200), ("train.de", tgt, 200), ("train.de", short, 199)] {
+            let lines = try String(contentsOf: corpus.appendingPathComponent(from), encoding: .utf8).split(separator: "\n").prefix(count)
+            try (lines.joined(separator: "\n") + "\n").write(toFile: to, atomically: true, encoding: .utf8)
+            if to == src { pairs = lines.prefix(5).map(String.init) }
+        }
+        let mismatched = try run(["model", "shortlist", bundle, "--src", src, "--tgt", short], stdin: [])
+        #expect(mismatched.status != 0)
+        #expect(mismatched.stderr.contains("\(src) has 200 lines, \(short) has 199"), "\(mismatched.stderr)")
+        let learned = try run(["model", "shortlist", bundle, "--src", src, "--tgt", tgt, "--frequent", "20", "--per-source", "5"], stdin: [])
+        #expect(learned.status == 0, "\(learned.stderr)")
+        let list = bundle + "/shortlist.txt"
+        #expect(FileManager.default.fileExists(atPath: list))
+        let input = Array((pairs.joined(separator: "\n") + "\n").utf8)
+        let r = try run(["translate", "--model", bundle, "--beam", "2", "--max-len", "6", "--shortlist", list], stdin: input)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(outputLines(r.stdout).count == 5)
+        let shipped = repositoryRoot.appendingPathComponent("models/default").path
+        let wrong = try run(["translate", "--model", shipped, "--shortlist", list], stdin: input)
+        #expect(wrong.status != 0 && wrong.stdout.isEmpty)
+        #expect(wrong.stderr.contains("\(list):1: made for another vocabulary"), "\(wrong.stderr)")
+    }
+
     @Test func missingDefaultModelSaysWhereItLooked() throws {
         let scratch = try Scratch()
         let r = try run(["translate"], stdin: Array("A dog.\n".utf8), directory: scratch.path)
