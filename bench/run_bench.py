@@ -41,7 +41,7 @@ DECODE_SENTS = ["--decode-sents", "32" if QUICK else "64"]
 DECODE_KEYS = ["greedy_b1", "beam5_b1", "greedy_b32", "beam5_b32"]
 # Each s2s program is one --precision; `auto` is the default, the others show what it chose from.
 TRAIN_PROGRAMS = ["PyTorch", "s2s fp32", "s2s bf16", "s2s auto"]
-DECODE_PROGRAMS = TRAIN_PROGRAMS
+DECODE_PROGRAMS = TRAIN_PROGRAMS + ["s2s int8"]  # int8 is for decoding only
 
 
 def model_command(kind, name, size, threads, extra):

@@ -12,6 +12,14 @@
 #include <stdint.h>
 #include <string.h>
 
+#if defined(__has_feature)
+#if __has_feature(thread_sanitizer) && !defined(S2S_CLONES)
+// target_clones dispatch through ifunc resolvers, which the dynamic loader runs before the TSan
+// runtime is up; instrumented, they crash at load (__tsan_func_entry from the resolver). Under
+// TSan the kernels are built once, for the baseline ISA.
+#define S2S_CLONES
+#endif
+#endif
 #ifndef S2S_CLONES   // overridable to build one ISA only when checking each clone's results
 #define S2S_CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
 #endif

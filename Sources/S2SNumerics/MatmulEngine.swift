@@ -1,6 +1,5 @@
 import CDNNL
 import CKernels
-import Synchronization
 
 /// Element type of a GEMM's A and B operands inside the engine (C is always fp32).
 enum OperandType: Int32, Sendable {
@@ -55,7 +54,15 @@ final class MatmulPrimitive: @unchecked Sendable {
 /// lookup well under one; training uses a few dozen shapes, so the cache stays small
 /// (it is emptied if some caller sweeps through many shapes, e.g. shrinking beams).
 enum MatmulEngine {
-    private static let cache = Mutex<[PrimitiveKey: MatmulPrimitive]>([:])
+    /// The table behind a pthread mutex (`Lock`), not `Synchronization.Mutex`: ThreadSanitizer
+    /// sees pthread locks, while the standard library's futex lock is invisible to it and every
+    /// lookup from two test threads would be reported as a race.
+    private final class Cache: @unchecked Sendable {
+        let lock = Lock()
+        var table: [PrimitiveKey: MatmulPrimitive] = [:]
+        func withLock<R>(_ body: (inout [PrimitiveKey: MatmulPrimitive]) -> R) -> R { lock.withLock { body(&table) } }
+    }
+    private static let cache = Cache()
     private static let capacity = 512
 
     /// Whether oneDNN can run bf16 matmuls on this CPU (decided once, on first use).
