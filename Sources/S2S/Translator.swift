@@ -37,7 +37,8 @@ public final class Translator {
         } catch {
             throw S2SError(error.description)
         }
-        loaded.model.precision = Precision.resolve(.fp32).0
+        // A model packed with `s2s model pack --int8` decodes in int8 where the CPU has VNNI.
+        loaded.model.precision = Precision.resolve(loaded.info.isInt8 ? .int8 : .fp32).0
         translator = S2SDecode.Translator(model: loaded.model, pipelines: loaded.pipelines)
         defaultSourceCap = loaded.info.sourceTokenCap
         sourceLanguage = loaded.pipelines.source.tokenizer.settings.language

@@ -30,7 +30,7 @@ struct BenchDecodeCommand: ParsableCommand {
     var decodeSents = 64
     @Option(help: "Beam size.") var beam = 5
     @Option(help: "GNMT length-normalization alpha.") var alpha: Float = 0.6
-    @Option(help: "fp32 or bf16 GEMMs.") var precision = "fp32"
+    @Option(help: "fp32, bf16 or int8 (the decoder's per-step weights) products.") var precision = "fp32"
     @Option var seed: UInt64 = 1
     @Option(help: "Only these runs (comma-separated from greedy_b1, beam_b1, greedy_b32, beam_b32).") var only: String?
     @Option(help: ArgumentHelp("A trained model (name or directory) to time instead of a random model (needs --src).", valueName: "name|dir"))
@@ -42,7 +42,7 @@ struct BenchDecodeCommand: ParsableCommand {
             throw ValidationError("\(name) must be positive, got \(v)")
         }
         if threads < 0 { throw ValidationError("--threads must not be negative, got \(threads)") }
-        guard Precision(rawValue: precision) != nil else { throw ValidationError("--precision must be fp32 or bf16, got \(precision)") }
+        guard Precision(rawValue: precision) != nil else { throw ValidationError("--precision must be fp32, bf16 or int8, got \(precision)") }
         if (model == nil) != (src == nil) { throw ValidationError("--model and --src go together") }
     }
 

@@ -52,7 +52,9 @@ struct BenchTrainCommand: ParsableCommand {
             throw ValidationError("\(name) must be positive, got \(v)")
         }
         if threads < 0 || warmup < 0 { throw ValidationError("negative thread or warm-up count") }
-        guard Precision(rawValue: precision) != nil else { throw ValidationError("--precision must be fp32 or bf16, got \(precision)") }
+        guard let p = Precision(rawValue: precision), p != .int8 else {
+            throw ValidationError("--precision must be fp32 or bf16 (int8 is for decoding only), got \(precision)")
+        }
         let text = [trainSrc, trainTgt, validSrc, validTgt]
         if text.contains(where: { $0 != nil }) && text.contains(where: { $0 == nil }) {
             throw ValidationError("--train-src, --train-tgt, --valid-src and --valid-tgt go together")

@@ -35,7 +35,9 @@ struct DecodingArguments: ParsableArguments {
             help: "Longest source in tokens; longer lines are cut with a warning (default: twice the trained length, else 250).")
     var maxSourceLen: Int?
     @Option(name: .customLong("batch-size"), help: "Sentences per decoder batch.") var batchSize = 32
-    @Option(name: .long, help: "fp32 or bf16 matrix products.") var precision = "fp32"
+    @Option(name: .long, help: ArgumentHelp("fp32, bf16 or int8 matrix products (int8: the decoder's per-step weights; "
+                                            + "default int8 for a model packed with --int8, else fp32).", valueName: "precision"))
+    var precision: String?
     @Option(name: .long, help: "Engine threads (0 = auto: the engine default, fewer while other processes keep cores busy).")
     var threads = 0
 
@@ -53,7 +55,9 @@ struct DecodingArguments: ParsableArguments {
         if let m = maxSourceLen, m < 2 { throw ValidationError("--max-source-len must be at least 2, got \(m)") }
         if batchSize < 1 { throw ValidationError("--batch-size must be at least 1, got \(batchSize)") }
         if threads < 0 { throw ValidationError("--threads must be 0 or positive, got \(threads)") }
-        guard Precision(rawValue: precision) != nil else { throw ValidationError("--precision must be fp32 or bf16, got \(precision)") }
+        if let precision, Precision(rawValue: precision) == nil {
+            throw ValidationError("--precision must be fp32, bf16 or int8, got \(precision)")
+        }
     }
 
     /// The thread policy (`--threads`; 0 = adapt to the machine's load before each batch).
@@ -66,7 +70,11 @@ struct DecodingArguments: ParsableArguments {
     /// builds the translator.
     func makeTranslator(command: String, keepAttention: Bool = false) throws -> Translator {
         let loaded = try EnsembleLoader.load(model.isEmpty ? [nil] : model.map { Optional($0) }, command: command)
-        let (prec, notice) = Precision.resolve(Precision(rawValue: precision)!)
+        // A model packed in int8 decodes in int8 unless asked otherwise (every model of an
+        // ensemble must be int8 for that: one --precision applies to all).
+        let requested = precision.flatMap(Precision.init(rawValue:))
+            ?? (loaded.infos.allSatisfy(\.isInt8) ? .int8 : .fp32)
+        let (prec, notice) = Precision.resolve(requested)
         if let notice { standardError("warning: \(notice)") }
         for m in loaded.models { m.precision = prec }
         var settings = Translator.Settings()
