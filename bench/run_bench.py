@@ -39,7 +39,9 @@ SIZES = {
 TRAIN_STEPS = ["--steps", "2", "--warmup", "1"] if QUICK else ["--steps", "10", "--warmup", "3"]
 DECODE_SENTS = ["--decode-sents", "32" if QUICK else "64"]
 DECODE_KEYS = ["greedy_b1", "beam5_b1", "greedy_b32", "beam5_b32"]
-PROGRAMS = ["PyTorch", "s2s fp32", "s2s bf16"]
+# Each s2s program is one --precision; `auto` is the default, the others show what it chose from.
+TRAIN_PROGRAMS = ["PyTorch", "s2s fp32", "s2s bf16", "s2s auto"]
+DECODE_PROGRAMS = TRAIN_PROGRAMS
 
 
 def model_command(kind, name, size, threads, extra):
@@ -50,7 +52,7 @@ def model_command(kind, name, size, threads, extra):
     return [S2S, "bench", kind, *common, "--precision", name.split()[-1]]
 
 
-def run_models(rec, kind, extra):
+def run_models(rec, kind, extra, programs):
     """Train or decode runs for every size and thread count; returns {(size, t, program): [results]}."""
     for size in SIZES:
         for t in THREADS:
@@ -60,8 +62,8 @@ def run_models(rec, kind, extra):
                 if name.startswith("s2s") and result.get("precision") != want:
                     result["skip"] = f"ran as {result.get('precision')}: no {want} on this CPU"
                 log(f"[{kind} {size} t{t} round {r + 1}/{ROUNDS}] {name}: " +
-                    (result.get("skip") or summary(kind, result)))
-            alternate(ROUNDS, PROGRAMS, one)
+                    (result.get("skip") or summary(kind, result)) + (f" [{result['plan']}]" if "plan" in result else ""))
+            alternate(ROUNDS, programs, one)
 
 
 def summary(kind, result):
@@ -74,35 +76,51 @@ def figures(rec, key, field):
     return [r[field] for r in rec.results.get(key, []) if "skip" not in r and field in r]
 
 
+def columns(programs):
+    """The header: PyTorch, then each s2s program with its ratio to PyTorch."""
+    head = ["PyTorch"]
+    for name in programs[1:]:
+        head += [name, "ratio"]
+    return head
+
+
+def figure_cells(rec, key, field, programs, digits):
+    f = {n: figures(rec, key + (n,), field) for n in programs}
+    cells = [cell(f["PyTorch"], digits)]
+    for name in programs[1:]:
+        cells += [cell(f[name], digits), ratio(median(f[name]), median(f["PyTorch"]))]
+    return cells
+
+
+def plans(rec, kind, programs):
+    """What `auto` resolved to, as the runs reported it (one line per distinct plan)."""
+    seen = sorted({r["plan"] for key, runs in rec.results.items() if key[0] == kind and key[-1] == "s2s auto"
+                   for r in runs if "plan" in r})
+    return ("\n\n`--precision auto` ran as: " + "; ".join(seen) + ".") if seen and "s2s auto" in programs else ""
+
+
 def train_table(rec):
-    run_models(rec, "train", TRAIN_STEPS)
-    rows = []
-    for size in SIZES:
-        for t in THREADS:
-            f = {n: figures(rec, ("train", size, t, n), "tgt_tokens_per_s") for n in PROGRAMS}
-            m = {n: median(v) for n, v in f.items()}
-            rows.append([size, t, cell(f["PyTorch"], 0), cell(f["s2s fp32"], 0), ratio(m["s2s fp32"], m["PyTorch"]),
-                         cell(f["s2s bf16"], 0), ratio(m["s2s bf16"], m["PyTorch"])])
+    run_models(rec, "train", TRAIN_STEPS, TRAIN_PROGRAMS)
+    rows = [[size, t] + figure_cells(rec, ("train", size, t), "tgt_tokens_per_s", TRAIN_PROGRAMS, 0)
+            for size in SIZES for t in THREADS]
     return ("**Training throughput**, target tokens/s (`s2s bench train` vs `bench/torch_seq2seq.py bench-train`, "
             f"same flags `{' '.join(TRAIN_STEPS)}`, random tokens, scheduled sampling on, Adam, clipping):\n\n" +
-            table(["size", "threads", "PyTorch", "s2s fp32", "ratio", "s2s bf16", "ratio"], rows))
+            table(["size", "threads"] + columns(TRAIN_PROGRAMS), rows) + plans(rec, "train", TRAIN_PROGRAMS))
 
 
 def decode_table(rec):
-    run_models(rec, "decode", DECODE_SENTS)
+    run_models(rec, "decode", DECODE_SENTS, DECODE_PROGRAMS)
     rows = []
     for size in SIZES:
         for t in THREADS:
             for k in DECODE_KEYS:
-                f = {n: figures(rec, ("decode", size, t, n), k + "_sent_per_s") for n in PROGRAMS}
-                m = {n: median(v) for n, v in f.items()}
                 search, batch = k.split("_b")
-                rows.append([size, t, f"{'beam 5' if search == 'beam5' else search}, {batch}", cell(f["PyTorch"]),
-                             cell(f["s2s fp32"]), ratio(m["s2s fp32"], m["PyTorch"]), cell(f["s2s bf16"]),
-                             ratio(m["s2s bf16"], m["PyTorch"])])
+                rows.append([size, t, f"{'beam 5' if search == 'beam5' else search}, {batch}"] +
+                            figure_cells(rec, ("decode", size, t), k + "_sent_per_s", DECODE_PROGRAMS, 1))
     return ("**Decoding throughput**, sentences/s (`s2s bench decode` vs `bench/torch_seq2seq.py bench-decode`, "
             f"`{' '.join(DECODE_SENTS)}`, random model, every sentence exactly tgt-len tokens):\n\n" +
-            table(["size", "threads", "search, batch", "PyTorch", "s2s fp32", "ratio", "s2s bf16", "ratio"], rows))
+            table(["size", "threads", "search, batch"] + columns(DECODE_PROGRAMS), rows) +
+            plans(rec, "decode", DECODE_PROGRAMS))
 
 
 def text_table(rec, scratch):

@@ -7,6 +7,7 @@
 #include "dnnl_matmul.h"
 #include "parallel.h"
 #include <immintrin.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -205,22 +206,29 @@ static int have_avx512_bf16(void) {
     return cached;
 }
 
+/// Set by s2s_gemv_prefer_bf16_dot (-1: not set, take the dot products where they exist).
+static _Atomic int preferred_dot = -1;
+
+void s2s_gemv_prefer_bf16_dot(int on) { preferred_dot = on ? 1 : 0; }
+
 /// Whether bf16 products round x to bf16 (AVX512-BF16 dot products) or widen W to fp32.
-/// `S2S_GEMV_BF16_DOT=0` keeps the widening kernel (exact x) for comparisons.
+/// `S2S_GEMV_BF16_DOT=0|1` overrides the preference (comparisons, experiments).
 static int use_bf16_dot(void) {
-    static int cached = -1;
-    if (cached < 0) {
+    if (!have_avx512_bf16()) return 0;
+    static _Atomic int env_choice = -2;
+    if (env_choice == -2) {
         const char *env = getenv("S2S_GEMV_BF16_DOT");
-        cached = have_avx512_bf16() && !(env && env[0] == '0');
+        env_choice = env && env[0] ? (env[0] != '0') : -1;
     }
-    return cached;
+    if (env_choice >= 0) return env_choice;
+    return preferred_dot != 0;
 }
 
-int s2s_gemv_bf16_rounds_input(void) { return use_bf16_dot(); }
+int s2s_gemv_has_bf16_dot(void) { return have_avx512_bf16(); }
 
 int s2s_gemv_rows_fast(void) { return have_avx512(); }
 
-static void run(gemv_ctx *c) {
+static void run(gemv_ctx *c, int dot) {
     if (c->M <= 0 || c->N <= 0) return;
     if (c->K <= 0) {
         for (int64_t m = 0; m < c->M; m++)
@@ -232,7 +240,7 @@ static void run(gemv_ctx *c) {
     int64_t bytes_per_block = 4 * c->K * (c->bf16 ? 2 : 4);
     int64_t min_blocks = (262144 + bytes_per_block - 1) / bytes_per_block;
     s2s_range_fn fn = !have_avx512() ? range_plain : (c->bf16 ? range_avx512_1 : range_avx512_0);
-    if (c->bf16 && use_bf16_dot()) {
+    if (c->bf16 && dot && have_avx512_bf16()) {
         // x rows in bf16, padded with zeros to whole 32-element blocks (the tiles load full blocks).
         int64_t ldxb = (c->K + 31) / 32 * 32;
         uint16_t *xb = s2s_bf16_scratch(0, (size_t)(c->M * ldxb));
@@ -252,11 +260,16 @@ static void run(gemv_ctx *c) {
 void s2s_gemv_rows_f32(int64_t M, int64_t N, int64_t K, const float *x, int64_t ldx,
                        const float *w, int64_t ldw, const float *bias, float *y, int64_t ldy) {
     gemv_ctx c = {M, N, K, x, ldx, w, ldw, 0, bias, y, ldy, NULL, 0};
-    run(&c);
+    run(&c, 0);
 }
 
 void s2s_gemv_rows_bf16(int64_t M, int64_t N, int64_t K, const float *x, int64_t ldx,
                         const uint16_t *w, int64_t ldw, const float *bias, float *y, int64_t ldy) {
+    s2s_gemv_rows_bf16_kernel(M, N, K, x, ldx, w, ldw, bias, y, ldy, use_bf16_dot());
+}
+
+void s2s_gemv_rows_bf16_kernel(int64_t M, int64_t N, int64_t K, const float *x, int64_t ldx,
+                               const uint16_t *w, int64_t ldw, const float *bias, float *y, int64_t ldy, int dot) {
     gemv_ctx c = {M, N, K, x, ldx, w, ldw, 1, bias, y, ldy, NULL, 0};
-    run(&c);
+    run(&c, dot);
 }

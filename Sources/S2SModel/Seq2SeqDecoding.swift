@@ -154,7 +154,7 @@ package final class Seq2SeqDecoder: @unchecked Sendable {
         let R = rows
         precondition(previous.count == R, "Seq2SeqDecoder.step: \(previous.count) tokens for \(R) rows")
         guard R > 0 else { return }
-        let precision = model.precision, decoder = model.decoder
+        let plan = model.plan, decoder = model.decoder
         let f = Matrix(feat.data, rows: R, cols: F)
         let o = f.columns(0, Hd), ctx = f.columns(Hd, D), e = f.columns(Hd + D, E)
         decoder.embedding.forward(ids: previous.baseAddress!, count: R, into: e)
@@ -165,8 +165,8 @@ package final class Seq2SeqDecoder: @unchecked Sendable {
             let G = layer.cell.gateCount
             let hp = Matrix(layer.h.data, rows: R, cols: Hd), h = Matrix(layer.hNext.data, rows: R, cols: Hd)
             let gi = Matrix(layer.gi.data, rows: R, cols: G * Hd), gh = Matrix(layer.gh.data, rows: R, cols: G * Hd)
-            layer.input.multiply(input, into: gi, precision: precision, rowsAvailable: capacity)
-            layer.hidden.multiply(hp, into: gh, precision: precision, rowsAvailable: capacity)
+            layer.input.multiply(input, into: gi, plan: plan, rowsAvailable: capacity)
+            layer.hidden.multiply(hp, into: gh, plan: plan, rowsAvailable: capacity)
             let cell = layer.cell
             switch cell.kind {
             case .gru:
@@ -194,23 +194,23 @@ package final class Seq2SeqDecoder: @unchecked Sendable {
         let memory = source.memory
         if let additive = decoder.attention as? AdditiveAttention, let attentionQuery {
             let q = Matrix(query.data, rows: R, cols: additive.attentionSize)
-            attentionQuery.multiply(o, into: q, precision: precision, rowsAvailable: capacity)
+            attentionQuery.multiply(o, into: q, plan: plan, rowsAvailable: capacity)
             RNNCellKernels.additiveAttentionForward(
                 keys: memory.keys, enc: memory.encoder, sourceLength: memory.sourceLength, lengths: memory.lengths,
                 srcRow: sourceRowBuffer.pointer, q: q, v: additive.score.value.data, alpha: a, ctx: ctx, tanhSave: nil)
         } else {
             decoder.attention.attend(query: o, memory: memory, sourceRows: sourceRowBuffer.pointer, alpha: a,
-                                     context: ctx, precision: precision)
+                                     context: ctx, precision: plan.gemm)
         }
         let logits = Matrix(logitBuffer.data, rows: R, cols: V)
         if let projection {
             // Tied: t = tanh(out_proj(F)), logits = t · tgt_embᵀ + b (OutputLayer).
             let t = Matrix(projected.data, rows: R, cols: projection.outputs)
-            projection.multiply(f, into: t, precision: precision, rowsAvailable: capacity)
+            projection.multiply(f, into: t, plan: plan, rowsAvailable: capacity)
             Kernels.tanh(t.base, count: R * projection.outputs)
-            output.multiply(t, into: logits, precision: precision, rowsAvailable: capacity)
+            output.multiply(t, into: logits, plan: plan, rowsAvailable: capacity)
         } else {
-            output.multiply(f, into: logits, precision: precision, rowsAvailable: capacity)
+            output.multiply(f, into: logits, plan: plan, rowsAvailable: capacity)
         }
     }
 

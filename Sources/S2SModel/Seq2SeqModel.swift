@@ -18,8 +18,16 @@ package final class Seq2SeqModel: @unchecked Sendable {
     package let encoder: RecurrentEncoder
     /// tgt_emb → cell layers → attention → out.
     package let decoder: RecurrentDecoder
-    /// GEMM arithmetic for training and decoding (elementwise math is always fp32).
-    package var precision: Precision = .fp32
+    /// GEMM arithmetic for training and decoding (elementwise math is always fp32). Setting it
+    /// sets `streamingPrecision` too: one arithmetic everywhere unless a `plan` splits them.
+    package var precision: Precision = .fp32 { didSet { streamingPrecision = precision } }
+    /// Arithmetic of the decoder's products of ≤ 8 rows, bound by reading weights (PrecisionPlan).
+    package private(set) var streamingPrecision: Precision = .fp32
+    /// Both arithmetics, as `--precision` resolved them.
+    package var plan: PrecisionPlan {
+        get { PrecisionPlan(gemm: precision, streaming: streamingPrecision) }
+        set { precision = newValue.gemm; streamingPrecision = newValue.streaming }
+    }
 
     /// Per-phase timing of training passes (off unless `profile.enabled`).
     package let profile = Seq2SeqProfile()

@@ -48,17 +48,18 @@ package final class DecodingWeight: @unchecked Sendable {
     /// then runs on R rounded up to a multiple of 8 (the extra rows are scratch), so a search
     /// whose row count shrinks step by step meets a few GEMM shapes instead of one per count
     /// (each new shape costs a oneDNN primitive, and the engine's cache is bounded).
-    package func multiply(_ x: Matrix, into y: Matrix, precision: Precision, rowsAvailable: Int = 0) {
+    /// `plan.streaming` is the arithmetic of the streaming kernel, `plan.gemm` of the GEMM path.
+    package func multiply(_ x: Matrix, into y: Matrix, plan: PrecisionPlan, rowsAvailable: Int = 0) {
         precondition(x.cols == inputs && y.cols == outputs && x.rows == y.rows,
                      "DecodingWeight: x \(x.rows)x\(x.cols), W \(weight.shape), y \(y.rows)x\(y.cols)")
         let R = x.rows
         guard R > 0 else { return }
         let biasPointer = bias.map { UnsafePointer($0.data) }
-        if precision == .int8 {
+        if plan.streaming == .int8 || plan.gemm == .int8 {
             return int8Copy().multiply(x, bias: biasPointer, into: y)
         }
         if R <= Self.streamingRowLimit {
-            if precision == .bf16 {
+            if plan.streaming == .bf16 {
                 s2s_gemv_rows_bf16(Int64(R), Int64(outputs), Int64(inputs), x.base, Int64(x.stride),
                                    bf16Copy(), Int64(inputs), biasPointer, y.base, Int64(y.stride))
             } else {
@@ -70,7 +71,7 @@ package final class DecodingWeight: @unchecked Sendable {
         let padded = max(R, min(rowsAvailable, (R + 7) / 8 * 8))
         let xp = Matrix(x.base, rows: padded, cols: x.cols, stride: x.stride)
         let yp = Matrix(y.base, rows: padded, cols: y.cols, stride: y.stride)
-        Matmul.gemm(xp, weight: weight, transB: true, into: yp, precision: precision)
+        Matmul.gemm(xp, weight: weight, transB: true, into: yp, precision: plan.gemm)
         if let bias { Kernels.addRowVector(y, bias.data) }
     }
 

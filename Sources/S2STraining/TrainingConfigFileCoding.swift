@@ -70,7 +70,7 @@ extension TrainingConfigFile: Codable {
         o.wordDropout = try c.decodeIfPresent(Float.self, forKey: .wordDropout)
         o.labelSmoothing = try c.decodeIfPresent(Float.self, forKey: .labelSmoothing)
         o.orthogonal = try c.decodeIfPresent(Bool.self, forKey: .orthogonalInit)
-        o.precision = try choice(.precision, Precision.init(rawValue:), Precision.allCases.map(\.rawValue))
+        o.precision = try choice(.precision, PrecisionChoice.init(rawValue:), PrecisionChoice.allCases.map(\.rawValue))
         o.seed = try c.decodeIfPresent(UInt64.self, forKey: .seed)
         o.batchTokens = try c.decodeIfPresent(Int.self, forKey: .batchTokens)
         o.maxLength = try c.decodeIfPresent(Int.self, forKey: .maxLength)
@@ -203,7 +203,7 @@ extension TrainingOverrides {
         wordDropout = m.wordDropout
         labelSmoothing = m.labelSmoothing
         orthogonal = m.orthogonalRecurrent
-        precision = t.precision
+        precision = PrecisionChoice(t.precision)
         seed = t.seed
         batchTokens = t.batchTokens
         maxLength = t.maxLength

@@ -20,7 +20,8 @@ package struct TrainingOverrides: Equatable, Sendable {
     /// encoder outputs, whole words.
     package var embeddingDropout, layerDropout, outputDropout, contextDropout, wordDropout: Float?
     package var orthogonal: Bool?
-    package var precision: Precision?
+    /// `auto` leaves the arithmetic to the caller (a new run resolves it; a resumed run keeps its own).
+    package var precision: PrecisionChoice?
     package var seed: UInt64?
     package var batchTokens, maxLength, accumulate: Int?
     package var gradientCompression: GradientCompression?
@@ -87,7 +88,7 @@ package struct TrainingOverrides: Equatable, Sendable {
         set("word-dropout", wordDropout, \.model.wordDropout)
         set("label-smoothing", labelSmoothing, \.model.labelSmoothing)
         set("orthogonal-init", orthogonal, \.model.orthogonalRecurrent)
-        set("precision", precision, \.precision)
+        set("precision", precision?.explicit, \.precision)
         set("seed", seed, \.seed)
         set("batch-tokens", batchTokens, \.batchTokens)
         set("max-length", maxLength, \.maxLength)

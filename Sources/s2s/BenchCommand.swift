@@ -1,4 +1,5 @@
 import ArgumentParser
+import S2SNumerics
 
 /// Benchmarks (run them from a release build; never timed in unit tests).
 struct BenchCommand: ParsableCommand {
@@ -8,4 +9,11 @@ struct BenchCommand: ParsableCommand {
         subcommands: [BenchGemmCommand.self, BenchTextCommand.self, BenchCorpusCommand.self,
                       BenchTrainCommand.self, BenchDecodeCommand.self, BenchLongRangeCommand.self]
     )
+}
+
+/// The JSON field `make bench` checks to see that a run used the precision it asked for: the
+/// choice itself for `auto` (whose plan is the "plan" field), else the arithmetic that ran, which
+/// differs from the request only when the CPU lacks it.
+func precisionField(_ choice: PrecisionChoice, _ plan: PrecisionPlan) -> (String, String) {
+    ("precision", "\"\(choice == .auto ? "auto" : plan.gemm.rawValue)\"")
 }

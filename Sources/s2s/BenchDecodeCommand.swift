@@ -30,7 +30,8 @@ struct BenchDecodeCommand: ParsableCommand {
     var decodeSents = 64
     @Option(help: "Beam size.") var beam = 5
     @Option(help: "GNMT length-normalization alpha.") var alpha: Float = 0.6
-    @Option(help: "fp32, bf16 or int8 (the decoder's per-step weights) products.") var precision = "fp32"
+    @Option(help: "auto (bf16 where it measures faster on this CPU), fp32, bf16 or int8 (the decoder's per-step weights).")
+    var precision: PrecisionChoice = .auto
     @Option var seed: UInt64 = 1
     @Option(help: "Only these runs (comma-separated from greedy_b1, beam_b1, greedy_b32, beam_b32).") var only: String?
     @Option(help: ArgumentHelp("A trained model (name or directory) to time instead of a random model (needs --src).", valueName: "name|dir"))
@@ -42,7 +43,6 @@ struct BenchDecodeCommand: ParsableCommand {
             throw ValidationError("\(name) must be positive, got \(v)")
         }
         if threads < 0 { throw ValidationError("--threads must not be negative, got \(threads)") }
-        guard Precision(rawValue: precision) != nil else { throw ValidationError("--precision must be fp32, bf16 or int8, got \(precision)") }
         if (model == nil) != (src == nil) { throw ValidationError("--model and --src go together") }
     }
 
@@ -51,7 +51,7 @@ struct BenchDecodeCommand: ParsableCommand {
         FileHandle.standardError.write(Data("warning: debug build; measure with `swift build -c release`\n".utf8))
         #endif
         if threads > 0 { EngineThreads.set(threads) }
-        let (prec, notice) = Precision.resolve(Precision(rawValue: precision)!)
+        let (plan, notice) = PrecisionPlan.resolve(precision)
         if let notice { FileHandle.standardError.write(Data((notice + "\n").utf8)) }
         var options = DecodeOptions()
         options.beamSize = beam
@@ -81,7 +81,7 @@ struct BenchDecodeCommand: ParsableCommand {
             options.maxLengthExtra = tgtLen
             options.maxLengthCap = tgtLen
         }
-        model.precision = prec
+        model.plan = plan
         let stepModel = Seq2SeqStepModel(model: model)
         let trained = !sentences.isEmpty
         let selected = only.map { Set($0.split(separator: ",").map(String.init)) }
@@ -127,7 +127,7 @@ struct BenchDecodeCommand: ParsableCommand {
         }
         if trained { result.append(("output_tokens", "\(outputTokens)")) }
         let config = model.config
-        result += [("precision", "\"\(prec.rawValue)\""), ("beam", "\(beam)"), ("alpha", "\(alpha)"),
+        result += [precisionField(precision, plan), ("plan", "\"\(plan)\""), ("beam", "\(beam)"), ("alpha", "\(alpha)"),
                    ("threads", "\(EngineThreads.current)"), ("params", "\(model.parameterCount)"),
                    ("emb", "\(config.embedding)"), ("hidden", "\(config.hidden)"), ("layers", "\(config.layers)"),
                    ("src_len", trained ? "null" : "\(modelSize.srcLen)"), ("tgt_len", trained ? "null" : "\(tgtLen)"),

@@ -32,7 +32,7 @@ struct BenchTrainCommand: ParsableCommand {
     @Option(help: "Engine threads (0 = default).") var threads = 0
     @Option(help: "Timed steps.") var steps = 10
     @Option(help: "Untimed warm-up steps.") var warmup = 3
-    @Option(help: "fp32 or bf16 GEMMs.") var precision = "fp32"
+    @Option(help: "auto (bf16 where it measures faster on this CPU), fp32 or bf16.") var precision: PrecisionChoice = .auto
     @Option var lr: Float = 1e-3
     @Option(name: .customLong("ss-k"), help: "Scheduled sampling k (0 = teacher forcing).") var ssK: Double = 1000
     @Option var seed: UInt64 = 1
@@ -52,9 +52,7 @@ struct BenchTrainCommand: ParsableCommand {
             throw ValidationError("\(name) must be positive, got \(v)")
         }
         if threads < 0 || warmup < 0 { throw ValidationError("negative thread or warm-up count") }
-        guard let p = Precision(rawValue: precision), p != .int8 else {
-            throw ValidationError("--precision must be fp32 or bf16 (int8 is for decoding only), got \(precision)")
-        }
+        if precision == .int8 { throw ValidationError("--precision int8 is for decoding only; bench train takes auto, fp32 or bf16") }
         let text = [trainSrc, trainTgt, validSrc, validTgt]
         if text.contains(where: { $0 != nil }) && text.contains(where: { $0 == nil }) {
             throw ValidationError("--train-src, --train-tgt, --valid-src and --valid-tgt go together")
@@ -68,7 +66,7 @@ struct BenchTrainCommand: ParsableCommand {
         if communicator.size > 1 && trainSrc != nil { throw ValidationError("bench train under MPI runs on random tokens only") }
         if communicator.size > batch { throw ValidationError("--batch \(batch) is smaller than the \(communicator.size) ranks") }
         if threads > 0 { EngineThreads.set(threads) }
-        let (prec, notice) = Precision.resolve(Precision(rawValue: precision)!)
+        let (plan, notice) = PrecisionPlan.resolve(precision)
         if let notice { FileHandle.standardError.write(Data((notice + "\n").utf8)) }
         var rng = PCG32(seed: seed &+ 1)
         let corpus: TextCorpus?
@@ -81,7 +79,7 @@ struct BenchTrainCommand: ParsableCommand {
         let config = modelSize.config(sourceVocabulary: corpus?.sourceVocabulary.count,
                                  targetVocabulary: corpus?.targetVocabulary.count)
         let model = try Seq2SeqModel(config: config, seed: seed)
-        model.precision = prec
+        model.plan = plan
         let optimizer = Adam()
         let batches = try corpus.map { try $0.trainingBatches(count: warmup + steps, size: batch, rng: &rng) }
             ?? (0..<(warmup + steps)).map { _ in try randomBatch(&rng) }
@@ -138,7 +136,7 @@ struct BenchTrainCommand: ParsableCommand {
         if let corpus {
             let valid = try corpus.validationLoss(model, batchSize: batch)
             let text: [(String, String)] = [
-                ("mode", "\"bench-train-text\""), ("precision", "\"\(prec.rawValue)\""),
+                ("mode", "\"bench-train-text\""), precisionField(precision, plan), ("plan", "\"\(plan)\""),
                 ("ms_per_step", fmt(median * 1e3)), ("tgt_tokens_per_s", fmt(Double(timedTokens) / times.reduce(0, +))),
                 ("valid_loss", fmt(valid, digits: 4)), ("last_loss", fmt(lastLoss, digits: 4)),
                 ("steps", "\(warmup + steps)"), ("peak_rss_mb", fmt(peakRSSMegabytes())), ("threads", "\(EngineThreads.current)"),
@@ -149,7 +147,7 @@ struct BenchTrainCommand: ParsableCommand {
             return
         }
         let result: [(String, String)] = [
-            ("mode", "\"bench-train\""), ("precision", "\"\(prec.rawValue)\""),
+            ("mode", "\"bench-train\""), precisionField(precision, plan), ("plan", "\"\(plan)\""),
             ("ms_per_step", fmt(median * 1e3)), ("tgt_tokens_per_s", fmt(Double(batch * tgtLen) / median)),
             ("gflops", fmt(flops / median / 1e9)), ("gflop_per_step", fmt(flops / 1e9, digits: 2)),
             ("peak_rss_mb", fmt(peakRSSMegabytes())), ("ms_per_step_mean", fmt(mean * 1e3)),

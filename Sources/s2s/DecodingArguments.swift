@@ -35,9 +35,10 @@ struct DecodingArguments: ParsableArguments {
             help: "Longest source in tokens; longer lines are cut with a warning (default: twice the trained length, else 250).")
     var maxSourceLen: Int?
     @Option(name: .customLong("batch-size"), help: "Sentences per decoder batch.") var batchSize = 32
-    @Option(name: .long, help: ArgumentHelp("fp32, bf16 or int8 matrix products (int8: the decoder's per-step weights; "
-                                            + "default int8 for a model packed with --int8, else fp32).", valueName: "precision"))
-    var precision: String?
+    @Option(name: .long, help: ArgumentHelp("Matrix products: auto (bf16 where it measures faster on this CPU; `s2s --version` shows the choice), "
+                                            + "fp32, bf16 or int8 (the decoder's per-step weights; the default for a model packed with --int8, else auto).",
+                                            valueName: "precision"))
+    var precision: PrecisionChoice?
     @Option(name: .long, help: "Engine threads (0 = auto: the engine default, fewer while other processes keep cores busy).")
     var threads = 0
 
@@ -55,9 +56,6 @@ struct DecodingArguments: ParsableArguments {
         if let m = maxSourceLen, m < 2 { throw ValidationError("--max-source-len must be at least 2, got \(m)") }
         if batchSize < 1 { throw ValidationError("--batch-size must be at least 1, got \(batchSize)") }
         if threads < 0 { throw ValidationError("--threads must be 0 or positive, got \(threads)") }
-        if let precision, Precision(rawValue: precision) == nil {
-            throw ValidationError("--precision must be fp32, bf16 or int8, got \(precision)")
-        }
     }
 
     /// The thread policy (`--threads`; 0 = adapt to the machine's load before each batch).
@@ -72,11 +70,10 @@ struct DecodingArguments: ParsableArguments {
         let loaded = try EnsembleLoader.load(model.isEmpty ? [nil] : model.map { Optional($0) }, command: command)
         // A model packed in int8 decodes in int8 unless asked otherwise (every model of an
         // ensemble must be int8 for that: one --precision applies to all).
-        let requested = precision.flatMap(Precision.init(rawValue:))
-            ?? (loaded.infos.allSatisfy(\.isInt8) ? .int8 : .fp32)
-        let (prec, notice) = Precision.resolve(requested)
+        let requested = precision ?? (loaded.infos.allSatisfy(\.isInt8) ? .int8 : .auto)
+        let (plan, notice) = PrecisionPlan.resolve(requested)
         if let notice { standardError("warning: \(notice)") }
-        for m in loaded.models { m.precision = prec }
+        for m in loaded.models { m.plan = plan }
         var settings = Translator.Settings()
         settings.strategy = sample ? .sample : greedy ? .greedy : .beam
         settings.options.beamSize = beam

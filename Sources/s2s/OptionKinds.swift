@@ -16,6 +16,7 @@ extension AttentionKind: ExpressibleByArgument {
 }
 
 extension Precision: ExpressibleByArgument {}
+extension PrecisionChoice: ExpressibleByArgument {}
 extension RecurrentCellKind: ExpressibleByArgument {}
 extension EmbeddingTying: ExpressibleByArgument {}
 extension GradientCompression: ExpressibleByArgument {}

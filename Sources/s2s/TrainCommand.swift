@@ -82,7 +82,8 @@ struct TrainCommand: ParsableCommand {
     var wordDropout: Float?
     @Option(help: "Label smoothing of the training loss (default \(shown(defaults.model.labelSmoothing))).") var labelSmoothing: Float?
     @Flag(name: .customLong("orthogonal-init"), help: "Orthogonal initialization of the recurrent matrices.") var orthogonalInit = false
-    @Option(help: "GEMM arithmetic: fp32 or bf16 (int8 is for decoding only) (default \(defaults.precision.rawValue)).") var precision: Precision?
+    @Option(help: "GEMM arithmetic: auto (bf16 where it measures faster on this CPU), fp32 or bf16 (default auto; int8 is for decoding only).")
+    var precision: PrecisionChoice?
     @Option(help: "Seed of initialization, batch order, dropout and sampling (default \(defaults.seed)).") var seed: UInt64?
 
     // Batches and optimization.
@@ -201,9 +202,18 @@ struct TrainCommand: ParsableCommand {
         if resume && communicator.size > 1 { saved = try communicator.broadcast(saved, as: TrainingOptions.self) }
         let given = (file?.overrides ?? TrainingOverrides()).overlaid(by: overrides(saved: saved))
         var options = try given.resolve(saved: saved)
-        let (resolved, notice) = Precision.resolve(options.precision)
-        if let notice, isRoot { FileHandle.standardError.write(Data((notice + "\n").utf8)) }
-        if saved == nil { options.precision = resolved }
+        if saved == nil {
+            // A new run fixes its arithmetic once (the checkpoint keeps it for --resume); the
+            // root decides for every rank, as `auto`'s probe may read differently elsewhere.
+            var chosen: Precision?
+            if isRoot {
+                let (plan, notice) = PrecisionPlan.resolve(given.precision ?? .auto)
+                if let notice { FileHandle.standardError.write(Data((notice + "\n").utf8)) }
+                if plan.reason != nil { FileHandle.standardError.write(Data("precision: \(plan.gemm.rawValue) (auto: \(plan.reason ?? ""))\n".utf8)) }
+                chosen = plan.gemm
+            }
+            options.precision = communicator.size > 1 ? try communicator.broadcast(chosen, as: Precision.self) : chosen ?? .fp32
+        }
 
         let printer = ProgressPrinter(outputDirectory: out)
         StopSignal.install()

@@ -1,15 +1,17 @@
 import CDNNL
 import CICU
+import S2SNumerics
 
 /// What `s2s --version` prints: the release, the git commit of the build (`buildCommit`, written
 /// by the BuildCommit plugin at build time), and the oneDNN and ICU versions found at run time,
-/// which are the shared libraries the system loaded, not the headers s2s was compiled against.
+/// which are the shared libraries the system loaded, not the headers s2s was compiled against;
+/// then what `--precision auto` resolves to on this CPU (it may run the one-time probe).
 enum VersionReport {
     /// The release number; `make deb` names the package after it.
     static let version = "0.1.0"
 
     static var text: String {
-        "s2s \(version) (commit \(buildCommit))\noneDNN \(oneDNN)\nICU \(icu)"
+        "s2s \(version) (commit \(buildCommit))\noneDNN \(oneDNN)\nICU \(icu)\nprecision auto: \(PrecisionPlan.resolve(.auto).0)"
     }
 
     static var oneDNN: String {

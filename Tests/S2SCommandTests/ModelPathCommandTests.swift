@@ -134,7 +134,7 @@ struct ModelPathCommandTests {
         let r = try s2s(["--version"], in: scratch)
         #expect(r.status == 0)
         let lines = r.stdout.split(separator: "\n").map(String.init)
-        try #require(lines.count == 3, "\(r.stdout)")
+        try #require(lines.count == 4, "\(r.stdout)")
         let git = try CommandRun("/usr/bin/env", ["git", "-C", repositoryRoot, "rev-parse", "--short=12", "HEAD"],
                                  environment: ["PATH": "/usr/bin:/bin"], directory: repositoryRoot)
         let commit = git.status == 0 ? git.stdout.trimmingCharacters(in: .whitespacesAndNewlines) : "unknown"
@@ -146,6 +146,7 @@ struct ModelPathCommandTests {
         let icuMajor = try #require(soname(major: "libicuuc.so.", in: ldd.stdout))
         #expect(lines[1].hasPrefix("oneDNN \(dnnlMajor)."), "\(lines[1])")
         #expect(lines[2].hasPrefix("ICU \(icuMajor)."), "\(lines[2])")
+        #expect(lines[3].hasPrefix("precision auto: fp32") || lines[3].hasPrefix("precision auto: bf16"), "\(lines[3])")
     }
 
     private func soname(major prefix: String, in text: String) -> String? {

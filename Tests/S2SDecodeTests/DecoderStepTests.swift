@@ -94,14 +94,17 @@ func streamingProductMatchesPlainSums(rows: Int) {
     for t in [w, x, bias] { for i in 0..<t.count { t.data[i] = rng.uniform(-1, 1) } }
     var bf = [UInt16](repeating: 0, count: n * k)
     s2s_f32_to_bf16(w.data, Int64(k), &bf, Int64(k), Int64(n), Int64(k))
-    // With AVX512-BF16 the kernel rounds x to bf16 as well; the expected sums then use that x.
+    // The dot-product kernel (on a CPU with AVX512-BF16) rounds x to bf16 as well; the expected
+    // sums then use that x. Each bf16 kernel is named, not taken from the process-wide preference.
     var xb = [UInt16](repeating: 0, count: rows * (k + 3))
     s2s_f32_to_bf16(x.data, Int64(k + 3), &xb, Int64(k + 3), Int64(rows), Int64(k + 3))
-    let roundsInput = s2s_gemv_bf16_rounds_input() != 0
-    for useBF16 in [false, true] {
+    let hasDot = s2s_gemv_has_bf16_dot() != 0
+    for (useBF16, dot) in [(false, false), (true, false), (true, true)] {
+        let roundsInput = dot && hasDot
         let y = Tensor(shape: [rows, n + 1])
         if useBF16 {
-            s2s_gemv_rows_bf16(Int64(rows), Int64(n), Int64(k), x.data, Int64(k + 3), bf, Int64(k), bias.data, y.data, Int64(n + 1))
+            s2s_gemv_rows_bf16_kernel(Int64(rows), Int64(n), Int64(k), x.data, Int64(k + 3), bf, Int64(k), bias.data,
+                                      y.data, Int64(n + 1), dot ? 1 : 0)
         } else {
             s2s_gemv_rows_f32(Int64(rows), Int64(n), Int64(k), x.data, Int64(k + 3), w.data, Int64(k), bias.data, y.data, Int64(n + 1))
         }

@@ -49,12 +49,12 @@ func int8ProductIsWithinItsQuantizationBoundOfFP32(rows: Int) {
     let dw = DecodingWeight(w, bias: bias)
     for rows in [1, 20] {
         let x = randomTensor([rows, 24], &rng), y = Tensor(shape: [rows, 40]), expected = Tensor(shape: [rows, 40])
-        dw.multiply(x.matrix, into: y.matrix, precision: .int8, rowsAvailable: rows)
+        dw.multiply(x.matrix, into: y.matrix, plan: PrecisionPlan(.int8), rowsAvailable: rows)
         QuantizedWeight(w).multiply(x.matrix, bias: bias.data, into: expected.matrix)
         #expect(y.array == expected.array)
         for i in 0..<w.count { w[i] *= -0.5 }
         w.bumpVersion()
-        dw.multiply(x.matrix, into: y.matrix, precision: .int8, rowsAvailable: rows)
+        dw.multiply(x.matrix, into: y.matrix, plan: PrecisionPlan(.int8), rowsAvailable: rows)
         QuantizedWeight(w).multiply(x.matrix, bias: bias.data, into: expected.matrix)
         #expect(y.array == expected.array, "a stale int8 copy after bumpVersion")
     }

@@ -24,7 +24,21 @@ void s2s_gemv_rows_bf16(int64_t M, int64_t N, int64_t K, const float *x, int64_t
 /// that a GEMM library beats at any row count, so callers should take the GEMM instead.
 int s2s_gemv_rows_fast(void);
 
-/// 1 when s2s_gemv_rows_bf16 rounds x to bf16 (the AVX512-BF16 kernel is in use), else 0.
-int s2s_gemv_bf16_rounds_input(void);
+/// 1 when the CPU has the AVX512-BF16 dot-product kernel, which rounds x to bf16 (cpuid, not
+/// oneDNN's ISA limit), else 0.
+int s2s_gemv_has_bf16_dot(void);
+
+/// Which bf16 kernel s2s_gemv_rows_bf16 runs from now on (process-wide): 1 the AVX512-BF16 dot
+/// products (the default where they exist), 0 the widening kernel. Neither is faster on every
+/// CPU: at 5 rows the widening kernel measured ~20 % faster on an Intel Xeon (VDPBF16PS on one
+/// port), the dot products up to 20 % faster on a Zen 5. `--precision auto` measures and sets
+/// it (PrecisionProbe); `S2S_GEMV_BF16_DOT=0|1` overrides.
+void s2s_gemv_prefer_bf16_dot(int on);
+
+/// s2s_gemv_rows_bf16 with its kernel named: dot = 1 the AVX512-BF16 dot products (where the CPU
+/// has them, else widening), 0 widening. For the probe and tests, which must not change the
+/// process-wide preference under other threads.
+void s2s_gemv_rows_bf16_kernel(int64_t M, int64_t N, int64_t K, const float *x, int64_t ldx,
+                               const uint16_t *w, int64_t ldw, const float *bias, float *y, int64_t ldy, int dot);
 
 #endif
