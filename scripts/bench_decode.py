@@ -73,6 +73,8 @@ def main():
                                      "--decode-sents", str(args.decode_sents), "--precision", "fp32"],
         "s2s bf16": lambda size, t: [args.s2s, "bench", "decode", *SIZES[size].split(), "--threads", str(t),
                                      "--decode-sents", str(args.decode_sents), "--precision", "bf16"],
+        "s2s int8": lambda size, t: [args.s2s, "bench", "decode", *SIZES[size].split(), "--threads", str(t),
+                                     "--decode-sents", str(args.decode_sents), "--precision", "int8"],
     }
     results = {}
     with open(args.out, "a") as log:
@@ -84,7 +86,7 @@ def main():
                     for name in order:
                         load = wait_quiet(args.quiet, args.max_wait)
                         res = run(programs[name](size, t))
-                        # s2s falls back to fp32 (with a notice) where the CPU has no bf16: a
+                        # s2s falls back to fp32 (with a notice) where the CPU has no bf16 (VNNI for int8): a
                         # column labelled bf16 must not hold fp32 figures.
                         want = name.split()[-1]
                         if name.startswith("s2s") and res.get("precision") != want:
@@ -95,8 +97,8 @@ def main():
                         print(f"{size} t{t} r{r} {name:8s} busy {load:.0%} " +
                               " ".join(f"{res[k]:.1f}" for k in KEYS), file=sys.stderr)
 
-    print("| size | threads | run | PyTorch | s2s fp32 | ratio | s2s bf16 | ratio |")
-    print("|---|---|---|---|---|---|---|---|")
+    print("| size | threads | run | PyTorch | s2s fp32 | ratio | s2s bf16 | ratio | s2s int8 | ratio |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     for size in args.sizes.split(","):
         for t in map(int, args.threads.split(",")):
             for k in KEYS:
@@ -105,7 +107,8 @@ def main():
                        for n in programs}
                 cell = lambda n: f"{med[n]:.1f} [{rng[n][0]:.1f}–{rng[n][1]:.1f}]"
                 print(f"| {size} | {t} | {k.replace('_sent_per_s', '')} | {cell('torch')} | {cell('s2s fp32')} | "
-                      f"{med['s2s fp32'] / med['torch']:.2f}× | {cell('s2s bf16')} | {med['s2s bf16'] / med['torch']:.2f}× |")
+                      f"{med['s2s fp32'] / med['torch']:.2f}× | {cell('s2s bf16')} | {med['s2s bf16'] / med['torch']:.2f}× | "
+                      f"{cell('s2s int8')} | {med['s2s int8'] / med['torch']:.2f}× |")
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # BLEU/chrF of a model on a parallel test set for the decoding settings the README reports:
-# greedy and beam 5 with α 0, 0.6, 1.0, each with and without --replace-unk, in fp32 and bf16.
+# greedy and beam 5 with α 0, 0.6, 1.0, each with and without --replace-unk, in fp32, bf16 and int8
+# (PRECISIONS="fp32 int8" to pick).
 #   scripts/bleu_grid.sh [MODEL] [SRC] [REF] [TGT_LANG]   (defaults: models/default, Multi30k valid en→de)
 # BLEU's tokenizer follows the target language as in `s2s evaluate`: TGT_LANG if given (ja, zh,
 # th, …), else the script that dominates REF; the table's header names the one used.
@@ -15,7 +16,7 @@ trap 'rm -rf "$out"' EXIT
 tok=$("$S2S" evaluate --hyp "$REF" --ref "$REF" "${LANG_ARGS[@]}" --metrics bleu --format json 2>/dev/null |
   python3 -c 'import json,sys; print(json.load(sys.stdin)["tok"])')
 printf '| precision | search | α | replace-unk | BLEU (tok:%s) | chrF | seconds |\n|---|---|---|---|---|---|---|\n' "$tok"
-for precision in fp32 bf16; do
+for precision in ${PRECISIONS:-fp32 bf16 int8}; do
   for search in "greedy" "beam5 0" "beam5 0.6" "beam5 1.0"; do
     set -- $search
     if [ "$1" = greedy ]; then flags=(--greedy); alpha=-; else flags=(--beam 5 --alpha "$2"); alpha=$2; fi

@@ -37,8 +37,9 @@ public final class Translator {
         } catch {
             throw S2SError(error.description)
         }
-        // As `s2s translate` decodes by default: bf16 where it measures faster on this CPU.
-        loaded.model.plan = PrecisionPlan.resolve(.auto).0
+        // As `s2s translate` decodes by default: bf16 where it measures faster on this CPU, and
+        // int8 for a model packed with `s2s model pack --int8` (where the CPU has VNNI).
+        loaded.model.plan = PrecisionPlan.resolve(loaded.info.isInt8 ? .int8 : .auto).0
         translator = S2SDecode.Translator(model: loaded.model, pipelines: loaded.pipelines)
         defaultSourceCap = loaded.info.sourceTokenCap
         sourceLanguage = loaded.pipelines.source.tokenizer.settings.language

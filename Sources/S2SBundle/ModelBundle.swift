@@ -31,11 +31,13 @@ package enum ModelBundle {
     /// Saves `model` with its vocabulary into `directory` (created if needed) so that it appears
     /// whole or not at all (`writeWhole`): a reader sees the old model or the new one, never a
     /// mix. Refuses non-finite parameters and a vocabulary whose sizes differ from the model's.
+    /// `int8`: the decoder's per-step matrices in I8 with per-row scales (`storeInt8`).
     package static func save(model: Seq2SeqModel, pipelines: TextPipelinePair, directory: String,
                             metadata: ModelBundleMetadata = ModelBundleMetadata(),
-                            storage: SafeTensorsFile.FloatStorage = .f32,
+                            storage: SafeTensorsFile.FloatStorage = .f32, int8: Bool = false,
                             fileName: String = modelFileName) throws(ModelBundleError) {
-        let file = try makeFile(model: model, pipelines: pipelines, metadata: metadata, kind: .model, storage: storage)
+        var file = try makeFile(model: model, pipelines: pipelines, metadata: metadata, kind: .model, storage: storage)
+        if int8 { try storeInt8(model, in: &file) }
         try writeWhole(file, pipelines: pipelines, directory: directory, fileName: fileName)
     }
 
@@ -131,11 +133,15 @@ package enum ModelBundle {
         var tensors: [String: Tensor] = [:]
         for name in file.names {
             if info.kind == .checkpoint && stateTensorPrefixes.contains(where: { name.hasPrefix($0) }) { continue }
+            if name.hasPrefix(int8ScalePrefix) {
+                try checkInt8Scale(name, in: file, info: info)
+                continue
+            }
             guard model.parameters[name] != nil else {
                 throw .parameters(path: info.path, .unexpectedTensor(name: name))
             }
             do {
-                let t = try file.tensor(name)
+                let t = try parameterValues(name, in: file, info: info)
                 guard allFinite(t) else {
                     throw ModelBundleError.notAModel(path: info.path, reason: "parameter '\(name)' holds NaN or infinity")
                 }
@@ -221,6 +227,6 @@ package enum ModelBundle {
                          sourceVocabularyHash: try field(ModelHeader.sourceVocabularyHash),
                          targetVocabularyHash: try field(ModelHeader.targetVocabularyHash),
                          pipelineCacheKey: try field(ModelHeader.pipelineCacheKey),
-                         storage: storage, metadata: metadata, header: h)
+                         storage: storage, metadata: metadata, header: h, int8Parameters: int8Parameters(of: file))
     }
 }

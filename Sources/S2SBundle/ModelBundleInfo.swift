@@ -47,6 +47,11 @@ package struct ModelInfo: Sendable, Equatable {
     package let metadata: ModelBundleMetadata
     /// The whole `__metadata__` map, for fields this type does not surface.
     package let header: [String: String]
+    /// Parameters stored as I8 with per-row scales (`s2s model pack --int8`); empty otherwise.
+    package var int8Parameters: [String] = []
+
+    /// Whether the decoder's matrices were packed in int8 (`translate` then decodes in int8).
+    package var isInt8: Bool { !int8Parameters.isEmpty }
 }
 
 /// The header (`__metadata__`) keys of an s2s model file. Values are strings (the format allows

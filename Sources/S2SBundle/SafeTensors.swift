@@ -38,8 +38,22 @@ package struct SafeTensorsFile {
 
     /// How an integer tensor is stored on disk.
     package enum IntegerStorage: String, Sendable, CaseIterable {
-        case i64, i32
-        var dtype: SafeTensorsDType { self == .i64 ? .i64 : .i32 }
+        case i64, i32, i8
+        var dtype: SafeTensorsDType {
+            switch self {
+            case .i64: return .i64
+            case .i32: return .i32
+            case .i8: return .i8
+            }
+        }
+        /// The values this storage holds.
+        var range: ClosedRange<Int64> {
+            switch self {
+            case .i64: return Int64.min...Int64.max
+            case .i32: return Int64(Int32.min)...Int64(Int32.max)
+            case .i8: return Int64(Int8.min)...Int64(Int8.max)
+            }
+        }
     }
 
     /// One named tensor: its declared dtype and shape, and its values.
@@ -82,8 +96,8 @@ package struct SafeTensorsFile {
         guard shape.allSatisfy({ $0 >= 0 }), SafeTensorsLayout.elementCount(shape) == values.count else {
             throw error(.badShape(tensor: name, "\(values.count) values for shape \(shape)"))
         }
-        if storage == .i32, let bad = values.first(where: { $0 < Int64(Int32.min) || $0 > Int64(Int32.max) }) {
-            throw error(.valueOutOfRange(tensor: name, "\(bad) does not fit I32"))
+        if let bad = values.first(where: { !storage.range.contains($0) }) {
+            throw error(.valueOutOfRange(tensor: name, "\(bad) does not fit \(storage.dtype.rawValue)"))
         }
         entries[name] = Entry(dtype: storage.dtype, shape: shape, values: .integer(values))
     }
@@ -137,7 +151,7 @@ package struct SafeTensorsFile {
 }
 
 /// The element types of the safetensors format. Those this module can read and write are
-/// F64, F32, F16, BF16, I64 and I32; the rest are recognised so that a file holding them gets
+/// F64, F32, F16, BF16, I64, I32 and I8 (int8-packed decoder weights); the rest are recognised so that a file holding them gets
 /// a precise "unsupported dtype" error instead of "unknown".
 package enum SafeTensorsDType: String, Sendable, CaseIterable {
     case f64 = "F64", f32 = "F32", f16 = "F16", bf16 = "BF16", i64 = "I64", i32 = "I32"
@@ -157,7 +171,7 @@ package enum SafeTensorsDType: String, Sendable, CaseIterable {
     /// Whether this module converts the type to and from `Tensor` / `[Int64]`.
     package var isSupported: Bool {
         switch self {
-        case .f64, .f32, .f16, .bf16, .i64, .i32: return true
+        case .f64, .f32, .f16, .bf16, .i64, .i32, .i8: return true
         default: return false
         }
     }

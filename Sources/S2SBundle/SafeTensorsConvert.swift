@@ -60,12 +60,14 @@ enum SafeTensorsConvert {
         return nil
     }
 
-    /// Encodes integers as I64 or I32 (the caller checked the I32 range when the values were set).
+    /// Encodes integers as I64, I32 or I8 (the caller checked the range when the values were set).
     static func encode(_ src: ArraySlice<Int64>, as dtype: SafeTensorsDType, into dst: UnsafeMutableRawPointer) {
         var i = 0
         for v in src {
             if dtype == .i64 {
                 dst.storeBytes(of: v.littleEndian, toByteOffset: 8 * i, as: Int64.self)
+            } else if dtype == .i8 {
+                dst.storeBytes(of: Int8(truncatingIfNeeded: v), toByteOffset: i, as: Int8.self)
             } else {
                 dst.storeBytes(of: Int32(truncatingIfNeeded: v).littleEndian, toByteOffset: 4 * i, as: Int32.self)
             }
@@ -73,9 +75,10 @@ enum SafeTensorsConvert {
         }
     }
 
-    /// Decodes I64 or I32 elements.
+    /// Decodes I64, I32 or I8 elements.
     static func decodeIntegers(_ src: UnsafeRawPointer, count: Int, as dtype: SafeTensorsDType) -> [Int64] {
-        (0..<count).map { i in
+        if dtype == .i8 { return (0..<count).map { Int64(src.load(fromByteOffset: $0, as: Int8.self)) } }
+        return (0..<count).map { i in
             dtype == .i64
                 ? Int64(littleEndian: src.loadUnaligned(fromByteOffset: 8 * i, as: Int64.self))
                 : Int64(Int32(littleEndian: src.loadUnaligned(fromByteOffset: 4 * i, as: Int32.self)))

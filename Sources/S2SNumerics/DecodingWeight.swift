@@ -10,6 +10,11 @@ import CKernels
 /// blocked GEMM spends its time packing: the rows go through `s2s_gemv_rows_*`, which streams W
 /// once for all rows (in bf16, from a bf16 copy: half the bytes). At more rows the GEMM engine
 /// (oneDNN, packed weights) is faster. The bf16 copy is made once per weight version.
+///
+/// In `.int8` every row count goes through `QuantizedWeight` (its tile has no horizontal sums,
+/// so it serves a batch of beams as well as one row), from an int8 copy made once per weight
+/// version. A model packed with int8 weights was dequantized to fp32 on load; quantizing
+/// those values again gives back the stored integers (each row's maximum is 127 steps).
 package final class DecodingWeight: @unchecked Sendable {
     /// Largest row count that takes the streaming kernel (measured crossover on Zen 5; see
     /// BenchDecodeCommand); 0 without AVX-512, where the kernel is plain C and oneDNN's GEMM
@@ -23,6 +28,8 @@ package final class DecodingWeight: @unchecked Sendable {
     package let bias: Tensor?
     private var bf16: UnsafeMutablePointer<UInt16>?   // from s2s_alloc (huge pages when large)
     private var bf16Version: UInt64 = .max
+    private var int8: QuantizedWeight?
+    private var int8Version: UInt64 = .max
 
     package init(_ weight: Tensor, bias: Tensor? = nil) {
         precondition(weight.shape.count == 2, "DecodingWeight: weight \(weight.shape) is not a matrix")
@@ -48,6 +55,9 @@ package final class DecodingWeight: @unchecked Sendable {
         let R = x.rows
         guard R > 0 else { return }
         let biasPointer = bias.map { UnsafePointer($0.data) }
+        if plan.streaming == .int8 || plan.gemm == .int8 {
+            return int8Copy().multiply(x, bias: biasPointer, into: y)
+        }
         if R <= Self.streamingRowLimit {
             if plan.streaming == .bf16 {
                 s2s_gemv_rows_bf16(Int64(R), Int64(outputs), Int64(inputs), x.base, Int64(x.stride),
@@ -63,6 +73,15 @@ package final class DecodingWeight: @unchecked Sendable {
         let yp = Matrix(y.base, rows: padded, cols: y.cols, stride: y.stride)
         Matmul.gemm(xp, weight: weight, transB: true, into: yp, precision: plan.gemm)
         if let bias { Kernels.addRowVector(y, bias.data) }
+    }
+
+    /// The int8 copy of the current weight version.
+    private func int8Copy() -> QuantizedWeight {
+        if let q = int8, int8Version == weight.version { return q }
+        let q = QuantizedWeight(weight)
+        int8 = q
+        int8Version = weight.version
+        return q
     }
 
     /// The bf16 copy of the current weight version.

@@ -6,6 +6,10 @@ package enum Precision: String, Codable, Sendable, CaseIterable {
     case fp32
     /// bf16 inputs, fp32 accumulation (oneDNN, AMX or AVX512-BF16).
     case bf16
+    /// Decoding only: the decoder's per-step weights in int8 (one scale per output row), the
+    /// activations quantized per row at every step, int32 sums (AVX-512 VNNI). Everything else
+    /// (encoder, attention scores, elementwise math) runs fp32.
+    case int8
 
     /// The precision this CPU can run for `requested`, and a one-line notice when it had to
     /// fall back. bf16 needs oneDNN's `avx512_core_bf16` ISA or better (AMX); the check asks
@@ -22,6 +26,9 @@ package enum Precision: String, Codable, Sendable, CaseIterable {
         case .bf16:
             if isa.supportsBF16 { return (.bf16, nil) }
             return (.fp32, "notice: --precision bf16 needs a CPU with AVX512-BF16 or AMX; oneDNN reports ISA \(isa.name), falling back to fp32")
+        case .int8:
+            if isa.supportsInt8 { return (.int8, nil) }
+            return (.fp32, "notice: --precision int8 needs a CPU with AVX512-VNNI; oneDNN reports ISA \(isa.name), falling back to fp32")
         }
     }
 }
@@ -35,6 +42,8 @@ package struct CPUISA: Sendable, Equatable {
 
     package static let avx2 = CPUISA(rawValue: UInt32(dnnl_cpu_isa_avx2.rawValue))
     package static let avx512Core = CPUISA(rawValue: UInt32(dnnl_cpu_isa_avx512_core.rawValue))
+    package static let avx2VNNI = CPUISA(rawValue: UInt32(dnnl_cpu_isa_avx2_vnni.rawValue))
+    package static let avx512CoreVNNI = CPUISA(rawValue: UInt32(dnnl_cpu_isa_avx512_core_vnni.rawValue))
     package static let avx512CoreBF16 = CPUISA(rawValue: UInt32(dnnl_cpu_isa_avx512_core_bf16.rawValue))
     package static let avx512CoreAMX = CPUISA(rawValue: UInt32(dnnl_cpu_isa_avx512_core_amx.rawValue))
 
@@ -45,6 +54,12 @@ package struct CPUISA: Sendable, Equatable {
     package var supportsBF16: Bool {
         let bf16 = UInt32(dnnl_cpu_isa_avx512_core_bf16.rawValue)
         return rawValue & bf16 == bf16
+    }
+
+    /// The int8 kernels use AVX-512 VNNI (VPDPBUSD); AVX2-VNNI alone does not qualify.
+    package var supportsInt8: Bool {
+        let vnni = UInt32(dnnl_cpu_isa_avx512_core_vnni.rawValue)
+        return rawValue & vnni == vnni
     }
 
     package var hasAMX: Bool {

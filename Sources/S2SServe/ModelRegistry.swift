@@ -30,7 +30,8 @@ final class ModelRegistry: @unchecked Sendable {
         for entry in entries {
             do {
                 let loaded = try ModelBundle.load(directory: entry.directory)
-                loaded.model.precision = .fp32
+                // A model packed with --int8 decodes in int8 where the CPU has VNNI (as `translate`).
+                loaded.model.precision = loaded.info.isInt8 ? Precision.resolve(.int8).0 : .fp32
                 models.append(Served(name: entry.name, directory: entry.directory, model: loaded.model,
                                      pipelines: loaded.pipelines,
                                      sourceCap: loaded.info.sourceTokenCap))

@@ -154,6 +154,7 @@ package struct TrainingOptions: Codable, Equatable, Sendable {
             if !ok { throw .invalidOption(message()) }
         }
         // The architecture in the flags' words first; the model's own check catches the rest.
+        try check(precision != .int8, "--precision int8 is for decoding (translate, evaluate, bench decode); train with fp32 or bf16")
         let m = model
         try check(m.layers >= 1, "--enc-layers must be ≥ 1, got \(m.layers)")
         try check(m.decoderLayers >= 1, "--dec-layers must be ≥ 1, got \(m.decoderLayers)")

@@ -30,7 +30,8 @@ struct BenchDecodeCommand: ParsableCommand {
     var decodeSents = 64
     @Option(help: "Beam size.") var beam = 5
     @Option(help: "GNMT length-normalization alpha.") var alpha: Float = 0.6
-    @Option(help: "auto (bf16 where it measures faster on this CPU), fp32 or bf16.") var precision: PrecisionChoice = .auto
+    @Option(help: "auto (bf16 where it measures faster on this CPU), fp32, bf16 or int8 (the decoder's per-step weights).")
+    var precision: PrecisionChoice = .auto
     @Option var seed: UInt64 = 1
     @Option(help: "Only these runs (comma-separated from greedy_b1, beam_b1, greedy_b32, beam_b32).") var only: String?
     @Option(help: ArgumentHelp("A trained model (name or directory) to time instead of a random model (needs --src).", valueName: "name|dir"))

@@ -52,6 +52,7 @@ struct BenchTrainCommand: ParsableCommand {
             throw ValidationError("\(name) must be positive, got \(v)")
         }
         if threads < 0 || warmup < 0 { throw ValidationError("negative thread or warm-up count") }
+        if precision == .int8 { throw ValidationError("--precision int8 is for decoding only; bench train takes auto, fp32 or bf16") }
         let text = [trainSrc, trainTgt, validSrc, validTgt]
         if text.contains(where: { $0 != nil }) && text.contains(where: { $0 == nil }) {
             throw ValidationError("--train-src, --train-tgt, --valid-src and --valid-tgt go together")

@@ -38,8 +38,10 @@ struct DecodingArguments: ParsableArguments {
     @Option(help: ArgumentHelp("Score only each batch's candidate tokens from this vocabulary shortlist "
                                + "(made by `s2s model shortlist`).", valueName: "file"))
     var shortlist: String?
-    @Option(name: .long, help: "Matrix products: auto (bf16 where it measures faster on this CPU; `s2s --version` shows the choice), fp32 or bf16.")
-    var precision: PrecisionChoice = .auto
+    @Option(name: .long, help: ArgumentHelp("Matrix products: auto (bf16 where it measures faster on this CPU; `s2s --version` shows the choice), "
+                                            + "fp32, bf16 or int8 (the decoder's per-step weights; the default for a model packed with --int8, else auto).",
+                                            valueName: "precision"))
+    var precision: PrecisionChoice?
     @Option(name: .long, help: "Engine threads (0 = auto: the engine default, fewer while other processes keep cores busy).")
     var threads = 0
 
@@ -69,7 +71,10 @@ struct DecodingArguments: ParsableArguments {
     /// builds the translator.
     func makeTranslator(command: String, keepAttention: Bool = false) throws -> Translator {
         let loaded = try EnsembleLoader.load(model.isEmpty ? [nil] : model.map { Optional($0) }, command: command)
-        let (plan, notice) = PrecisionPlan.resolve(precision)
+        // A model packed in int8 decodes in int8 unless asked otherwise (every model of an
+        // ensemble must be int8 for that: one --precision applies to all).
+        let requested = precision ?? (loaded.infos.allSatisfy(\.isInt8) ? .int8 : .auto)
+        let (plan, notice) = PrecisionPlan.resolve(requested)
         if let notice { standardError("warning: \(notice)") }
         for m in loaded.models { m.plan = plan }
         var settings = Translator.Settings()

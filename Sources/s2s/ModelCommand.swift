@@ -35,6 +35,7 @@ struct ModelInfoCommand: ParsableCommand {
         let c = info.config
         print("file         \(info.path) (\(info.kind.rawValue), \(info.storage), format v\(info.formatVersion))")
         print("model        \(c.summary)")
+        if info.isInt8 { print("int8         \(info.int8Parameters.joined(separator: ", ")) (per-row scales; translate decodes in int8)") }
         if let count = try? Seq2SeqModel(config: c).parameterCount { print("parameters   \(count)") }
         print("trained      step \(info.metadata.step)" + (info.metadata.validBLEU.map { String(format: ", valid BLEU %.2f", $0) } ?? "")
               + (info.metadata.validLoss.map { String(format: ", valid loss %.4f", $0) } ?? ""))
@@ -46,7 +47,7 @@ struct ModelPackCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pack",
         abstract: "Write a model (or a checkpoint's parameters) as a self-contained model directory.",
-        discussion: "  s2s model pack models/m30k --storage f16 --out models/default"
+        discussion: "  s2s model pack models/m30k --storage f16 --out models/default\n  s2s model pack models/default --int8 --out models/default-int8"
     )
 
     @Argument(help: "A model directory or a .safetensors file inside one.")
@@ -55,6 +56,10 @@ struct ModelPackCommand: ParsableCommand {
     var storage: String = "f16"
     @Option(help: "Output model directory.")
     var out: String
+    // A flag beside --storage rather than one of its values: int8 applies to the decoder's
+    // per-step matrices only and adds per-row scales; the rest keeps --storage.
+    @Flag(help: "Store the decoder's per-step matrices in int8 with per-row scales (the rest in --storage); translate then decodes in int8.")
+    var int8 = false
 
     func run() throws {
         guard let floatStorage = SafeTensorsFile.FloatStorage(rawValue: storage) else {
@@ -62,8 +67,9 @@ struct ModelPackCommand: ParsableCommand {
         }
         try OutputPreflight.check(out)
         let (seq2seq, pipelines, info) = try ModelBundle.load(directory: model)
-        try ModelBundle.save(model: seq2seq, pipelines: pipelines, directory: out, metadata: info.metadata, storage: floatStorage)
+        try ModelBundle.save(model: seq2seq, pipelines: pipelines, directory: out, metadata: info.metadata, storage: floatStorage, int8: int8)
         let (_, packed) = try ModelBundle.read(out)
-        FileHandle.standardError.write(Data("packed \(info.path) → \(packed.path) (\(packed.storage))\n".utf8))
+        let int8Note = packed.isInt8 ? " + I8 for \(packed.int8Parameters.count) decoder matrices" : ""
+        FileHandle.standardError.write(Data("packed \(info.path) → \(packed.path) (\(packed.storage)\(int8Note))\n".utf8))
     }
 }

@@ -82,7 +82,7 @@ struct TrainCommand: ParsableCommand {
     var wordDropout: Float?
     @Option(help: "Label smoothing of the training loss (default \(shown(defaults.model.labelSmoothing))).") var labelSmoothing: Float?
     @Flag(name: .customLong("orthogonal-init"), help: "Orthogonal initialization of the recurrent matrices.") var orthogonalInit = false
-    @Option(help: "GEMM arithmetic: auto (bf16 where it measures faster on this CPU), fp32 or bf16 (default auto).")
+    @Option(help: "GEMM arithmetic: auto (bf16 where it measures faster on this CPU), fp32 or bf16 (default auto; int8 is for decoding only).")
     var precision: PrecisionChoice?
     @Option(help: "Seed of initialization, batch order, dropout and sampling (default \(defaults.seed)).") var seed: UInt64?
 
@@ -131,6 +131,7 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Engine threads (0 = default, 2 or OMP_NUM_THREADS).") var threads: Int?
 
     func validate() throws {
+        if precision == .int8 { throw ValidationError("--precision int8 is for decoding (translate, evaluate, bench decode); train with fp32 or bf16") }
         if resume && overwrite { throw ValidationError("--resume and --overwrite contradict each other") }
         let file = try configFile()
         for (name, flag, fromFile) in [("corpus", corpus, file?.corpus), ("vocab", vocab, file?.vocab), ("out", out, file?.out)]

@@ -79,6 +79,47 @@ private func bits(_ model: Seq2SeqModel) -> [String: [UInt32]] {
         }
     }
 
+    /// `--int8` packing: the decoder's per-step matrices as I8 with per-row F32 scales, every
+    /// value within half a step of its row's scale, the rest as stored; saving the loaded model
+    /// again gives the same integers and scales (int8 → fp32 → int8 is exact).
+    @Test func int8PackingRoundTripsThroughSaveAndLoad() throws {
+        let scratch = try ScratchDirectory()
+        try buildVocabulary(at: scratch.path + "/v")
+        let pipelines = try TextPipelinePair(directory: scratch.path + "/v")
+        let model = try smallModel(pipelines)
+        try ModelBundle.save(model: model, pipelines: pipelines, directory: scratch.path + "/m", storage: .f32, int8: true)
+        let (loaded, _, info) = try ModelBundle.load(directory: scratch.path + "/m")
+        let matrices = model.decodingMatrices
+        let int8Names = model.parameters.all.filter { p in matrices.contains { $0 === p.value } }.map(\.name)
+        #expect(!int8Names.isEmpty && info.isInt8 && info.int8Parameters == int8Names.sorted())
+        let (file, _) = try ModelBundle.read(scratch.path + "/m")
+        for p in model.parameters.all {
+            let back = loaded.parameters[p.name]!.value
+            guard int8Names.contains(p.name) else {
+                #expect(back.array == p.value.array, "\(p.name) changed")
+                continue
+            }
+            #expect(file.dtype(of: p.name) == .i8 && file.dtype(of: ModelBundle.int8ScalePrefix + p.name) == .f32)
+            let (rows, cols) = (p.value.shape[0], p.value.shape[1])
+            for r in 0..<rows {
+                let step = (0..<cols).map { abs(p.value[r * cols + $0]) }.max()! / 127
+                for c in 0..<cols {
+                    #expect(abs(back[r * cols + c] - p.value[r * cols + c]) <= step / 2 * (1 + 1e-5), "\(p.name)[\(r), \(c)]")
+                }
+            }
+        }
+        try ModelBundle.save(model: loaded, pipelines: pipelines, directory: scratch.path + "/m2", storage: .f32, int8: true)
+        let (file2, _) = try ModelBundle.read(scratch.path + "/m2")
+        for name in int8Names {
+            #expect(try file2.integers(name) == file.integers(name), "\(name): integers changed on a second pack")
+            let (s1, s2) = (try file.tensor(ModelBundle.int8ScalePrefix + name).array, try file2.tensor(ModelBundle.int8ScalePrefix + name).array)
+            #expect(zip(s1, s2).allSatisfy { abs($0 - $1) <= $0.ulp }, "\(name): scales changed on a second pack")
+        }
+        // An old (float) model has no int8 parameters.
+        try ModelBundle.save(model: model, pipelines: pipelines, directory: scratch.path + "/f", storage: .f16)
+        #expect(try !ModelBundle.read(scratch.path + "/f").info.isInt8)
+    }
+
     @Test func aDifferentVocabularyIsRefused() throws {
         let scratch = try ScratchDirectory()
         try buildVocabulary(at: scratch.path + "/v1")

@@ -73,7 +73,7 @@ func bf16GemmIsWithinBF16ToleranceOfFP32(transA: Bool, transB: Bool) {
     #expect(kept == .bf16 && quiet == nil)
 }
 
-/// `--precision bf16` on a CPU without bf16 falls back to fp32 with a notice. The CPU is
+/// `--precision bf16` (and int8) on a CPU without bf16 (VNNI) falls back to fp32 with a notice. The CPU is
 /// simulated the way oneDNN documents, `ONEDNN_MAX_CPU_ISA=AVX512_CORE`, which oneDNN reads
 /// once per process: so this test re-runs itself in a child process with that environment
 /// (the child takes the `S2S_ISA_CHILD` branch) and checks the child's verdict.
@@ -90,6 +90,9 @@ func bf16GemmIsWithinBF16ToleranceOfFP32(transA: Bool, transB: Bool) {
         let expected = referenceGemm(a.matrix, transA: false, w.matrix, transB: true, c: c.matrix, alpha: 1, beta: 0)
         for i in 0..<c.count { #expect(abs(Double(c[i]) - expected[i]) <= 1e-5) }
         print("S2S_ISA_CHILD isa=\(CPUISA.effective.name) resolved=\(resolved.rawValue) notice=\(notice ?? "none")")
+        // int8 needs VNNI, which AVX512_CORE lacks: the same fallback.
+        let (int8, int8Notice) = Precision.resolve(.int8)
+        print("S2S_ISA_CHILD int8 resolved=\(int8.rawValue) notice=\(int8Notice ?? "none")")
         return
     }
     let child = Process()
@@ -107,4 +110,6 @@ func bf16GemmIsWithinBF16ToleranceOfFP32(transA: Bool, transB: Bool) {
     child.waitUntilExit()
     #expect(child.terminationStatus == 0, "child failed:\n\(output)")
     #expect(output.contains("S2S_ISA_CHILD isa=avx512_core resolved=fp32 notice=notice: --precision bf16"), "child output:\n\(output)")
+    #expect(output.contains("S2S_ISA_CHILD int8 resolved=fp32 notice=notice: --precision int8 needs a CPU with AVX512-VNNI; oneDNN reports ISA avx512_core"),
+            "child output:\n\(output)")
 }

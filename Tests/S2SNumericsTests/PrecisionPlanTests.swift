@@ -66,7 +66,7 @@ struct PrecisionPlanTests {
 
     /// Setting `precision` alone means one arithmetic everywhere; a plan can split them.
     @Test func choiceNamesEveryValueOnce() {
-        #expect(PrecisionChoice.valueList == "auto, fp32 or bf16")
+        #expect(PrecisionChoice.valueList == "auto, fp32, bf16 or int8")
         for p in Precision.allCases { #expect(PrecisionChoice(p).explicit == p) }
         #expect(PrecisionChoice.auto.explicit == nil)
     }

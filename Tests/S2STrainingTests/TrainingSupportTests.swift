@@ -68,6 +68,8 @@ import S2SEval
     #expect(refusal { $0.decoderLayers = 0 }.contains("--dec-layers"))
     #expect(refusal { $0.residual = true }.contains("--residual"))
     #expect(refusal { $0.attention = .dot; $0.decoderHidden = 512 } == "")
+    // int8 is a decoding precision (from a --config file as from the command line).
+    #expect(refusal { $0.precision = .int8 }.contains("--precision int8 is for decoding"))
 }
 
 /// The vanishing-gradient experiment, small: at initialization the gradient that reaches the
