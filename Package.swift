@@ -80,7 +80,7 @@ let package = Package(
         // MARK: The translation service (SwiftNIO), its own library and binary
         .target(name: "S2SServe", dependencies: [
             "S2SDecode", "S2SBundle", "S2SModel", "S2SText", "S2SNumerics", "S2SEval",
-            "CKernels",  // the allocator's figures for /metrics, and trimming it when idle
+            "CKernels",  // the allocator's figures for /metrics (s2s_heap_in_use)
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),

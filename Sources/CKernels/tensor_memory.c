@@ -32,5 +32,3 @@ size_t s2s_heap_in_use(void) {
     struct mallinfo2 info = mallinfo2();
     return info.uordblks + info.hblkhd;
 }
-
-int s2s_heap_trim(void) { return malloc_trim(0); }

@@ -26,7 +26,12 @@ struct ServeLoadingTests {
         #expect(((early.json?["error"] as? [String: Any])?["message"] as? String)?.contains("still loading") == true)
         // A bad request is still refused for what it is, not for the wait.
         #expect(try LoopbackHTTP.post(port, "/v1/translate", json: ["src": []]).status == 400)
-        #expect(ServeFixtures.metric(try LoopbackHTTP.get(port, "/metrics").text, "s2s_ready") == 0)
+        let metrics = try LoopbackHTTP.get(port, "/metrics").text
+        #expect(ServeFixtures.metric(metrics, "s2s_ready") == 0)
+        // The process's memory: resident pages and malloc's live bytes, both real and the first larger.
+        let resident = ServeFixtures.metric(metrics, "process_resident_memory_bytes") ?? 0
+        let heap = ServeFixtures.metric(metrics, "s2s_heap_in_use_bytes") ?? 0
+        #expect(heap > 1_000_000 && resident > heap, "resident \(resident), heap \(heap)")
 
         // Let loading go on: the file's bytes once the loader has the pipe open (it reads the
         // file once), then /ready must turn 200.

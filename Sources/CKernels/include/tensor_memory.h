@@ -15,8 +15,5 @@ void s2s_free(void *p);
 /// Bytes malloc has handed out and not had back (mallinfo2: arena blocks plus mmapped ones).
 /// Beside the resident size it tells the allocator's kept free memory from live data.
 size_t s2s_heap_in_use(void);
-/// Returns the allocator's free memory to the system (malloc_trim(0): the tops of the heaps
-/// and whole free pages inside every arena); 1 when some was released.
-int s2s_heap_trim(void);
 
 #endif
