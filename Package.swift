@@ -80,6 +80,7 @@ let package = Package(
         // MARK: The translation service (SwiftNIO), its own library and binary
         .target(name: "S2SServe", dependencies: [
             "S2SDecode", "S2SBundle", "S2SModel", "S2SText", "S2SNumerics", "S2SEval",
+            "CKernels",  // the allocator's figures for /metrics (s2s_heap_in_use)
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -131,6 +132,13 @@ if Context.environment["S2S_FUZZ"] != nil {
         ("FuzzPipeline", ["S2SText"]), ("FuzzSafeTensors", ["S2SBundle", "S2SModel", "S2SNumerics"]),
         ("FuzzModelBundle", ["S2SBundle", "S2SModel"]), ("FuzzImport", ["S2SCorpus"]), ("FuzzEvaluate", ["S2SEval"]),
     ]
+    // The HTTP side of `s2s serve`: NIO's request decoder, our request assembly, routing and
+    // the JSON validation of `/v1/translate`, with a tiny model loaded behind them.
+    package.targets.append(.executableTarget(name: "FuzzServe", dependencies: [
+        "S2SServe", "FuzzSupport",
+        .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
+        .product(name: "NIOEmbedded", package: "swift-nio"),
+    ], path: "Fuzz/Sources/FuzzServe"))
     for (name, dependencies) in fuzzTargets {
         package.targets.append(.executableTarget(name: name, dependencies: dependencies + ["FuzzSupport"], path: "Fuzz/Sources/\(name)"))
     }

@@ -11,6 +11,7 @@ cd "$(dirname "$0")/.."
 
 OUT_DIR=${1:-.}
 BINARY=${BINARY:-.build-static/release/s2s}
+SERVE_BINARY=${SERVE_BINARY:-.build-static/release/s2s-serve}
 GENERATED=${GENERATED:-.build/generated}
 VERSION=$(sed -n 's/^ *static let version = "\(.*\)"$/\1/p' Sources/s2s/VersionReport.swift)
 ARCH=$(dpkg --print-architecture)
@@ -21,18 +22,19 @@ WORK=.build/deb
 STAGE=$WORK/s2s_${VERSION}_${ARCH}
 rm -rf "$STAGE"
 mkdir -p "$STAGE/DEBIAN"
-PREFIX=/usr DESTDIR="$STAGE" BINARY="$BINARY" GENERATED="$GENERATED" bash scripts/install.sh install >/dev/null
+PREFIX=/usr DESTDIR="$STAGE" BINARY="$BINARY" SERVE_BINARY="$SERVE_BINARY" GENERATED="$GENERATED" bash scripts/install.sh install >/dev/null
 # Debian ships binaries without debug symbols (85 → 62 MB here) and man pages compressed
 # (gzip -n leaves the time stamp out, so the bytes are reproducible).
-strip --strip-unneeded "$STAGE/usr/bin/s2s"
+strip --strip-unneeded "$STAGE/usr/bin/s2s" "$STAGE/usr/bin/s2s-serve"
 gzip -9n "$STAGE/usr/share/man/man1/s2s.1"
 
 # dpkg-shlibdeps reads debian/control from the directory it runs in.
 mkdir -p "$WORK/shlibs/debian"
 printf 'Source: s2s\n\nPackage: s2s\nArchitecture: any\n' > "$WORK/shlibs/debian/control"
 binary_path=$(realpath "$STAGE/usr/bin/s2s")
+serve_path=$(realpath "$STAGE/usr/bin/s2s-serve")
 log=$(realpath "$WORK")/shlibs.log
-if ! shlibs=$(cd "$WORK/shlibs" && dpkg-shlibdeps -O -e"$binary_path" 2>"$log"); then
+if ! shlibs=$(cd "$WORK/shlibs" && dpkg-shlibdeps -O -e"$binary_path" -e"$serve_path" 2>"$log"); then
     cat "$log" >&2; exit 1
 fi
 depends=$(sed -n 's/^shlibs:Depends=//p' <<< "$shlibs")
@@ -50,7 +52,7 @@ Priority: optional
 Description: sequence-to-sequence translation toolkit for the CPU
  Trains attention encoder-decoder translators on parallel text (SQLite
  corpus, ICU tokenizer, BPE) and translates stdin to stdout with beam
- search. Ships an English-to-German model trained on Multi30k
+ search, or serves translations over HTTP (s2s serve). Ships an English-to-German model trained on Multi30k
  (non-commercial research and educational use; see
  /usr/share/s2s/models/default/README.md).
 EOF

@@ -2,6 +2,7 @@
 # Proves that the .deb works where no Swift toolchain is: a minimal Debian root made by
 # debootstrap (the host's release, from the mirror in the host's own apt sources), then
 # `apt install ./s2s_….deb` inside it and one sentence translated with the packaged model.
+# Then `s2s serve` from the package, spoken to over loopback from the host.
 # Prints the package size, its Depends line and the time from `apt install` to the first
 # translated line. As root (debootstrap and chroot); debootstrap is installed when missing.
 #
@@ -75,7 +76,23 @@ echo "translation:  $sentence → $first"
 awk -v a="$start" -v b="$installed" -v c="$done_at" \
     'BEGIN { printf "time:         apt install %.1f s, then first translated line %.2f s: %.1f s in all\n", b - a, c - b, c - a }' 
 [ "$first" = "Zwei Hunde spielen im Schnee." ] || { echo "deb-check: unexpected translation" >&2; exit 1; }
+
+# `s2s serve`: the packaged s2s-serve beside s2s, the packaged model; the chroot shares the
+# host's network, so the host's curl talks to it. SIGTERM must stop it cleanly.
+rm -f "$ROOT/tmp/serve.out" "$ROOT/tmp/serve.err"
+in_root sh -c 'cd /tmp && { s2s serve --port 0 --threads 1 > /tmp/serve.out 2> /tmp/serve.err & echo $! > /tmp/serve.pid; }'
+serve_pid=$(cat "$ROOT/tmp/serve.pid")
+port=""
+for _ in $(seq 400); do port=$(sed -n 's|^listening on http://127.0.0.1:\([0-9]*\)$|\1|p' "$ROOT/tmp/serve.out"); [ -n "$port" ] && break; sleep 0.05; done
+[ -n "$port" ] || { echo "deb-check: s2s serve did not start: $(cat "$ROOT/tmp/serve.err")" >&2; exit 1; }
+for _ in $(seq 600); do curl -sf "http://127.0.0.1:$port/ready" >/dev/null && break; sleep 0.05; done
+reply=$(curl -s -H 'Content-Type: application/json' -d "{\"src\": [\"$sentence\"]}" "http://127.0.0.1:$port/v1/translate")
+kill -TERM "$serve_pid"
+for _ in $(seq 200); do kill -0 "$serve_pid" 2>/dev/null || break; sleep 0.05; done
+echo "serve:        $reply"
+grep -qF '"text":"Zwei Hunde spielen im Schnee."' <<< "$reply" || { echo "deb-check: s2s serve did not translate" >&2; exit 1; }
+grep -qF 's2s serve: stopped' "$ROOT/tmp/serve.err" || { echo "deb-check: s2s serve did not stop cleanly: $(cat "$ROOT/tmp/serve.err")" >&2; exit 1; }
 # (apt warns that it cannot log without /dev/pts, which the root does not need)
 in_root apt-get remove -y -qq s2s > "$WORK/apt-remove.log" 2>&1
-[ ! -e "$ROOT/usr/bin/s2s" ] && [ ! -e "$ROOT/usr/share/s2s" ] || { echo "deb-check: apt remove left files" >&2; exit 1; }
-echo "deb-check: passed (installed, translated, removed cleanly)"
+[ ! -e "$ROOT/usr/bin/s2s" ] && [ ! -e "$ROOT/usr/bin/s2s-serve" ] && [ ! -e "$ROOT/usr/share/s2s" ] || { echo "deb-check: apt remove left files" >&2; exit 1; }
+echo "deb-check: passed (installed, translated, served, removed cleanly)"

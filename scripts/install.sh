@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs or removes s2s: the binary, the shipped model, the man page and shell completions,
+# Installs or removes s2s: the binaries (s2s, and s2s-serve that `s2s serve` runs from beside
+# it), the shipped model, the man page and shell completions,
 # nothing else. `make install` / `make uninstall` / `make deb` call it; so can issue 17's targets.
 #
 #   scripts/install.sh install|uninstall|manifest
@@ -9,6 +10,8 @@
 #              PREFIX/share/s2s/models from its own location, so PREFIX is not compiled in
 #   DESTDIR    staging root prepended to every destination (default empty)
 #   BINARY     the s2s to install (default .build-static/release/s2s, from `make static`)
+#   SERVE_BINARY  the s2s-serve to install beside it (default .build-static/release/s2s-serve,
+#              from `make static-serve`)
 #   GENERATED  directory holding man/s2s.1 and completions/ (default .build/generated)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,6 +19,7 @@ cd "$(dirname "$0")/.."
 PREFIX=${PREFIX:-/usr/local}
 DESTDIR=${DESTDIR:-}
 BINARY=${BINARY:-.build-static/release/s2s}
+SERVE_BINARY=${SERVE_BINARY:-.build-static/release/s2s-serve}
 GENERATED=${GENERATED:-.build/generated}
 MODEL=models/default
 
@@ -23,6 +27,7 @@ MODEL=models/default
 # exactly these, so a file a user put beside them survives.
 manifest() {
     echo "$BINARY bin/s2s 755"
+    echo "$SERVE_BINARY bin/s2s-serve 755"
     echo "$GENERATED/man/s2s.1 share/man/man1/s2s.1 644"
     echo "$GENERATED/completions/s2s.bash share/bash-completion/completions/s2s 644"
     echo "$GENERATED/completions/_s2s share/zsh/site-functions/_s2s 644"
@@ -42,7 +47,7 @@ install_files() {
     while read -r src dest mode; do
         install -D -m "$mode" "$src" "$DESTDIR$PREFIX/$dest"
     done < <(manifest)
-    echo "installed s2s in $DESTDIR$PREFIX (bin/s2s, share/s2s/models/default, man page, completions)"
+    echo "installed s2s in $DESTDIR$PREFIX (bin/s2s, bin/s2s-serve, share/s2s/models/default, man page, completions)"
 }
 
 uninstall_files() {

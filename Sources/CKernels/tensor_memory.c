@@ -1,4 +1,5 @@
 #include "tensor_memory.h"
+#include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -26,3 +27,8 @@ void *s2s_alloc_zeroed(size_t bytes) {
 }
 
 void s2s_free(void *p) { free(p); }
+
+size_t s2s_heap_in_use(void) {
+    struct mallinfo2 info = mallinfo2();
+    return info.uordblks + info.hblkhd;
+}

@@ -1,10 +1,11 @@
 import Foundation
+import NIOHTTP1
 
 /// What the service answers to one request, before it is written as HTTP/1.1.
-struct HTTPReply: Sendable {
-    var status: Int
-    var contentType: String
-    var body: [UInt8]
+package struct HTTPReply: Sendable {
+    package var status: Int
+    package var contentType: String
+    package var body: [UInt8]
 
     init(status: Int = 200, contentType: String, body: [UInt8]) {
         self.status = status
@@ -36,5 +37,15 @@ struct HTTPReply: Sendable {
         encoder.outputFormatting = [.withoutEscapingSlashes]
         let data = (try? encoder.encode(Body(error: .init(status: e.status, message: e.message)))) ?? Data("{}".utf8)
         return HTTPReply(status: e.status, contentType: "application/json", body: Array(data))
+    }
+
+    /// The response head for `request`: its HTTP version, this status, type, length, and
+    /// whether the connection stays open.
+    package func responseHead(for request: RequestAssembler.Request) -> HTTPResponseHead {
+        var headers = HTTPHeaders()
+        headers.add(name: "content-type", value: contentType)
+        headers.add(name: "content-length", value: String(body.count))
+        headers.add(name: "connection", value: request.keepAlive ? "keep-alive" : "close")
+        return HTTPResponseHead(version: request.head.version, status: .init(statusCode: status), headers: headers)
     }
 }

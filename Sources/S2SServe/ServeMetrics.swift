@@ -61,6 +61,8 @@ final class ServeMetrics: @unchecked Sendable {
             ("s2s_tokens_per_second", "gauge", "Output tokens per second of decoding, since start.", "\(tokensPerSecond)"),
             ("s2s_queue_sentences", "gauge", "Sentences waiting for the decoder.", "\(queued)"),
             ("s2s_ready", "gauge", "1 once every configured model is loaded.", ready ? "1" : "0"),
+            ("process_resident_memory_bytes", "gauge", "Resident memory of the process.", "\(ProcessMemory.residentBytes)"),
+            ("s2s_heap_in_use_bytes", "gauge", "Bytes allocated with malloc and not yet freed.", "\(ProcessMemory.heapInUseBytes)"),
         ]
         for (name, type, help, value) in scalars {
             family(name, type, help)

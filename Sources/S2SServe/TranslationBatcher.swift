@@ -148,12 +148,16 @@ final class TranslationBatcher: @unchecked Sendable {
     }
 
     /// Stops taking requests once the queue is empty and waits for the decoding thread to end.
+    /// While the models are still loading nothing can be in flight (requests get 503), and a
+    /// load blocked on a slow disk cannot be interrupted, so then it returns at once and the
+    /// process exits under the load.
     func stop() {
         condition.lock()
         stopping = true
+        let loading = registry == nil
         condition.broadcast()
         condition.unlock()
-        finished.wait()
+        if !loading { finished.wait() }
     }
 
     /// A rough source-token count from the UTF-8 size (about 4.5 bytes a subword on Multi30k),

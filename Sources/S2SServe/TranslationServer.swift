@@ -66,9 +66,8 @@ package final class TranslationServer: Sendable {
         let server = TranslationServer(port: listener.channel.localAddress?.port ?? configuration.port,
                                        service: service, listener: listener, connections: connections, group: group)
         server.accepting.withLockedValue { $0 = Task { await server.acceptLoop() } }
-        let entries = configuration.models
-        service.batcher.start(load: { () throws(ServeStartError) -> ModelRegistry in try ModelRegistry(entries) },
-                              loaded: loaded)
+        // Only now, with the port bound: `/health` answers and `/ready` says 503 while they load.
+        service.loadModels(loaded: loaded)
         return server
     }
 
@@ -113,41 +112,14 @@ package final class TranslationServer: Sendable {
     private static func serve(_ connection: Connection, service: TranslationService, bodyLimit: Int) async {
         do {
             try await connection.executeThenClose { inbound, outbound in
-                var head: HTTPRequestHead?
-                var body: [UInt8] = []
-                var tooLarge = false
+                var requests = RequestAssembler(bodyLimit: bodyLimit)
                 for try await part in inbound {
-                    switch part {
-                    case .head(let h):
-                        head = h
-                        body.removeAll(keepingCapacity: true)
-                        tooLarge = false
-                    case .body(var buffer):
-                        // Past the limit the rest is read and dropped, so the reply can still be sent.
-                        if tooLarge || body.count + buffer.readableBytes > bodyLimit {
-                            tooLarge = true
-                            body.removeAll()
-                        } else {
-                            body += buffer.readBytes(length: buffer.readableBytes) ?? []
-                        }
-                    case .end:
-                        guard let h = head else { continue }
-                        head = nil
-                        let reply = tooLarge
-                            ? HTTPReply.error(.tooLarge("the request body is larger than \(bodyLimit) bytes"))
-                            : await service.respond(method: h.method.rawValue, uri: h.uri, body: body)
-                        let keepAlive = h.isKeepAlive && !tooLarge
-                        var headers = HTTPHeaders()
-                        headers.add(name: "content-type", value: reply.contentType)
-                        headers.add(name: "content-length", value: String(reply.body.count))
-                        headers.add(name: "connection", value: keepAlive ? "keep-alive" : "close")
-                        try await outbound.write(.head(HTTPResponseHead(version: h.version,
-                                                                        status: .init(statusCode: reply.status),
-                                                                        headers: headers)))
-                        if h.method != .HEAD { try await outbound.write(.body(.byteBuffer(ByteBuffer(bytes: reply.body)))) }
-                        try await outbound.write(.end(nil))
-                        if !keepAlive { return }
-                    }
+                    guard let request = requests.take(part) else { continue }
+                    let reply = await service.reply(to: request)
+                    try await outbound.write(.head(reply.responseHead(for: request)))
+                    if request.head.method != .HEAD { try await outbound.write(.body(.byteBuffer(ByteBuffer(bytes: reply.body)))) }
+                    try await outbound.write(.end(nil))
+                    if !request.keepAlive { return }
                 }
             }
         } catch {

@@ -10,14 +10,29 @@ import Foundation
 /// | `GET /metrics` | Prometheus text |
 /// | `GET /v1/models` | the served models |
 /// | `POST /v1/translate` | translations (see `TranslateRequest`, `TranslateReply`) |
-final class TranslationService: Sendable {
-    let configuration: ServeConfiguration
+package final class TranslationService: Sendable {
+    package let configuration: ServeConfiguration
     let metrics = ServeMetrics()
     let batcher: TranslationBatcher
 
-    init(configuration: ServeConfiguration) {
+    package init(configuration: ServeConfiguration) {
         self.configuration = configuration
         batcher = TranslationBatcher(policy: configuration.batching, limits: configuration.limits, metrics: metrics)
+    }
+
+    /// Starts loading the configured models on the decoding thread (`/ready` answers 503 until
+    /// they are loaded); `loaded` is called with nil once they are, or with the failure.
+    package func loadModels(loaded: @escaping @Sendable (ServeStartError?) -> Void) {
+        let entries = configuration.models
+        batcher.start(load: { () throws(ServeStartError) -> ModelRegistry in try ModelRegistry(entries) }, loaded: loaded)
+    }
+
+    /// The reply to a request read off a connection (413 when its body passed the limit).
+    package func reply(to request: RequestAssembler.Request) async -> HTTPReply {
+        if request.tooLarge {
+            return .error(.tooLarge("the request body is larger than \(configuration.limits.maxBodyBytes) bytes"))
+        }
+        return await respond(method: request.head.method.rawValue, uri: request.head.uri, body: request.body)
     }
 
     static let routes: [String: String] = [
@@ -25,7 +40,7 @@ final class TranslationService: Sendable {
     ]
 
     /// The reply to `method path` with `body`; never throws, every failure is a JSON error.
-    func respond(method: String, uri: String, body: [UInt8]) async -> HTTPReply {
+    package func respond(method: String, uri: String, body: [UInt8]) async -> HTTPReply {
         let started = ContinuousClock.now
         let path = String(uri.prefix { $0 != "?" })
         let reply: HTTPReply

@@ -12,4 +12,8 @@ void *s2s_alloc(size_t bytes);
 void *s2s_alloc_zeroed(size_t bytes);
 void s2s_free(void *p);
 
+/// Bytes malloc has handed out and not had back (mallinfo2: arena blocks plus mmapped ones).
+/// Beside the resident size it tells the allocator's kept free memory from live data.
+size_t s2s_heap_in_use(void);
+
 #endif
