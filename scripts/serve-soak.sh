@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
 # Soak test of `s2s serve` (release build): 8 clients for 10 minutes (wrk + serve-load.lua, one
 # sentence per request), resident memory sampled every 30 s. Fails on any error, any non-2xx
-# reply, any lost request (wrk's count against the server's own), or RSS growing by more than
-# 10% from the first sample after warm-up. Each sample also has the bytes malloc has handed out
+# reply, any lost request (wrk's count against the server's own), or resident memory that has
+# not levelled off: more than 2% growth over the second half of the run (a leak grows with the
+# requests served; what a warm-up adds is bounded), or more than 25% over the whole run. The
+# warm-up is real and bounded: oneDNN packs a weight once per GEMM layout, and the layout depends
+# on the batch's row count, so the first minutes of varied batches add a few packed copies
+# (measured: +24 MB over 2 minutes, then none; README "Serving"). Each sample also has the bytes malloc has handed out
 # (s2s_heap_in_use_bytes from /metrics): RSS growing while that stays flat is allocator memory
 # kept, not data held. Loopback only. Usage: scripts/serve-soak.sh [seconds] [clients]
 # SERVE_BINARY picks the binary (default .build/release/s2s-serve; `make serve` builds it).
@@ -46,8 +50,11 @@ errors=$(sed -n 's/.*errors=\([0-9]*\).*/\1/p' <<< "$result")
 non2xx=$(sed -n 's/.*non2xx=\([0-9]*\).*/\1/p' <<< "$result")
 # wrk counts replies it read; the server may have answered up to one more per client as wrk stopped.
 lost=$(( requests > answered ? requests - answered : 0 ))
+samples=$(wc -l < "$work/rss")
 first=$(sed -n 2p "$work/rss" | cut -d' ' -f2); last=$(tail -n 1 "$work/rss" | cut -d' ' -f2)
-echo "errors=$errors non2xx=$non2xx lost=$lost rss_after_warmup_kb=$first rss_end_kb=$last uptime:$(uptime | sed 's/.*load average/ load average/')"
-[ "$errors" = 0 ] && [ "$non2xx" = 0 ] && [ "$lost" = 0 ] && [ "$status" = 0 ] && [ $(( last * 10 )) -le $(( first * 11 )) ] \
+middle=$(sed -n "$(( (samples + 1) / 2 ))p" "$work/rss" | cut -d' ' -f2)
+echo "errors=$errors non2xx=$non2xx lost=$lost rss_kb first=$first middle=$middle end=$last uptime:$(uptime | sed 's/.*load average/ load average/')"
+[ "$errors" = 0 ] && [ "$non2xx" = 0 ] && [ "$lost" = 0 ] && [ "$status" = 0 ] \
+  && [ $(( last * 100 )) -le $(( middle * 102 )) ] && [ $(( last * 100 )) -le $(( first * 125 )) ] \
   || { echo "serve-soak: FAILED" >&2; exit 1; }
 echo "serve-soak: passed"
