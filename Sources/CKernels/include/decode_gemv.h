@@ -32,7 +32,8 @@ int s2s_gemv_has_bf16_dot(void);
 /// products (the default where they exist), 0 the widening kernel. Neither is faster on every
 /// CPU: at 5 rows the widening kernel measured ~20 % faster on an Intel Xeon (VDPBF16PS on one
 /// port), the dot products up to 20 % faster on a Zen 5. `--precision auto` measures and sets
-/// it (PrecisionProbe); `S2S_GEMV_BF16_DOT=0|1` overrides.
+/// it (PrecisionProbe); `S2S_GEMV_BF16_DOT=0|1` overrides. A single row always takes the dot
+/// products where they exist (there the widening kernel's extra instructions lag memory).
 void s2s_gemv_prefer_bf16_dot(int on);
 
 /// s2s_gemv_rows_bf16 with its kernel named: dot = 1 the AVX512-BF16 dot products (where the CPU
