@@ -162,6 +162,11 @@ struct TranslateCommandTests {
         let r = try run(["translate", "--model", bundle, "--beam", "2", "--max-len", "6", "--shortlist", list], stdin: input)
         #expect(r.status == 0, "\(r.stderr)")
         #expect(outputLines(r.stdout).count == 5)
+        // Beside the model, the shortlist is the default; `none` turns it off.
+        let byDefault = try run(["translate", "--model", bundle, "--beam", "2", "--max-len", "6"], stdin: input)
+        #expect(byDefault.status == 0 && byDefault.stdout == r.stdout, "\(byDefault.stderr)")
+        let whole = try run(["translate", "--model", bundle, "--beam", "2", "--max-len", "6", "--shortlist", "none"], stdin: input)
+        #expect(whole.status == 0 && outputLines(whole.stdout).count == 5, "\(whole.stderr)")
         let shipped = repositoryRoot.appendingPathComponent("models/default").path
         let wrong = try run(["translate", "--model", shipped, "--shortlist", list], stdin: input)
         #expect(wrong.status != 0 && wrong.stdout.isEmpty)
