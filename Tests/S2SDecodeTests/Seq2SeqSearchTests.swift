@@ -7,6 +7,14 @@ import S2SNumerics
 
 /// The PyTorch reference fixtures (MODEL.md) carry a `greedy` field: the reference's greedy
 /// decode of the fixture batch (at most 8 tokens, never `<pad>`/`<s>`, stop at `</s>`).
+/// The fixtures' greedy setting: at most 8 output tokens, whatever the source length.
+func fixtureGreedyOptions() -> DecodeOptions {
+    var options = DecodeOptions()
+    options.maxLengthCap = 8
+    options.maxLengthRatio = 100
+    return options
+}
+
 func fixtureURLs() -> [URL] {
     let dir = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("S2SModelTests/Fixtures")
@@ -29,9 +37,7 @@ func loadModel(_ url: URL) throws -> (Seq2SeqModel, [[Int32]], [[Int32]]?) {
 @Test(arguments: fixtureURLs())
 func greedyReproducesTheReference(url: URL) throws {
     let (model, sources, expected) = try loadModel(url)
-    var options = DecodeOptions()
-    options.maxLengthCap = 8
-    options.maxLengthRatio = 100
+    var options = fixtureGreedyOptions()
     let out = try GreedySearch(options: options).decode(Seq2SeqStepModel(model: model), sources: sources)
     if let expected { #expect(out.map(\.tokens) == expected, "\(url.lastPathComponent)") }
     // Beam search with K = 1 takes the same path.

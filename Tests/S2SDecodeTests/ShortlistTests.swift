@@ -77,9 +77,7 @@ struct ShortlistTests {
     @Test(arguments: fixtureURLs())
     func greedyWithAShortlistHoldingItsChoicesIsUnchanged(url: URL) throws {
         let (model, sources, _) = try loadModel(url)
-        var options = DecodeOptions()
-        options.maxLengthCap = 8
-        options.maxLengthRatio = 100
+        let options = fixtureGreedyOptions()
         let plain = try GreedySearch(options: options).decode(Seq2SeqStepModel(model: model), sources: sources)
         let used = Set(plain.flatMap(\.tokens)).union([3])
         let V = Int32(model.config.targetVocabulary)

@@ -13,10 +13,10 @@
 void s2s_gemv_rows_f32(int64_t M, int64_t N, int64_t K, const float *x, int64_t ldx,
                        const float *w, int64_t ldw, const float *bias, float *y, int64_t ldy);
 
-/// bf16 weight (uint16 bit patterns, e.g. from s2s_f32_to_bf16): half the bytes to read. On a CPU
-/// with AVX512-BF16, x is rounded to bf16 too and VDPBF16PS does the products (as a bf16 GEMM
-/// would); otherwise, or with S2S_GEMV_BF16_DOT=0, each weight is widened exactly and x stays
-/// fp32. Accumulation is fp32 either way.
+/// bf16 weight (uint16 bit patterns, e.g. from s2s_f32_to_bf16): half the bytes to read. With the
+/// dot-product kernel (AVX512-BF16; one row always, more rows as s2s_gemv_prefer_bf16_dot says),
+/// x is rounded to bf16 too and VDPBF16PS does the products (as a bf16 GEMM would); with the
+/// widening kernel each weight is widened exactly and x stays fp32. Accumulation is fp32 either way.
 void s2s_gemv_rows_bf16(int64_t M, int64_t N, int64_t K, const float *x, int64_t ldx,
                         const uint16_t *w, int64_t ldw, const float *bias, float *y, int64_t ldy);
 
