@@ -17,6 +17,9 @@ package final class LineInput {
         bytes = ByteLineReader(fileDescriptor: fileDescriptor, stripLineEnd: false)
     }
 
+    /// Whether the next line is already read (see `ByteLineReader.hasBufferedLine`).
+    package var hasBufferedLine: Bool { bytes.hasBufferedLine }
+
     /// The next line, or nil at the end of input. Throws on a read error.
     package func next() throws(InputError) -> Translator.Line? {
         let line: UnsafeBufferPointer<UInt8>?

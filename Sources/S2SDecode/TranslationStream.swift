@@ -1,8 +1,11 @@
 /// Drives a `Translator` over a stream of lines: one output line per input line, in order.
 ///
-/// Streaming (a terminal, or `--unbuffered`): each line is translated and written (and the
-/// output flushed) as soon as it has been read, so an interactive user or a pipeline partner
-/// sees every answer at once. Batched: up to `window` lines are read, translated together
+/// Streaming (a terminal, or `--unbuffered`): a line is translated and written (and the output
+/// flushed) as soon as it has been read, so an interactive user or a pipeline partner sees every
+/// answer at once. Lines that arrived together (a producer ahead of the decoder) are translated
+/// together, up to the translator's batch size: the stream never waits for input to fill a
+/// batch, but a backlog is worked off at batched speed rather than one decoder call per line.
+/// Batched: up to `window` lines are read, translated together
 /// (the translator sorts them by length into batches) and written back in input order, then
 /// the next window; memory stays bounded on any input size.
 package struct TranslationStream {
@@ -29,6 +32,7 @@ package struct TranslationStream {
         var count = 0
         var pending: [Translator.Line] = []
         let nBest = translator.settings.options.nBest
+        let maxStreamingBatch = max(1, translator.settings.batchSize)
         func flushPending(_ flush: Bool) {
             guard !pending.isEmpty else { return }
             beforeBatch()
@@ -43,6 +47,7 @@ package struct TranslationStream {
         while let line = try input.next() {
             pending.append(line)
             if streaming {
+                if pending.count < maxStreamingBatch && input.hasBufferedLine { continue }
                 flushPending(true)
             } else if pending.count >= window {
                 flushPending(false)

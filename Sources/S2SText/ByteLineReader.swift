@@ -114,6 +114,15 @@ package final class ByteLineReader {
         }
     }
 
+    /// Whether `next()` can return a line without reading: a whole line is in the buffer, or the
+    /// end of input has been seen with bytes left. Lets a streaming reader gather the lines that
+    /// arrived together without ever waiting for more.
+    package var hasBufferedLine: Bool {
+        let from = start + scanned
+        if from < end, memchr(buffer + from, 0x0A, end - from) != nil { return true }
+        return atEOF && start < end
+    }
+
     /// Counts the lines left (to report both counts when aligned files differ in length).
     package func countRemaining() throws(Failure) -> Int {
         var count = 0

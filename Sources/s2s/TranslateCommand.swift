@@ -7,7 +7,7 @@ import S2SDecode
 /// `s2s translate`: standard input to standard output, one output line per input line, always.
 ///
 /// Streaming when stdin is a terminal or with `--unbuffered` (each line translated and flushed
-/// as soon as it is read); otherwise lines are read in windows, sorted by length into batches
+/// as soon as it is read; lines that arrived together go as one batch); otherwise lines are read in windows, sorted by length into batches
 /// and written back in input order. The model is loaded and checked before anything is written.
 struct TranslateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -26,7 +26,7 @@ struct TranslateCommand: ParsableCommand {
     @Option(name: .long, help: "text or jsonl.") var format: TranslationFormat = .text
     @Flag(name: .long, help: "jsonl: include the attention weights (source and output pieces, weights).")
     var attention = false
-    @Flag(name: .long, help: "Translate and flush each line as soon as it is read (automatic on a terminal).")
+    @Flag(name: .long, help: "Translate and flush each line as soon as it is read; lines that arrive together are batched (automatic on a terminal).")
     var unbuffered = false
     @Option(name: .long, help: "Lines read per sorting window when batching.") var window = 2048
 

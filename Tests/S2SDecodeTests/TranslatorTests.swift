@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Foundation
 import S2SBundle
 import S2SText
@@ -80,4 +83,31 @@ private let veryLong = Array(repeating: "A little girl climbs into a wooden play
         #expect(piece == "▁" + (word.hasPrefix("▁") ? String(word.dropFirst()) : word))
     }
     #expect(!r.text.contains("<unk>"))
+}
+
+/// Streaming mode translates lines that arrived together as one batch (up to the batch size)
+/// and gives exactly what batched mode gives; it never waits for a batch to fill
+/// (`unbufferedAnswersEachLineBeforeTheNextArrives` checks that over a live pipe).
+@Test func streamingWorksOffABacklogInBatchesOfTheBatchSize() throws {
+    let scratch = try Scratch()
+    let translator = try loadTranslator(scratch) { $0.options.beamSize = 2 }  // batchSize 4
+    let texts = (0..<10).map { "A dog number \($0) runs in the park." }
+    func translate(streaming: Bool) throws -> (lines: [String], calls: Int) {
+        var fds: [Int32] = [0, 0]
+        #expect(pipe(&fds) == 0)
+        let bytes = Array(texts.joined(separator: "\n").utf8) + [10]
+        #expect(bytes.withUnsafeBytes { write(fds[1], $0.baseAddress, $0.count) } == bytes.count)
+        close(fds[1])  // all ten lines are waiting before the first read
+        defer { close(fds[0]) }
+        var out: [String] = [], calls = 0
+        let stream = TranslationStream(translator: translator, format: .text, streaming: streaming, window: 100)
+        try stream.run(input: LineInput(fileDescriptor: fds[0]), write: { line, _ in out.append(line) },
+                       warn: { _ in }, beforeBatch: { calls += 1 })
+        return (out, calls)
+    }
+    let streamed = try translate(streaming: true), batched = try translate(streaming: false)
+    #expect(streamed.lines.count == 10)
+    #expect(streamed.lines == batched.lines)
+    #expect(streamed.calls == 3)  // 4 + 4 + 2
+    #expect(batched.calls == 1)   // one window; the translator batches inside it
 }
