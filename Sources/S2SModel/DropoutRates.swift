@@ -41,9 +41,9 @@ package struct DropoutRates: Sendable, Equatable {
 
     /// One figure when every site shares it, else each site's.
     package var summary: String {
-        if word == 0 && context == 0 && recurrent == 0 && embedding == layer && layer == output { return "\(embedding)" }
-        return "emb \(embedding), word \(word), layer \(layer), ctx \(context), out \(output)"
-            + (recurrent > 0 ? ", rec \(recurrent)" : "")
+        let rec = recurrent > 0 ? ", rec \(recurrent)" : ""
+        if word == 0 && context == 0 && embedding == layer && layer == output { return "\(embedding)" + rec }
+        return "emb \(embedding), word \(word), layer \(layer), ctx \(context), out \(output)" + rec
     }
 
     /// The rates of a training pass (`training`) or none.
