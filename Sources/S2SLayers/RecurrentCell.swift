@@ -9,6 +9,10 @@ import S2SNumerics
 /// on entry to `activate` (a decoder computes parts of it ahead). The GRU keeps `W_hh h` apart
 /// in `gh` [N, 3H], its reset gate multiplying only that part; the other cells add it into `gi`
 /// and leave `gh` alone. The LSTM's memory c travels beside h.
+///
+/// Recurrent dropout (`RecurrentDropout`, training only): a step given `recurrent` multiplies
+/// W_hh by h_{t−1} ⊙ m instead of h_{t−1} (the gate kernels still read h_{t−1}) and its backward
+/// masks the gradient of that product alike; the weight gradient then takes the kept operands.
 package struct RecurrentCell: Sendable {
     package let kind: RecurrentCellKind
     package let weightIH: Parameter  // [G·H, in]
@@ -47,21 +51,41 @@ package struct RecurrentCell: Sendable {
 
     /// One step: `h` [N, H] (and `c` for the LSTM) from `x` [N, in] and the previous state.
     package func forward(x: Matrix, hPrev: Matrix, cPrev: Matrix? = nil, h: Matrix, c: Matrix? = nil, gi: Matrix, gh: Matrix,
-                        precision: Precision = .fp32) {
+                        recurrent: RecurrentDropout.Step? = nil, precision: Precision = .fp32) {
         Matmul.gemm(x, weight: weightIH.value, transB: true, into: gi, precision: precision)
-        activate(gi: gi, gh: gh, hPrev: hPrev, cPrev: cPrev, h: h, c: c, precision: precision)
+        activate(gi: gi, gh: gh, hPrev: hPrev, cPrev: cPrev, h: h, c: c, recurrent: recurrent, precision: precision)
+    }
+
+    /// `out (β)= W_hh h_{t−1}`, or `W_hh (h_{t−1} ⊙ m)` under recurrent dropout.
+    private func recurrentProduct(_ hPrev: Matrix, into out: Matrix, beta: Float, recurrent: RecurrentDropout.Step?,
+                                  precision: Precision) {
+        if let recurrent {
+            recurrent.product(hPrev: hPrev, weight: weightHH.value, into: out, beta: beta, precision: precision)
+        } else {
+            Matmul.gemm(hPrev, weight: weightHH.value, transB: true, into: out, beta: beta, precision: precision)
+        }
+    }
+
+    /// `dhPrev (+)= da · W_hh`, times the mask under recurrent dropout.
+    private func recurrentGradient(_ da: Matrix, into dhPrev: Matrix, accumulate: Bool, recurrent: RecurrentDropout.Step?,
+                                   precision: Precision) {
+        if let recurrent {
+            recurrent.gradient(da: da, weight: weightHH.value, into: dhPrev, accumulate: accumulate, precision: precision)
+        } else {
+            Matmul.gemm(da, weight: weightHH.value, into: dhPrev, beta: accumulate ? 1 : 0, precision: precision)
+        }
     }
 
     /// The rest of a step when `gi` already holds `W_ih x`: the recurrent product, then the
     /// fused gate kernel. Afterwards `gi` (and `gh`) hold the activations backward needs.
     package func activate(gi: Matrix, gh: Matrix, hPrev: Matrix, cPrev: Matrix? = nil, h: Matrix, c: Matrix? = nil,
-                         precision: Precision = .fp32) {
+                         recurrent: RecurrentDropout.Step? = nil, precision: Precision = .fp32) {
         if kind == .gru {
-            Matmul.gemm(hPrev, weight: weightHH.value, transB: true, into: gh, precision: precision)
+            recurrentProduct(hPrev, into: gh, beta: 0, recurrent: recurrent, precision: precision)
             RNNCellKernels.gruForward(gi: gi, gh: gh, bih: biasIH.value.data, bhh: biasHH.value.data, hPrev: hPrev, h: h)
             return
         }
-        Matmul.gemm(hPrev, weight: weightHH.value, transB: true, into: gi, beta: 1, precision: precision)
+        recurrentProduct(hPrev, into: gi, beta: 1, recurrent: recurrent, precision: precision)
         let bias = summedBias.data
         for j in 0..<summedBias.count { bias[j] = biasIH.value[j] + biasHH.value[j] }
         switch kind {
@@ -78,23 +102,26 @@ package struct RecurrentCell: Sendable {
     /// the LSTM `dc` holds dL/dc_t on entry and dL/dc_{t−1} on exit. Turns the saved `gi`
     /// (and `gh`) into pre-activation gradients and writes `dhPrev` = dL/dh_{t−1} (must not
     /// alias `dhRec`). Weight gradients are NOT touched (`accumulateWeightGradients`); the
-    /// input gradient is `dgi · W_ih` (`inputGradient`).
+    /// input gradient is `dgi · W_ih` (`inputGradient`). `recurrent` must be the forward's.
     package func backwardStep(gi: Matrix, gh: Matrix, hPrev: Matrix, cPrev: Matrix? = nil, c: Matrix? = nil, dy: Matrix,
-                             dhRec: Matrix?, dc: Matrix? = nil, dhPrev: Matrix, precision: Precision = .fp32) {
+                             dhRec: Matrix?, dc: Matrix? = nil, dhPrev: Matrix, recurrent: RecurrentDropout.Step? = nil,
+                             precision: Precision = .fp32) {
+        // The kernels write the direct terms of dL/dh_{t−1} (GRU z ⊙ dh, gated (1 − g) ⊙ ds: the
+        // unmasked carry); the recurrent product's term is added (or, with none, written) after.
         switch kind {
         case .gru:
             RNNCellKernels.gruBackward(gi: gi, gh: gh, hPrev: hPrev, dh: dy, dhRec: dhRec, dhPrev: dhPrev)
-            Matmul.gemm(gh, weight: weightHH.value, into: dhPrev, beta: 1, precision: precision)
+            recurrentGradient(gh, into: dhPrev, accumulate: true, recurrent: recurrent, precision: precision)
         case .gated:
             RNNCellKernels.gatedBackward(gates: gi, sPrev: hPrev, dy: dy, dhRec: dhRec, dPrev: dhPrev, lengths: nil, t: 0)
-            Matmul.gemm(gi, weight: weightHH.value, into: dhPrev, beta: 1, precision: precision)
+            recurrentGradient(gi, into: dhPrev, accumulate: true, recurrent: recurrent, precision: precision)
         case .rnn:
             RNNCellKernels.rnnBackward(gates: gi, dy: dy, dhRec: dhRec, lengths: nil, t: 0)
-            Matmul.gemm(gi, weight: weightHH.value, into: dhPrev, precision: precision)
+            recurrentGradient(gi, into: dhPrev, accumulate: false, recurrent: recurrent, precision: precision)
         case .lstm:
             guard let cPrev, let c, let dc else { preconditionFailure("RecurrentCell: the LSTM step needs cPrev, c and dc") }
             RNNCellKernels.lstmBackward(gates: gi, c: c, cPrev: cPrev, dy: dy, dhRec: dhRec, dc: dc, lengths: nil, t: 0)
-            Matmul.gemm(gi, weight: weightHH.value, into: dhPrev, precision: precision)
+            recurrentGradient(gi, into: dhPrev, accumulate: false, recurrent: recurrent, precision: precision)
         }
     }
 
@@ -109,7 +136,8 @@ package struct RecurrentCell: Sendable {
 
     /// Weight and bias gradients for any number of stacked steps: `dW_ih += dgiᵀ x`,
     /// `dW_hh += dghᵀ hPrev`, `db_ih += Σ dgi`, `db_hh += Σ dgh`, where dgh is `gh` for the GRU
-    /// and `gi` for the cells that add the two products.
+    /// and `gi` for the cells that add the two products. Under recurrent dropout `hPrev` is the
+    /// masked operands h ⊙ m the steps multiplied (`RecurrentDropout.Buffers.operands`).
     package func accumulateWeightGradients(dgi: Matrix, dgh: Matrix, x: Matrix, hPrev: Matrix, precision: Precision = .fp32) {
         let dRecurrent = kind == .gru ? dgh : dgi
         Matmul.gemm(dgi, transA: true, x, into: weightIH.grad.matrix, beta: 1, precision: precision)

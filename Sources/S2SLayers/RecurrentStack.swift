@@ -25,6 +25,10 @@ package struct RecurrentWeights: Sendable {
 /// so the gradient reaches lower layers through the identity as well as through the cells.
 /// Final states are the cell states h of the top layer (without the residual), as `h_n` is.
 ///
+/// Variational recurrent dropout (`RecurrentDropout`, training only): each layer and direction
+/// masks h_{t−1} where it enters W_hh with one mask per sentence for all steps, purpose
+/// `encoderRecurrentDropout(layer:direction:)`.
+///
 /// Speed: the input projections of all time steps are ONE GEMM per direction
 /// ([S·B, in] × [in, G·H]); each step only multiplies the recurrent matrix; backward gathers
 /// the weight gradients of all steps in one GEMM each, and the input gradient likewise.
@@ -36,6 +40,8 @@ package final class RecurrentStack: @unchecked Sendable {
     package let directions: Int
     package let residual: Bool
     package let dropout: Dropout
+    /// Variational dropout on h_{t−1} in the recurrent product of every layer and direction.
+    package let recurrentDropout: RecurrentDropout
     /// `weights[layer][direction]`, direction 1 = reverse.
     package let weights: [[RecurrentWeights]]
 
@@ -51,7 +57,7 @@ package final class RecurrentStack: @unchecked Sendable {
     /// `orthogonalRecurrent` makes each H×H gate block of `weight_hh` orthogonal instead.
     package init(_ parameters: ParameterSet, prefix: String, cell: RecurrentCellKind = .lstm, inputSize: Int,
                 hiddenSize: Int, layers: Int = 1, bidirectional: Bool = true, residual: Bool = false,
-                dropout: Float = 0, orthogonalRecurrent: Bool = false, rng: inout PCG32) {
+                dropout: Float = 0, recurrentDropout: Float = 0, orthogonalRecurrent: Bool = false, rng: inout PCG32) {
         precondition(inputSize > 0 && hiddenSize > 0 && layers > 0, "RecurrentStack: sizes must be positive")
         self.cell = cell
         self.inputSize = inputSize
@@ -60,6 +66,7 @@ package final class RecurrentStack: @unchecked Sendable {
         self.directions = bidirectional ? 2 : 1
         self.residual = residual
         self.dropout = Dropout(dropout)
+        self.recurrentDropout = RecurrentDropout(recurrentDropout)
         let bound = 1 / Float(hiddenSize).squareRoot(), G = cell.gateCount
         var all: [[RecurrentWeights]] = []
         for l in 0..<layers {
@@ -98,15 +105,15 @@ package final class RecurrentStack: @unchecked Sendable {
     /// valid until `backward` (its values are needed for the weight gradient).
     ///
     /// `random` (one seed per row) draws the dropout between layers, purpose
-    /// `encoderLayerDropout(layer: l)`; it is needed only when training with dropout and more
-    /// than one layer, and inference passes none.
+    /// `encoderLayerDropout(layer: l)`, and the recurrent masks; it is needed only when training
+    /// with either dropout, and inference passes none.
     @discardableResult
     package func forward(_ input: Matrix, steps: Int, batch: Int, lengths: UnsafePointer<Int32>, training: Bool,
                         random: SentenceRandom? = nil, precision: Precision = .fp32) -> Matrix {
         precondition(input.rows == steps * batch && input.cols == inputSize,
                      "RecurrentStack.forward: input \(input.rows)x\(input.cols), expected \(steps * batch)x\(inputSize)")
         let dropsBetweenLayers = training && dropout.isActive && layers > 1
-        precondition(!dropsBetweenLayers || random?.count == batch,
+        precondition(!(dropsBetweenLayers || training && recurrentDropout.isActive) || random?.count == batch,
                      "RecurrentStack.forward: dropout in training needs one sentence seed per row (\(batch)), got \(random?.count ?? 0)")
         self.steps = steps
         self.batch = batch
@@ -128,7 +135,13 @@ package final class RecurrentStack: @unchecked Sendable {
                 x = dropped
             }
             let h = cellOutput(l)
-            for d in 0..<directions { forwardDirection(l, d, x: x, h: h, precision: precision) }
+            for d in 0..<directions {
+                if training && recurrentDropout.isActive {
+                    recurrentDropout.drawMask(recurrentMask(l, d), random: random!,
+                                              purpose: SentenceRandom.Purpose.encoderRecurrentDropout(layer: l, direction: d))
+                }
+                forwardDirection(l, d, x: x, h: h, precision: precision)
+            }
             if residualAt(l) {
                 let y = layerOutput(l)
                 MatrixOps.copy(h, to: y)
@@ -165,6 +178,18 @@ package final class RecurrentStack: @unchecked Sendable {
     /// GRU only: the recurrent products W_hh h of every step [S·B, 3H] (the reset gate needs
     /// them apart from W_ih x).
     func recurrentGates(_ l: Int, _ d: Int) -> Matrix { ws.matrix("gh\(l)_\(d)", rows: steps * batch, cols: 3 * hiddenSize) }
+
+    /// Recurrent dropout (training): the sentence masks of layer l, direction d [B, H].
+    func recurrentMask(_ l: Int, _ d: Int) -> Matrix { ws.matrix("recMask\(l)_\(d)", rows: batch, cols: hiddenSize) }
+
+    /// Recurrent dropout of layer l, direction d in a training pass, or nil when off. Step t's
+    /// masked operand h_{t−1} ⊙ m sits at row block t (the step that reads it), so the weight
+    /// gradient pairs it with the same rows of gate gradients.
+    func recurrentBuffers(_ l: Int, _ d: Int) -> RecurrentDropout.Buffers? {
+        guard training && recurrentDropout.isActive else { return nil }
+        return RecurrentDropout.Buffers(mask: recurrentMask(l, d), operands: ws.matrix("recH\(l)_\(d)", rows: steps * batch, cols: hiddenSize),
+                                        scratch: ws.matrix("recScratch", rows: batch, cols: hiddenSize))
+    }
 
     /// LSTM only: memory cells of every step [S·B, H].
     func memory(_ l: Int, _ d: Int) -> Matrix { ws.matrix("c\(l)_\(d)", rows: steps * batch, cols: hiddenSize) }

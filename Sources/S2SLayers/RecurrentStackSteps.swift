@@ -10,15 +10,24 @@ extension RecurrentStack {
         let gates = gates(l, d)
         let out = h.columns(d * H, H)
         let lens = lengths.pointer
-        // a = W_ih x for every step at once; each step then adds W_hh h_{t−1}.
+        // a = W_ih x for every step at once; each step then adds W_hh h_{t−1}, or with recurrent
+        // dropout W_hh (h_{t−1} ⊙ m) (only that operand is masked; the kernels read h_{t−1}).
         Matmul.gemm(x, w.weightIH.value.matrix, transB: true, into: gates, precision: precision)
+        let rec = recurrentBuffers(l, d)
+        func recurrentProduct(_ hPrev: Matrix, step t: Int, into out: Matrix, beta: Float) {
+            if let rec {
+                rec.step(t).product(hPrev: hPrev, weight: w.weightHH.value, into: out, beta: beta, precision: precision)
+            } else {
+                Matmul.gemm(hPrev, weight: w.weightHH.value, transB: true, into: out, beta: beta, precision: precision)
+            }
+        }
         if cell == .gru {
             let gh = recurrentGates(l, d), zeros = zeroState()
             var prev: Int? = nil
             for t in order(d) {
                 let ght = gh.rows(t * B, B)
                 if let p = prev {
-                    Matmul.gemm(out.rows(p * B, B), weight: w.weightHH.value, transB: true, into: ght, precision: precision)
+                    recurrentProduct(out.rows(p * B, B), step: t, into: ght, beta: 0)
                 } else {
                     MatrixOps.zero(ght)
                 }
@@ -37,7 +46,7 @@ extension RecurrentStack {
         for t in order(d) {
             let g = gates.rows(t * B, B)
             let hPrev = prev.map { out.rows($0 * B, B) }
-            if let hPrev { Matmul.gemm(hPrev, weight: w.weightHH.value, transB: true, into: g, beta: 1, precision: precision) }
+            if let hPrev { recurrentProduct(hPrev, step: t, into: g, beta: 1) }
             switch cell {
             case .rnn:
                 RNNCellKernels.rnnForward(gates: g, bias: bias, h: out.rows(t * B, B), lengths: lens, t: t)
@@ -103,6 +112,16 @@ extension RecurrentStack {
         let recurrent = [ws.matrix("dhrecA", rows: B, cols: H), ws.matrix("dhrecB", rows: B, cols: H)]
         let lens = lengths.pointer
         let fwd = order(d)
+        // dL/dh_{t−1} through the recurrent product: da · W_hh, times the mask under recurrent
+        // dropout; `accumulate` adds to the direct (carry) term the kernel wrote.
+        let rec = recurrentBuffers(l, d)
+        func recurrentGradient(_ da: Matrix, step t: Int, into next: Matrix, accumulate: Bool) {
+            if let rec {
+                rec.step(t).gradient(da: da, weight: w.weightHH.value, into: next, accumulate: accumulate, precision: precision)
+            } else {
+                Matmul.gemm(da, weight: w.weightHH.value, into: next, beta: accumulate ? 1 : 0, precision: precision)
+            }
+        }
         var incoming: Matrix? = nil
         for k in stride(from: steps - 1, through: 0, by: -1) {
             let t = fwd[k], prev: Int? = k > 0 ? fwd[k - 1] : nil
@@ -111,19 +130,19 @@ extension RecurrentStack {
             switch cell {
             case .rnn:
                 RNNCellKernels.rnnBackward(gates: g, dy: dyt, dhRec: incoming, lengths: lens, t: t)
-                if prev != nil { Matmul.gemm(g, weight: w.weightHH.value, into: next, precision: precision) }
+                if prev != nil { recurrentGradient(g, step: t, into: next, accumulate: false) }
             case .gated:
                 RNNCellKernels.gatedBackward(gates: g, sPrev: hPrev, dy: dyt, dhRec: incoming, dPrev: next, lengths: lens, t: t)
-                if prev != nil { Matmul.gemm(g, weight: w.weightHH.value, into: next, beta: 1, precision: precision) }
+                if prev != nil { recurrentGradient(g, step: t, into: next, accumulate: true) }
             case .lstm:
                 RNNCellKernels.lstmBackward(gates: g, c: cells!.rows(t * B, B), cPrev: prev.map { cells!.rows($0 * B, B) },
                                             dy: dyt, dhRec: incoming, dc: dc!, lengths: lens, t: t)
-                if prev != nil { Matmul.gemm(g, weight: w.weightHH.value, into: next, precision: precision) }
+                if prev != nil { recurrentGradient(g, step: t, into: next, accumulate: false) }
             case .gru:
                 let ght = gh!.rows(t * B, B)
                 RNNCellKernels.gruBackward(gi: g, gh: ght, hPrev: hPrev ?? zeroState(), dh: dyt, dhRec: incoming,
                                            dhPrev: next, lengths: lens, t: t)
-                if prev != nil { Matmul.gemm(ght, weight: w.weightHH.value, into: next, beta: 1, precision: precision) }
+                if prev != nil { recurrentGradient(ght, step: t, into: next, accumulate: true) }
             }
             incoming = prev != nil ? next : nil
         }
@@ -135,10 +154,11 @@ extension RecurrentStack {
         Matmul.gemm(gates, transA: true, x, into: w.weightIH.grad.matrix, beta: 1, precision: precision)
         if steps > 1 {
             // Step t's recurrent input is the output of the step before it in processing order;
-            // the first processed step read zeros and adds nothing to dW_hh.
+            // the first processed step read zeros and adds nothing to dW_hh. Under recurrent
+            // dropout the operand was h ⊙ m, kept at the reading step's rows (as dg's).
             let n = (steps - 1) * B
             let dg = d == 0 ? dRecurrent.rows(B, n) : dRecurrent.rows(0, n)
-            let hp = d == 0 ? out.rows(0, n) : out.rows(B, n)
+            let hp = rec.map { d == 0 ? $0.operands.rows(B, n) : $0.operands.rows(0, n) } ?? (d == 0 ? out.rows(0, n) : out.rows(B, n))
             Matmul.gemm(dg, transA: true, hp, into: w.weightHH.grad.matrix, beta: 1, precision: precision)
         }
         Kernels.sumRows(gates, into: w.biasIH.grad.data, accumulate: true)

@@ -86,5 +86,21 @@ extension SentenceRandom {
             precondition(l >= 0, "SentenceRandom.Purpose: negative layer \(l)")
             return decoderLayerDropoutBase + UInt64(l)
         }
+        /// Variational dropout on the recurrent connections of encoder layer l, direction d
+        /// (1 = reverse): `encoderRecurrentDropoutBase + 2l + d`, one mask per sentence drawn at
+        /// step 0 and used at every step.
+        package static let encoderRecurrentDropoutBase: UInt64 = 0x300
+
+        package static func encoderRecurrentDropout(layer l: Int, direction d: Int) -> UInt64 {
+            precondition(l >= 0 && l < 128 && (d == 0 || d == 1), "SentenceRandom.Purpose: layer \(l), direction \(d)")
+            return encoderRecurrentDropoutBase + UInt64(2 * l + d)
+        }
+        /// The same for decoder layer l.
+        package static let decoderRecurrentDropoutBase: UInt64 = 0x400
+
+        package static func decoderRecurrentDropout(layer l: Int) -> UInt64 {
+            precondition(l >= 0, "SentenceRandom.Purpose: negative layer \(l)")
+            return decoderRecurrentDropoutBase + UInt64(l)
+        }
     }
 }

@@ -10,22 +10,27 @@ import S2SNumerics
 ///     layer      the input of every stacked layer above the first          [·, H] / [·, Hd]
 ///     context    the encoder outputs the attention reads (keys, context)   [S·B, 2H]
 ///     output     F = [o ; ctx ; e], the output layer's input               [T·B, Hd + 2H + E]
+///     recurrent  h_{t−1} where it enters W_hh, one mask per sentence and    [B, H] / [B, Hd]
+///                layer (and direction), the same at every step             (Gal & Ghahramani 2016)
 ///
 /// Each is inverted dropout with its mask kept for backward (`dx = dy ⊙ m`); a word mask
-/// multiplies into the embedding mask, so their product is one mask and one backward.
+/// multiplies into the embedding mask, so their product is one mask and one backward. The
+/// recurrent site is the cells' business (`RecurrentMask`); it is off unless given.
 package struct DropoutRates: Sendable, Equatable {
     package var embedding: Float
     package var word: Float
     package var layer: Float
     package var context: Float
     package var output: Float
+    package var recurrent: Float
 
-    package init(embedding: Float, word: Float, layer: Float, context: Float, output: Float) {
+    package init(embedding: Float, word: Float, layer: Float, context: Float, output: Float, recurrent: Float = 0) {
         self.embedding = embedding
         self.word = word
         self.layer = layer
         self.context = context
         self.output = output
+        self.recurrent = recurrent
     }
 
     /// Every site's rate at zero: evaluation, decoding.
@@ -36,8 +41,9 @@ package struct DropoutRates: Sendable, Equatable {
 
     /// One figure when every site shares it, else each site's.
     package var summary: String {
-        if word == 0 && context == 0 && embedding == layer && layer == output { return "\(embedding)" }
-        return "emb \(embedding), word \(word), layer \(layer), ctx \(context), out \(output)"
+        let rec = recurrent > 0 ? ", rec \(recurrent)" : ""
+        if word == 0 && context == 0 && embedding == layer && layer == output { return "\(embedding)" + rec }
+        return "emb \(embedding), word \(word), layer \(layer), ctx \(context), out \(output)" + rec
     }
 
     /// The rates of a training pass (`training`) or none.
@@ -67,6 +73,6 @@ extension ModelConfig {
     /// The rate of each site: its own when given, else `dropout` (word and context default to 0).
     package var dropoutRates: DropoutRates {
         DropoutRates(embedding: embeddingDropout ?? dropout, word: wordDropout, layer: layerDropout ?? dropout,
-                     context: contextDropout, output: outputDropout ?? dropout)
+                     context: contextDropout, output: outputDropout ?? dropout, recurrent: recurrentDropout)
     }
 }

@@ -34,6 +34,8 @@ package struct ModelConfig: Codable, Equatable, Sendable {
     /// Per-site rates (nil: `dropout`); word and context dropout are off unless given.
     package var embeddingDropout: Float?, layerDropout: Float?, outputDropout: Float?
     package var contextDropout: Float = 0, wordDropout: Float = 0
+    /// Variational dropout on the recurrent connections (`DropoutRates.recurrent`); off unless given.
+    package var recurrentDropout: Float = 0
     /// Label smoothing of the training loss.
     package var labelSmoothing: Float
     /// Initialize recurrent matrices with orthogonal gate blocks instead of U(±1/√H).
@@ -70,7 +72,7 @@ package struct ModelConfig: Codable, Equatable, Sendable {
     private enum CodingKeys: String, CodingKey {
         case sourceVocabulary, targetVocabulary, embedding, hidden, decoderHidden, attentionSize, layers
         case encoderCell, decoderCell, decoderLayers, inputFeeding, residual, attention, dropout, labelSmoothing, orthogonalRecurrent
-        case tying, embeddingDropout, layerDropout, outputDropout, contextDropout, wordDropout
+        case tying, embeddingDropout, layerDropout, outputDropout, contextDropout, wordDropout, recurrentDropout
     }
 
     /// Decodes a stored configuration. Models written before the cell, depth and residual options
@@ -116,6 +118,7 @@ package struct ModelConfig: Codable, Equatable, Sendable {
         outputDropout = try c.decodeIfPresent(Float.self, forKey: .outputDropout)
         contextDropout = try c.decodeIfPresent(Float.self, forKey: .contextDropout) ?? 0
         wordDropout = try c.decodeIfPresent(Float.self, forKey: .wordDropout) ?? 0
+        recurrentDropout = try c.decodeIfPresent(Float.self, forKey: .recurrentDropout) ?? 0
     }
 
     /// 2H: size of an encoder output (forward ; backward).
@@ -153,7 +156,7 @@ package struct ModelConfig: Codable, Equatable, Sendable {
         }
         let rates: [(String, Float?)] = [("dropout", dropout), ("embeddingDropout", embeddingDropout), ("layerDropout", layerDropout),
                                          ("outputDropout", outputDropout), ("contextDropout", contextDropout),
-                                         ("wordDropout", wordDropout)]
+                                         ("wordDropout", wordDropout), ("recurrentDropout", recurrentDropout)]
         for (name, rate) in rates {
             if let rate, !(rate >= 0 && rate < 1) { throw .invalidConfiguration("\(name) must be in [0, 1), got \(rate)") }
         }

@@ -10,6 +10,7 @@ import S2SText
 ///   H{l} [(T+1)·B, Hd] states h^l_0 … h^l_T (h^l_0 = h0)        C{l} the same for LSTM memories
 ///   GI{l}, GH{l} [T·B, G·Hd] saved gates (GH: GRU only)         XL{l} [T·B, Hd] input of layer l ≥ 1
 ///   O{l} [T·B, Hd] output of a residual layer                    alpha [T·B, S]
+///   RM{l} [B, Hd] recurrent dropout masks, one per sentence       HM{l} [T·B, Hd] h^l_t ⊙ m, what W_hh read
 extension RecurrentDecoder {
     /// Options of the forward pass that concern the decoder.
     struct Feed {
@@ -52,6 +53,10 @@ extension RecurrentDecoder {
                 Dropout(rates.layer).drawMask(mask, random: random, purpose: SentenceRandom.Purpose.decoderLayerDropout(layer: l),
                                               batch: B)
             }
+            if let rec = b.recurrent {
+                RecurrentDropout(rates.recurrent).drawMask(rec.mask, random: random,
+                                                           purpose: SentenceRandom.Purpose.decoderRecurrentDropout(layer: l))
+            }
         }
         // The embedding part of the first layer's input product, all steps at once; rows fed
         // their own prediction are recomputed when it is known.
@@ -75,7 +80,7 @@ extension RecurrentDecoder {
                 }
                 let H = b.states, C = b.memories
                 cells[l].activate(gi: gi, gh: b.recurrentGates.rows(r0, B), hPrev: H.rows(r0, B), cPrev: C?.rows(r0, B),
-                                  h: H.rows(r0 + B, B), c: C?.rows(r0 + B, B), precision: precision)
+                                  h: H.rows(r0 + B, B), c: C?.rows(r0 + B, B), recurrent: b.recurrent?.step(t), precision: precision)
                 below = b.output(step: t, batch: B)
                 if b.output != nil {
                     MatrixOps.copy(H.rows(r0 + B, B), to: below)
@@ -112,6 +117,8 @@ extension RecurrentDecoder {
         let inputMask: Matrix?
         /// Residual layers: o^l = h^l + x^l [T·B, Hd].
         let output: Matrix?
+        /// Recurrent dropout (training): masks [B, Hd] and the operands h^l_t ⊙ m of W_hh [T·B, Hd].
+        let recurrent: RecurrentDropout.Buffers?
 
         /// What the layer hands up at step t [B, Hd]: its state, or state + input with residuals.
         func output(step t: Int, batch B: Int) -> Matrix { output?.rows(t * B, B) ?? states.rows((t + 1) * B, B) }
@@ -127,7 +134,11 @@ extension RecurrentDecoder {
             recurrentGates: cells[l].kind == .gru ? ws.matrix("GH\(l)", rows: rows, cols: G * Hd) : gates,
             input: l > 0 ? ws.matrix("XL\(l)", rows: rows, cols: Hd) : nil,
             inputMask: l > 0 && training && dropout.layer > 0 ? ws.matrix("XLmask\(l)", rows: rows, cols: Hd) : nil,
-            output: residualAt(l) ? ws.matrix("O\(l)", rows: rows, cols: Hd) : nil)
+            output: residualAt(l) ? ws.matrix("O\(l)", rows: rows, cols: Hd) : nil,
+            recurrent: training && dropout.recurrent > 0
+                ? RecurrentDropout.Buffers(mask: ws.matrix("RM\(l)", rows: batch, cols: Hd), operands: ws.matrix("HM\(l)", rows: rows, cols: Hd),
+                                           scratch: ws.matrix("RScratch", rows: batch, cols: Hd))
+                : nil)
     }
 
     /// Backward from dL/dF [T·B, Hd+2H+E] (modified): every step in reverse, then the weight
@@ -164,7 +175,7 @@ extension RecurrentDecoder {
                 let gi = b.gates.rows(r0, B), next = recurrent[l][t % 2]
                 cells[l].backwardStep(gi: gi, gh: b.recurrentGates.rows(r0, B), hPrev: H.rows(r0, B), cPrev: C?.rows(r0, B),
                                       c: C?.rows(r0 + B, B), dy: dOut, dhRec: incoming[l], dc: C != nil ? dc[l] : nil,
-                                      dhPrev: next, precision: precision)
+                                      dhPrev: next, recurrent: b.recurrent?.step(t), precision: precision)
                 incoming[l] = next
                 guard l > 0 else { break }
                 // x^l = dropout(o^{l−1}): dL/do^{l−1} = mask ⊙ (dgi · W_ih + dOut if residual).
@@ -178,7 +189,7 @@ extension RecurrentDecoder {
         }
         for (l, b) in buf.enumerated() {
             cells[l].accumulateWeightGradients(dgi: b.gates, dgh: b.recurrentGates, x: b.input ?? X,
-                                               hPrev: b.states.rows(0, T * B), precision: precision)
+                                               hPrev: b.recurrent?.operands ?? b.states.rows(0, T * B), precision: precision)
         }
         cells[0].inputGradient(dgi: buf[0].gates, into: dE, columns: 0..<E, accumulate: true, precision: precision)
         if rates.masksEmbeddings { MatrixOps.multiply(dE, by: ws.matrix("xeMask", rows: T * B, cols: E)) }

@@ -54,6 +54,7 @@ package final class Seq2SeqModel: @unchecked Sendable {
         let stack = RecurrentStack(p, prefix: "enc", cell: config.encoderCell, inputSize: E, hiddenSize: H,
                                    layers: config.layers, bidirectional: true, residual: config.residual,
                                    dropout: config.layers > 1 ? config.dropoutRates.layer : 0,
+                                   recurrentDropout: config.recurrentDropout,
                                    orthogonalRecurrent: config.orthogonalRecurrent, rng: &rng)
         let bridge = Linear(p, prefix: "bridge", input: D, output: Hd, rng: &rng)
         let attention: any Attention

@@ -165,7 +165,8 @@ package struct TrainingOptions: Codable, Equatable, Sendable {
                   "--residual connects stacked layers: give --enc-layers or --dec-layers of 2 or more")
         let rates: [(String, Float?)] = [("dropout", m.dropout), ("dropout-emb", m.embeddingDropout),
                                          ("dropout-layer", m.layerDropout), ("dropout-out", m.outputDropout),
-                                         ("dropout-ctx", m.contextDropout), ("word-dropout", m.wordDropout)]
+                                         ("dropout-ctx", m.contextDropout), ("word-dropout", m.wordDropout),
+                                         ("dropout-rec", m.recurrentDropout)]
         for (flag, rate) in rates {
             if let rate { try check(rate >= 0 && rate < 1, "--\(flag) must be in [0, 1), got \(rate)") }
         }

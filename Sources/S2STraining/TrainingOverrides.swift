@@ -17,8 +17,8 @@ package struct TrainingOverrides: Equatable, Sendable {
     package var tying: EmbeddingTying?
     package var dropout, labelSmoothing: Float?
     /// Per-site dropout (`DropoutRates`): embeddings, between layers, output layer input,
-    /// encoder outputs, whole words.
-    package var embeddingDropout, layerDropout, outputDropout, contextDropout, wordDropout: Float?
+    /// encoder outputs, whole words, recurrent connections.
+    package var embeddingDropout, layerDropout, outputDropout, contextDropout, wordDropout, recurrentDropout: Float?
     package var orthogonal: Bool?
     /// `auto` leaves the arithmetic to the caller (a new run resolves it; a resumed run keeps its own).
     package var precision: PrecisionChoice?
@@ -86,6 +86,7 @@ package struct TrainingOverrides: Equatable, Sendable {
         set("dropout-out", outputDropout.map { Optional($0) }, \.model.outputDropout)
         set("dropout-ctx", contextDropout, \.model.contextDropout)
         set("word-dropout", wordDropout, \.model.wordDropout)
+        set("dropout-rec", recurrentDropout, \.model.recurrentDropout)
         set("label-smoothing", labelSmoothing, \.model.labelSmoothing)
         set("orthogonal-init", orthogonal, \.model.orthogonalRecurrent)
         set("precision", precision?.explicit, \.precision)

@@ -80,6 +80,9 @@ struct TrainCommand: ParsableCommand {
     var contextDropout: Float?
     @Option(name: .customLong("word-dropout"), help: "Drop whole source and target input token embeddings (default \(shown(defaults.model.wordDropout))).")
     var wordDropout: Float?
+    @Option(name: .customLong("dropout-rec"),
+            help: "Variational dropout on the recurrent connections: one mask per sentence and layer, every step (default \(shown(defaults.model.recurrentDropout))).")
+    var recurrentDropout: Float?
     @Option(help: "Label smoothing of the training loss (default \(shown(defaults.model.labelSmoothing))).") var labelSmoothing: Float?
     @Flag(name: .customLong("orthogonal-init"), help: "Orthogonal initialization of the recurrent matrices.") var orthogonalInit = false
     @Option(help: "GEMM arithmetic: auto (bf16 where it measures faster on this CPU), fp32 or bf16 (default auto; int8 is for decoding only).")
@@ -268,6 +271,7 @@ struct TrainCommand: ParsableCommand {
         o.outputDropout = outputDropout
         o.contextDropout = contextDropout
         o.wordDropout = wordDropout
+        o.recurrentDropout = recurrentDropout
         o.labelSmoothing = labelSmoothing
         o.orthogonal = orthogonalInit ? true : nil
         o.encoderCell = encCell

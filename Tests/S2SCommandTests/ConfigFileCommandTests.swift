@@ -36,7 +36,8 @@ struct ConfigFileCommandTests {
         let first = """
             {"db": "c.sqlite", "corpus": "t", "vocab": "voc", "emb": 8, "hidden": 8, "enc-cell": "gru",
              "dec-cell": "lstm", "attention": "general", "lr": 0.002, "lr-schedule": "constant",
-             "ss-schedule": "linear", "ss-k": 0.9, "max-steps": 50, "valid-every": 2, "best-metric": "loss"}
+             "ss-schedule": "linear", "ss-k": 0.9, "max-steps": 50, "valid-every": 2, "best-metric": "loss",
+             "dropout-rec": 0.25}
             """
         try first.write(toFile: work + "/first.json", atomically: true, encoding: .utf8)
         let trained = try s2s(["train", "--config", "first.json", "--out", "./a", "--max-steps", "2"], in: scratch)
@@ -47,7 +48,7 @@ struct ConfigFileCommandTests {
         // The file's settings and the overriding flag are in the written configuration.
         for expected in [#""enc-cell" : "gru""#, #""dec-cell" : "lstm""#, #""attention" : "general""#, #""lr" : 0.002"#,
                          #""lr-schedule" : "constant""#, #""ss-schedule" : "linear""#, #""ss-k" : 0.9"#, #""max-steps" : 2"#,
-                         #""best-metric" : "loss""#, #""emb" : 8"#, #""corpus" : "t""#] {
+                         #""best-metric" : "loss""#, #""emb" : 8"#, #""corpus" : "t""#, #""dropout-rec" : 0.25"#] {
             #expect(config.contains(expected), "\(expected) missing from\n\(config)")
         }
         // Trained again from the written file alone, the model's configuration is the same file.

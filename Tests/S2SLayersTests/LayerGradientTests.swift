@@ -46,8 +46,10 @@ import S2SNumerics
 
 /// One step of every cell (the decoder's cell): weights, input, h_{t−1} and, for the LSTM,
 /// c_{t−1}, with gradient arriving on h_t both as dy and as dhRec (and on c_t for the LSTM).
-@Test(arguments: RecurrentCellKind.allCases)
-func recurrentCellGradientsMatchFiniteDifferences(kind: RecurrentCellKind) {
+/// `masked`: with a fixed recurrent dropout mask on h_{t−1} in the recurrent product, so h0
+/// reaches the loss through the masked product and (gated cells) the unmasked carry.
+@Test(arguments: RecurrentCellKind.allCases, [false, true])
+func recurrentCellGradientsMatchFiniteDifferences(kind: RecurrentCellKind, masked: Bool) {
     var rng = PCG32(seed: 13)
     let params = ParameterSet()
     let cell = RecurrentCell(params, prefix: "cell", kind: kind, inputSize: 4, hiddenSize: 3, rng: &rng)
@@ -57,24 +59,30 @@ func recurrentCellGradientsMatchFiniteDifferences(kind: RecurrentCellKind) {
     let w = randomTensor([N, 3], &rng), wRec = randomTensor([N, 3], &rng), wc = randomTensor([N, 3], &rng)
     let gi = Tensor(shape: [N, G * 3]), gh = Tensor(shape: [N, G * 3]), h = Tensor(shape: [N, 3]), c = Tensor(shape: [N, 3])
     let lstm = kind == .lstm
-    func loss() -> Double {
+    // The step holds views: the tensors behind them live as long as this function.
+    let mask = fixedRecurrentMask(rows: N, hidden: 3, p: 0.4), operand = Tensor(shape: [N, 3]), scratch = Tensor(shape: [N, 3])
+    let step = masked ? RecurrentDropout.Step(mask: mask.matrix, operand: operand.matrix, scratch: scratch.matrix) : nil
+    func loss(recurrent: RecurrentDropout.Step?) -> Double {
         cell.forward(x: x.matrix, hPrev: h0.matrix, cPrev: lstm ? c0.matrix : nil, h: h.matrix, c: lstm ? c.matrix : nil,
-                     gi: gi.matrix, gh: gh.matrix)
+                     gi: gi.matrix, gh: gh.matrix, recurrent: recurrent)
         return project(h.matrix, w) + project(h.matrix, wRec) + (lstm ? project(c.matrix, wc) : 0)
     }
+    func loss() -> Double { loss(recurrent: step) }
+    if masked { #expect(loss(recurrent: nil) != loss(), "the mask changes nothing") }
     _ = loss()
     let dh0 = Tensor(shape: [N, 3]), dx = Tensor(shape: [N, 4])
     let dc = Tensor(shape: [N, 3])
     MatrixOps.copy(wc.matrix, to: dc.matrix)
     cell.backwardStep(gi: gi.matrix, gh: gh.matrix, hPrev: h0.matrix, cPrev: lstm ? c0.matrix : nil, c: lstm ? c.matrix : nil,
-                      dy: w.matrix, dhRec: wRec.matrix, dc: lstm ? dc.matrix : nil, dhPrev: dh0.matrix)
+                      dy: w.matrix, dhRec: wRec.matrix, dc: lstm ? dc.matrix : nil, dhPrev: dh0.matrix, recurrent: step)
     cell.inputGradient(dgi: gi.matrix, into: dx.matrix)
-    cell.accumulateWeightGradients(dgi: gi.matrix, dgh: gh.matrix, x: x.matrix, hPrev: h0.matrix)
+    cell.accumulateWeightGradients(dgi: gi.matrix, dgh: gh.matrix, x: x.matrix, hPrev: step?.operand ?? h0.matrix)
     let check = GradientCheck()
     for p in params.all { check.check(p, rng: &rng, loss: loss) }
     check.check("x", x: x.data, count: x.count, analytic: dx.array, rng: &rng, loss: loss)
     check.check("h0", x: h0.data, count: h0.count, analytic: dh0.array, rng: &rng, loss: loss)
     if lstm { check.check("c0", x: c0.data, count: c0.count, analytic: dc.array, rng: &rng, loss: loss) }
+    withExtendedLifetime((mask, operand, scratch)) {}
 }
 
 /// Attention over N = 3 sentences of lengths 4, 1, 2 (S = 4), two query steps, so the key and

@@ -4,7 +4,7 @@ import S2SLayers
 import S2SNumerics
 
 /// A small recurrent problem: B = 4 sentences of lengths 5, 1, 3, 4 padded to S = 5.
-private struct StackProblem {
+struct StackProblem {
     let S = 5, B = 4, input = 3, hidden = 3
     let lengths: [Int32] = [5, 1, 3, 4]
     let params = ParameterSet()
@@ -14,10 +14,11 @@ private struct StackProblem {
     let wF: Tensor
 
     init(cell: RecurrentCellKind = .lstm, layers: Int, bidirectional: Bool, residual: Bool = false, dropout: Float = 0,
-         seed: UInt64) {
+         recurrentDropout: Float = 0, seed: UInt64) {
         var rng = PCG32(seed: seed)
         lstm = RecurrentStack(params, prefix: "enc", cell: cell, inputSize: input, hiddenSize: hidden, layers: layers,
-                              bidirectional: bidirectional, residual: residual, dropout: dropout, rng: &rng)
+                              bidirectional: bidirectional, residual: residual, dropout: dropout,
+                              recurrentDropout: recurrentDropout, rng: &rng)
         randomize(params, &rng, scale: 0.6)
         x = randomTensor([S * B, input], &rng)
         let out = lstm.outputSize
@@ -36,6 +37,25 @@ private struct StackProblem {
         lstm.finalStates(into: finals.matrix)
         return project(y, wY) + project(finals.matrix, wF)
     }
+
+    /// One backward after a forward, then the parameters `checked` and the input against central
+    /// differences of `loss(training:)`. Returns the input gradient.
+    @discardableResult
+    func checkGradients(training: Bool, seed: UInt64, checked: (Parameter) -> Bool = { _ in true },
+                        sourceLocation: SourceLocation = #_sourceLocation) -> Tensor {
+        _ = loss(training: training)
+        params.zeroGrad()
+        let dx = Tensor(shape: [S * B, input])
+        lstm.backward(dOutput: wY.matrix, dFinal: wF.matrix, dInput: dx.matrix)
+        var rng = PCG32(seed: seed)
+        let check = GradientCheck()
+        for param in params.all where checked(param) {
+            check.check(param, rng: &rng, loss: { loss(training: training) }, sourceLocation: sourceLocation)
+        }
+        check.check("x", x: x.data, count: x.count, analytic: dx.array, rng: &rng, loss: { loss(training: training) },
+                    sourceLocation: sourceLocation)
+        return dx
+    }
 }
 
 /// Every cell, one and two layers, one and two directions, with and without residuals.
@@ -47,14 +67,7 @@ private let stackShapes: [(RecurrentCellKind, Int, Bool, Bool)] = RecurrentCellK
 func stackGradientsMatchFiniteDifferences(cell: RecurrentCellKind, layers: Int, bidirectional: Bool, residual: Bool) {
     let p = StackProblem(cell: cell, layers: layers, bidirectional: bidirectional, residual: residual,
                          seed: UInt64(10 * layers + (bidirectional ? 1 : 0)))
-    _ = p.loss()
-    p.params.zeroGrad()
-    let dx = Tensor(shape: [p.S * p.B, p.input])
-    p.lstm.backward(dOutput: p.wY.matrix, dFinal: p.wF.matrix, dInput: dx.matrix)
-    var rng = PCG32(seed: 5)
-    let check = GradientCheck()
-    for param in p.params.all { check.check(param, rng: &rng) { p.loss() } }
-    check.check("x", x: p.x.data, count: p.x.count, analytic: dx.array, rng: &rng) { p.loss() }
+    let dx = p.checkGradients(training: false, seed: 5)
     // Padded positions are neither read: their input gradient is exactly 0.
     for t in 0..<p.S {
         for b in 0..<p.B where t >= Int(p.lengths[b]) {
@@ -66,26 +79,22 @@ func stackGradientsMatchFiniteDifferences(cell: RecurrentCellKind, layers: Int, 
 @Test(arguments: RecurrentCellKind.allCases, [false, true])
 func dropoutBetweenLayersHasConsistentGradients(cell: RecurrentCellKind, residual: Bool) {
     let p = StackProblem(cell: cell, layers: 2, bidirectional: true, residual: residual, dropout: 0.3, seed: 77)
-    _ = p.loss(training: true)
-    p.params.zeroGrad()
-    let dx = Tensor(shape: [p.S * p.B, p.input])
-    p.lstm.backward(dOutput: p.wY.matrix, dFinal: p.wF.matrix, dInput: dx.matrix)
-    var rng = PCG32(seed: 6)
-    let check = GradientCheck()
-    for param in p.params.all where param.name.contains("l1") { check.check(param, rng: &rng) { p.loss(training: true) } }
-    check.check("x", x: p.x.data, count: p.x.count, analytic: dx.array, rng: &rng) { p.loss(training: true) }
+    p.checkGradients(training: true, seed: 6, checked: { $0.name.contains("l1") })
     // Dropout changes the result in training and not in evaluation.
     #expect(p.loss(training: true) != p.loss(training: false))
 }
 
 /// Packed-sequence semantics: each sentence of a padded batch gets exactly the outputs and final
 /// states it gets alone; padded outputs are 0 (the reverse direction starts at its own last token).
-/// In training with dropout too: a sentence keeps its seed, so it drops the same units alone.
-@Test(arguments: RecurrentCellKind.allCases, [(1, Float(0), false), (2, 0, false), (2, 0.3, true), (3, 0.5, false)])
-func paddedBatchEqualsSentencesAlone(cell: RecurrentCellKind, shape: (layers: Int, dropout: Float, residual: Bool)) {
+/// In training with dropout too (between layers, recurrent): a sentence keeps its seed, so it
+/// drops the same units alone.
+@Test(arguments: RecurrentCellKind.allCases, [(1, Float(0), Float(0), false), (2, 0, 0, false), (2, 0.3, 0, true), (3, 0.5, 0, false),
+                                              (1, 0, 0.4, false), (2, 0.2, 0.5, true)])
+func paddedBatchEqualsSentencesAlone(cell: RecurrentCellKind, shape: (layers: Int, dropout: Float, recurrent: Float, residual: Bool)) {
     let (layers, dropout) = (shape.layers, shape.dropout)
-    let p = StackProblem(cell: cell, layers: layers, bidirectional: true, residual: shape.residual, dropout: dropout, seed: 3)
-    let training = dropout > 0
+    let p = StackProblem(cell: cell, layers: layers, bidirectional: true, residual: shape.residual, dropout: dropout,
+                         recurrentDropout: shape.recurrent, seed: 3)
+    let training = dropout > 0 || shape.recurrent > 0
     let random = SentenceRandom(seeds: [11, 12, 13, 14])
     let D = p.lstm.outputSize
     let batched = Tensor(shape: [p.S * p.B, D])

@@ -111,7 +111,7 @@ func stepAPIMatchesTrainingPassWithTiedEmbeddings(tying: EmbeddingTying) throws 
     try checkStepAgainstTraining(try smallModel(.additive, tying: tying))
 }
 
-private func checkModelGradients(_ model: Seq2SeqModel) throws {
+func checkModelGradients(_ model: Seq2SeqModel) throws {
     let batch = try smallBatch()
     // The same seed every call: the same dropout masks, so the loss is a smooth function of θ.
     func loss() -> Double {

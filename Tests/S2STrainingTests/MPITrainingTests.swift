@@ -21,7 +21,7 @@ struct MPITrainingTests {
     func flags(out: String, steps: Int, extra: [String] = []) -> [String] {
         ["train", "--db", fixture.database, "--corpus", fixture.corpus, "--vocab", fixture.vocabulary, "--out", out,
          "--emb", "16", "--hidden", "16", "--dec-hidden", "24", "--att-dim", "16", "--batch-tokens", "240",
-         "--optimizer", "sgd", "--lr", "0.5", "--clip", "5", "--dropout", "0.3", "--label-smoothing", "0.1",
+         "--optimizer", "sgd", "--lr", "0.5", "--clip", "5", "--dropout", "0.3", "--dropout-rec", "0.2", "--label-smoothing", "0.1",
          "--valid-every", "4", "--valid-max-sentences", "6", "--max-steps", "\(steps)", "--threads", "1", "--log-every", "4"] + extra
     }
 

@@ -47,11 +47,12 @@ import S2SText
     }
 
     /// 2N updates straight and N + resume + N give the same bits: parameters, optimizer moments,
-    /// generator, batch position — with dropout, label smoothing, scheduled sampling (sampled
-    /// tokens), plateau decay and validation in between.
+    /// generator, batch position — with dropout (recurrent too), label smoothing, scheduled
+    /// sampling (sampled tokens), plateau decay and validation in between.
     @Test func resumeContinuesBitIdentically() throws {
         let fixture = try TrainingFixture(train: 60, valid: 8)
         var options = TrainingFixture.tinyOptions(dropout: 0.2, labelSmoothing: 0.1)
+        options.model.recurrentDropout = 0.25
         options.scheduledSampling = .linear(k: 1, c: 0.02, minimum: 0.3)
         options.feedChoice = .sample
         options.validEvery = 6
