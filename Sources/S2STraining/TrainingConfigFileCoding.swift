@@ -12,7 +12,7 @@ enum TrainingConfigKey: String, CodingKey, CaseIterable {
     case encCell = "enc-cell", decCell = "dec-cell", decLayers = "dec-layers", inputFeeding = "input-feeding"
     case residual, attention, dropout, labelSmoothing = "label-smoothing", orthogonalInit = "orthogonal-init"
     case tieEmbeddings = "tie-embeddings", dropoutEmb = "dropout-emb", dropoutLayer = "dropout-layer"
-    case dropoutOut = "dropout-out", dropoutCtx = "dropout-ctx", wordDropout = "word-dropout"
+    case dropoutOut = "dropout-out", dropoutCtx = "dropout-ctx", wordDropout = "word-dropout", bpeDropout = "bpe-dropout"
     case precision, seed, batchTokens = "batch-tokens", maxLength = "max-length", accumulate
     case gradientCompression = "gradient-compression", optimizer, lr, momentum, weightDecay = "weight-decay", clip
     case lrSchedule = "lr-schedule", lrDecay = "lr-decay", lrPatience = "lr-patience", minLr = "min-lr", warmup
@@ -68,6 +68,7 @@ extension TrainingConfigFile: Codable {
         o.outputDropout = try c.decodeIfPresent(Float.self, forKey: .dropoutOut)
         o.contextDropout = try c.decodeIfPresent(Float.self, forKey: .dropoutCtx)
         o.wordDropout = try c.decodeIfPresent(Float.self, forKey: .wordDropout)
+        o.bpeDropout = try c.decodeIfPresent(Double.self, forKey: .bpeDropout)
         o.labelSmoothing = try c.decodeIfPresent(Float.self, forKey: .labelSmoothing)
         o.orthogonal = try c.decodeIfPresent(Bool.self, forKey: .orthogonalInit)
         o.precision = try choice(.precision, PrecisionChoice.init(rawValue:), PrecisionChoice.allCases.map(\.rawValue))
@@ -137,6 +138,7 @@ extension TrainingConfigFile: Codable {
         try c.encodeIfPresent(o.outputDropout, forKey: .dropoutOut)
         try c.encodeIfPresent(o.contextDropout, forKey: .dropoutCtx)
         try c.encodeIfPresent(o.wordDropout, forKey: .wordDropout)
+        try c.encodeIfPresent(o.bpeDropout, forKey: .bpeDropout)
         try c.encodeIfPresent(o.labelSmoothing, forKey: .labelSmoothing)
         try c.encodeIfPresent(o.orthogonal, forKey: .orthogonalInit)
         try c.encodeIfPresent(o.precision?.rawValue, forKey: .precision)
@@ -201,6 +203,7 @@ extension TrainingOverrides {
         outputDropout = m.outputDropout
         contextDropout = m.contextDropout
         wordDropout = m.wordDropout
+        bpeDropout = t.bpeDropout
         labelSmoothing = m.labelSmoothing
         orthogonal = m.orthogonalRecurrent
         precision = PrecisionChoice(t.precision)
@@ -259,7 +262,7 @@ extension TrainingOverrides {
         take(\.bestMetric); take(\.validTokenizer); take(\.modelStorage); take(\.maxSteps); take(\.maxEpochs)
         take(\.logEvery); take(\.threads); take(\.maxMinutes)
         take(\.tying); take(\.embeddingDropout); take(\.layerDropout); take(\.outputDropout); take(\.contextDropout)
-        take(\.wordDropout); take(\.keepCheckpoints)
+        take(\.wordDropout); take(\.bpeDropout); take(\.keepCheckpoints)
         return o
     }
 }

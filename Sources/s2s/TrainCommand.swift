@@ -80,6 +80,9 @@ struct TrainCommand: ParsableCommand {
     var contextDropout: Float?
     @Option(name: .customLong("word-dropout"), help: "Drop whole source and target input token embeddings (default \(shown(defaults.model.wordDropout))).")
     var wordDropout: Float?
+    @Option(name: .customLong("bpe-dropout"),
+            help: ArgumentHelp("BPE-dropout: re-segment the training pairs every epoch, skipping each merge with this probability; validation keeps full merges (default \(shown(defaults.bpeDropout)); build the vocabulary with `s2s vocab build --dropout-symbols`).", valueName: "p"))
+    var bpeDropout: Double?
     @Option(help: "Label smoothing of the training loss (default \(shown(defaults.model.labelSmoothing))).") var labelSmoothing: Float?
     @Flag(name: .customLong("orthogonal-init"), help: "Orthogonal initialization of the recurrent matrices.") var orthogonalInit = false
     @Option(help: "GEMM arithmetic: auto (bf16 where it measures faster on this CPU), fp32 or bf16 (default auto; int8 is for decoding only).")
@@ -268,6 +271,7 @@ struct TrainCommand: ParsableCommand {
         o.outputDropout = outputDropout
         o.contextDropout = contextDropout
         o.wordDropout = wordDropout
+        o.bpeDropout = bpeDropout
         o.labelSmoothing = labelSmoothing
         o.orthogonal = orthogonalInit ? true : nil
         o.encoderCell = encCell
