@@ -200,4 +200,18 @@ import S2SText
         options.bpeDropout = 0
         #expect(try fixture.trainer(options, output: "off").batcher.epochEncoder == nil)
     }
+
+    /// A word-level vocabulary has no merges to drop: refused in one line, before any write.
+    @Test func aWordLevelVocabularyIsRefused() throws {
+        let fixture = try TrainingFixture(train: 20, valid: 2, merges: 0)
+        var options = TrainingFixture.tinyOptions()
+        options.bpeDropout = 0.1
+        do {
+            _ = try fixture.trainer(options, output: "words")
+            Issue.record("a word-level vocabulary was accepted")
+        } catch {
+            #expect("\(error)".contains("--bpe-dropout 0.1 needs BPE codes"), "\(error)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: fixture.output("words")))
+    }
 }
