@@ -39,7 +39,8 @@ package struct Batch: Sendable {
 ///
 /// Encoding happens once: missing ids are computed with the encoder and cached in the store under
 /// its `cacheKey`; later runs read them back. The batcher keeps only pair ids and lengths in
-/// memory (16 bytes a pair) and reads each batch's ids from the store when it is needed.
+/// memory (16 bytes a pair) and reads each batch's ids from the store when it is needed. With an
+/// `epochEncoder` (BPE-dropout) it reads each batch's text instead and encodes it for the epoch.
 /// `position` can be saved at any time and given to `restore(_:)` on a fresh batcher (same
 /// corpus split, encoder and config) to continue with the very same batches.
 package final class Batcher {
@@ -56,6 +57,9 @@ package final class Batcher {
     package let fingerprint: UInt64
     /// Where the next batch comes from.
     package private(set) var position: BatchPosition
+    /// Re-encodes every batch's pairs for its epoch (BPE-dropout) instead of reading the cached
+    /// ids; nil: the cached ids. Batch plans and the fingerprint stay those of the cached lengths.
+    package var epochEncoder: (any EpochPairEncoder)?
 
     private let store: CorpusStore
     private let encoderID: Int64
@@ -66,6 +70,8 @@ package final class Batcher {
     /// The generator after drawing the current plan: the next epoch's `epochRNG`.
     private var nextEpochRNG: PCG32
     private let fetch: Statement
+    /// A pair's text, for `epochEncoder`.
+    let fetchText: Statement
 
     /// Prepares batching of `corpus`/`split`, encoding and caching any pair not cached yet.
     package init(store: CorpusStore, corpus: String, split: Split, encoder: some PairEncoder,
@@ -116,6 +122,7 @@ package final class Batcher {
         fingerprint = h.value
 
         fetch = try store.db.prepare("SELECT source_ids, target_ids FROM encodings WHERE pair_id = ? AND encoder_id = ?")
+        fetchText = try store.db.prepare("SELECT source, target FROM pairs WHERE id = ?")
         let start = PCG32(seed: config.seed)
         var rng = start
         plan = BatchPlan(sourceLengths: sources, targetLengths: targets, config: config, rng: &rng)
@@ -161,28 +168,47 @@ package final class Batcher {
         let all = plan.batch(position.batchIndex).sorted { a, b in
             sourceLengths[Int(a)] != sourceLengths[Int(b)] ? sourceLengths[Int(a)] > sourceLengths[Int(b)] : a < b
         }
-        let globalTargetIds = all.reduce(0) { $0 + Int(targetLengths[Int($1)]) - config.tokenOverhead }
-        let members = shares == 1 ? all : stride(from: share, to: all.count, by: shares).map { all[$0] }
-        var ids: [Int64] = [], sources: [[Int32]] = [], targets: [[Int32]] = []
-        ids.reserveCapacity(members.count)
-        sources.reserveCapacity(members.count)
-        targets.reserveCapacity(members.count)
-        for member in members {
-            let id = pairIDs[Int(member)]
-            fetch.reset()
-            try fetch.bind(1, id)
-            try fetch.bind(2, encoderID)
-            guard try fetch.step() else {
-                throw .invalidArgument("cached ids of pair \(id) disappeared (corpus '\(corpus)' changed during training?)")
+        let rows = shares == 1 ? Array(all.indices) : Array(stride(from: share, to: all.count, by: shares))
+        let members = rows.map { all[$0] }
+        var sources: [[Int32]] = [], targets: [[Int32]] = []
+        let globalTargetIds: Int
+        if let epochEncoder {
+            // Every rank encodes the whole global batch (a small cost beside its forward and
+            // backward passes): the global target count that normalizes the loss is then known
+            // on each without asking the others, and shares are cut as in one process.
+            let encoded = try encodedForEpoch(all, epoch: position.epoch, encoder: epochEncoder)
+            globalTargetIds = encoded.targets.reduce(0) { $0 + $1.count }
+            sources = rows.map { encoded.sources[$0] }
+            targets = rows.map { encoded.targets[$0] }
+        } else {
+            globalTargetIds = all.reduce(0) { $0 + Int(targetLengths[Int($1)]) - config.tokenOverhead }
+            sources.reserveCapacity(members.count)
+            targets.reserveCapacity(members.count)
+            for member in members {
+                let cached = try cachedIDs(pairID(member))
+                sources.append(cached.source)
+                targets.append(cached.target)
             }
-            ids.append(id)
-            sources.append(TokenBlob.decode(fetch.bytes(0)))
-            targets.append(TokenBlob.decode(fetch.bytes(1)))
         }
-        fetch.reset()
+        let ids = members.map(pairID)
         let batch = Batch(epoch: position.epoch, index: position.batchIndex, pairIDs: ids, sources: sources, targets: targets,
                           globalPairs: all.count, globalTargetIds: globalTargetIds)
         position.batchIndex += 1
         return batch
+    }
+
+    /// The table row id of pair index `member`.
+    func pairID(_ member: Int32) -> Int64 { pairIDs[Int(member)] }
+
+    /// The cached ids of pair `id` under this batcher's encoder.
+    func cachedIDs(_ id: Int64) throws(CorpusError) -> (source: [Int32], target: [Int32]) {
+        fetch.reset()
+        defer { fetch.reset() }
+        try fetch.bind(1, id)
+        try fetch.bind(2, encoderID)
+        guard try fetch.step() else {
+            throw .invalidArgument("cached ids of pair \(id) disappeared (corpus '\(corpus)' changed during training?)")
+        }
+        return (TokenBlob.decode(fetch.bytes(0)), TokenBlob.decode(fetch.bytes(1)))
     }
 }

@@ -71,6 +71,10 @@ extension SentenceRandom {
         package static let targetWordDropout: UInt64 = 7
         /// Dropout on the encoder outputs that the attention reads.
         package static let encoderOutputDropout: UInt64 = 8
+        /// BPE-dropout: the coins that skip merges when a training pair is re-segmented for an
+        /// epoch (the sentence's seed is then a function of run seed, epoch and pair).
+        package static let sourceBPEDropout: UInt64 = 9
+        package static let targetBPEDropout: UInt64 = 10
         /// Dropout on the input of encoder layer l (l ≥ 1) is `encoderLayerDropoutBase + l`; the
         /// base sits above every other purpose, leaving room for new ones below it.
         package static let encoderLayerDropoutBase: UInt64 = 0x100

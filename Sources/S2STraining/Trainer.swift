@@ -63,6 +63,8 @@ package final class Trainer {
     let metricsPath: String
     /// Why validation BLEU uses its tokenizer (printed with the configuration).
     let tokenizerReason: String
+    /// With --bpe-dropout, what the vocabulary lacks for it (printed with the configuration).
+    let bpeDropoutNote: String?
     /// The ranks of the job (one process: `LocalCommunicator`).
     let communicator: any Communicator
     let gradients: GradientAllreduce
@@ -117,6 +119,10 @@ package final class Trainer {
                                  + "vocabulary of \(pipelines.target.vocabulary.count) entries that differ")
         }
         try options.validate()
+        if options.bpeDropout > 0 && pipelines.source.bpe == nil && pipelines.target.bpe == nil {
+            throw .invalidOption("--bpe-dropout \(options.bpeDropout) needs BPE codes; \(data.vocabulary) is a word-level vocabulary (s2s vocab build --merges 0)")
+        }
+        bpeDropoutNote = options.bpeDropout > 0 ? BPEDropoutEncoder.vocabularyNote(pipelines, directory: data.vocabulary) : nil
         guard FileManager.default.fileExists(atPath: data.database) else {
             throw .noData("no corpus database at \(data.database) (import a corpus with `s2s corpus import` first)")
         }
@@ -158,6 +164,9 @@ package final class Trainer {
                                        tokenOverhead: SequenceFraming.targetOverhead,
                                        maxSourceLength: options.maxLength, maxTargetLength: options.maxLength)
             batcher = try Batcher(store: store, corpus: data.corpus, split: .train, encoder: pipelines, config: config)
+            if options.bpeDropout > 0 {
+                batcher.epochEncoder = try BPEDropoutEncoder(pipelines: pipelines, dropout: options.bpeDropout, seed: options.seed)
+            }
             validator = validationPairs > 0 && isRoot
                 ? try Validator(store: store, corpus: data.corpus, pipelines: pipelines,
                                 maxSentences: options.validMaxSentences, batchTokens: options.batchTokens)

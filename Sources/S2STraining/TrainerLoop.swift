@@ -289,6 +289,7 @@ extension Trainer {
             ? "resuming     \(checkpointPath) at step \(state.step), epoch \(state.batcher.epoch + 1)"
             : "output       \(outputDirectory)")
         if validator == nil { lines.append("note         no validation split: model.safetensors holds the latest parameters") }
+        if let bpeDropoutNote { lines.append("note         \(bpeDropoutNote)") }
         return lines
     }
 

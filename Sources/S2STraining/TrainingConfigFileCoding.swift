@@ -13,7 +13,7 @@ enum TrainingConfigKey: String, CodingKey, CaseIterable {
     case residual, attention, dropout, labelSmoothing = "label-smoothing", orthogonalInit = "orthogonal-init"
     case tieEmbeddings = "tie-embeddings", dropoutEmb = "dropout-emb", dropoutLayer = "dropout-layer"
     case dropoutOut = "dropout-out", dropoutCtx = "dropout-ctx", wordDropout = "word-dropout"
-    case dropoutRec = "dropout-rec"
+    case dropoutRec = "dropout-rec", bpeDropout = "bpe-dropout"
     case precision, seed, batchTokens = "batch-tokens", maxLength = "max-length", accumulate
     case gradientCompression = "gradient-compression", optimizer, lr, momentum, weightDecay = "weight-decay", clip
     case lrSchedule = "lr-schedule", lrDecay = "lr-decay", lrPatience = "lr-patience", minLr = "min-lr", warmup
@@ -70,6 +70,7 @@ extension TrainingConfigFile: Codable {
         o.contextDropout = try c.decodeIfPresent(Float.self, forKey: .dropoutCtx)
         o.wordDropout = try c.decodeIfPresent(Float.self, forKey: .wordDropout)
         o.recurrentDropout = try c.decodeIfPresent(Float.self, forKey: .dropoutRec)
+        o.bpeDropout = try c.decodeIfPresent(Double.self, forKey: .bpeDropout)
         o.labelSmoothing = try c.decodeIfPresent(Float.self, forKey: .labelSmoothing)
         o.orthogonal = try c.decodeIfPresent(Bool.self, forKey: .orthogonalInit)
         o.precision = try choice(.precision, PrecisionChoice.init(rawValue:), PrecisionChoice.allCases.map(\.rawValue))
@@ -140,6 +141,7 @@ extension TrainingConfigFile: Codable {
         try c.encodeIfPresent(o.contextDropout, forKey: .dropoutCtx)
         try c.encodeIfPresent(o.wordDropout, forKey: .wordDropout)
         try c.encodeIfPresent(o.recurrentDropout, forKey: .dropoutRec)
+        try c.encodeIfPresent(o.bpeDropout, forKey: .bpeDropout)
         try c.encodeIfPresent(o.labelSmoothing, forKey: .labelSmoothing)
         try c.encodeIfPresent(o.orthogonal, forKey: .orthogonalInit)
         try c.encodeIfPresent(o.precision?.rawValue, forKey: .precision)
@@ -205,6 +207,7 @@ extension TrainingOverrides {
         contextDropout = m.contextDropout
         wordDropout = m.wordDropout
         recurrentDropout = m.recurrentDropout
+        bpeDropout = t.bpeDropout
         labelSmoothing = m.labelSmoothing
         orthogonal = m.orthogonalRecurrent
         precision = PrecisionChoice(t.precision)
@@ -263,7 +266,7 @@ extension TrainingOverrides {
         take(\.bestMetric); take(\.validTokenizer); take(\.modelStorage); take(\.maxSteps); take(\.maxEpochs)
         take(\.logEvery); take(\.threads); take(\.maxMinutes)
         take(\.tying); take(\.embeddingDropout); take(\.layerDropout); take(\.outputDropout); take(\.contextDropout)
-        take(\.wordDropout); take(\.recurrentDropout); take(\.keepCheckpoints)
+        take(\.wordDropout); take(\.recurrentDropout); take(\.bpeDropout); take(\.keepCheckpoints)
         return o
     }
 }

@@ -27,8 +27,8 @@ package struct TrainingOptions: Codable, Equatable, Sendable {
     package var model: ModelConfig
     /// GEMM arithmetic, as resolved for this CPU (stored as "fp32" or "bf16").
     package var precision: Precision
-    /// Seeds parameter initialization (`seed`), batch order (`seed + 1`) and dropout/sampling
-    /// (`seed + 2`).
+    /// Seeds parameter initialization (`seed`), batch order (`seed + 1`), dropout/sampling
+    /// (`seed + 2`) and BPE-dropout (`seed + 3`).
     package var seed: UInt64
 
     // Batches.
@@ -48,6 +48,8 @@ package struct TrainingOptions: Codable, Equatable, Sendable {
     package var beta1: Double
     package var beta2: Double
     package var weightDecay: Double
+    /// BPE-dropout on the training split, re-drawn every epoch (0 = the cached full merges).
+    package var bpeDropout: Double
     /// SGD momentum.
     package var momentum: Float
     /// Global gradient-norm clipping threshold (0 = off).
@@ -117,6 +119,7 @@ package struct TrainingOptions: Codable, Equatable, Sendable {
         beta1 = 0.9
         beta2 = 0.999
         weightDecay = 0
+        bpeDropout = 0
         momentum = 0
         clip = 1
         schedule = .plateau
@@ -187,6 +190,7 @@ package struct TrainingOptions: Codable, Equatable, Sendable {
         try check((0..<1).contains(beta1) && (0..<1).contains(beta2), "Adam betas must be in [0, 1)")
         try check(momentum >= 0 && momentum < 1, "--momentum must be in [0, 1), got \(momentum)")
         try check(weightDecay >= 0, "--weight-decay must be ≥ 0, got \(weightDecay)")
+        try check(bpeDropout >= 0 && bpeDropout < 1, "--bpe-dropout must be a probability in [0, 1), got \(bpeDropout)")
         try check(validEvery >= 0, "--valid-every must be ≥ 0, got \(validEvery)")
         try check(validMaxSentences >= 0, "--valid-max-sentences must be ≥ 0, got \(validMaxSentences)")
         try check(validBeam >= 1, "--valid-beam must be ≥ 1, got \(validBeam)")
@@ -251,7 +255,7 @@ package struct TrainingOptions: Codable, Equatable, Sendable {
     /// Keys added since the first checkpoint format, with the value that means "as before".
     static var addedSettings: [(String, Any)] {
         [("accumulate", 1), ("gradientCompression", "none"), ("validTokenizer", BLEUTokenizer.thirteenA.rawValue),
-         ("keepCheckpoints", 0)]
+         ("keepCheckpoints", 0), ("bpeDropout", 0)]
     }
 
     /// The resolved configuration, one `name value` per line, for the start of a run.
@@ -266,7 +270,8 @@ package struct TrainingOptions: Codable, Equatable, Sendable {
         }
         return [
             "model        \(m.summary)",
-            "regularize   dropout \(m.dropoutRates.summary), label-smoothing \(m.labelSmoothing)",
+            "regularize   dropout \(m.dropoutRates.summary), label-smoothing \(m.labelSmoothing)"
+                + (bpeDropout > 0 ? ", bpe-dropout \(bpeDropout) (training split, fresh every epoch)" : ""),
             "optimizer    \(opt), lr \(learningRate), schedule \(sched), clip \(clip == 0 ? "off" : "\(clip)")",
             "batches      \(batchTokens) target tokens\(accumulate > 1 ? " × \(accumulate) accumulated" : ""), max length \(maxLength), seed \(seed), precision \(precision), threads \(threads == 0 ? "default" : "\(threads)")",
             "sampling     \(scheduledSampling.description), feed \(feedChoice.rawValue)",

@@ -28,6 +28,7 @@ package struct TrainingOverrides: Equatable, Sendable {
     package var optimizer: TrainingOptions.OptimizerKind?
     package var learningRate, momentum, clip: Float?
     package var weightDecay: Double?
+    package var bpeDropout: Double?
     package var schedule: TrainingOptions.ScheduleKind?
     package var decayFactor, minimumLearningRate: Float?
     package var decayPatience, warmupSteps: Int?
@@ -99,6 +100,7 @@ package struct TrainingOverrides: Equatable, Sendable {
         set("lr", learningRate, \.learningRate)
         set("momentum", momentum, \.momentum)
         set("weight-decay", weightDecay, \.weightDecay)
+        set("bpe-dropout", bpeDropout, \.bpeDropout)
         set("clip", clip, \.clip)
         set("lr-schedule", schedule, \.schedule)
         set("lr-decay", decayFactor, \.decayFactor)

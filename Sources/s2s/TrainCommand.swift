@@ -83,6 +83,9 @@ struct TrainCommand: ParsableCommand {
     @Option(name: .customLong("dropout-rec"),
             help: "Variational dropout on the recurrent connections: one mask per sentence and layer, every step (default \(shown(defaults.model.recurrentDropout))).")
     var recurrentDropout: Float?
+    @Option(name: .customLong("bpe-dropout"),
+            help: ArgumentHelp("BPE-dropout: re-segment the training pairs every epoch, skipping each merge with this probability; validation keeps full merges (default \(shown(defaults.bpeDropout)); build the vocabulary with `s2s vocab build --dropout-symbols`).", valueName: "p"))
+    var bpeDropout: Double?
     @Option(help: "Label smoothing of the training loss (default \(shown(defaults.model.labelSmoothing))).") var labelSmoothing: Float?
     @Flag(name: .customLong("orthogonal-init"), help: "Orthogonal initialization of the recurrent matrices.") var orthogonalInit = false
     @Option(help: "GEMM arithmetic: auto (bf16 where it measures faster on this CPU), fp32 or bf16 (default auto; int8 is for decoding only).")
@@ -272,6 +275,7 @@ struct TrainCommand: ParsableCommand {
         o.contextDropout = contextDropout
         o.wordDropout = wordDropout
         o.recurrentDropout = recurrentDropout
+        o.bpeDropout = bpeDropout
         o.labelSmoothing = labelSmoothing
         o.orthogonal = orthogonalInit ? true : nil
         o.encoderCell = encCell

@@ -74,4 +74,25 @@ struct ConfigFileCommandTests {
             #expect(r.stderr.contains(expected), "\(r.stderr)")
         }
     }
+
+    /// `--bpe-dropout P`: in the help, refused outside [0, 1) with one line, from the flag or the file.
+    @Test func bpeDropoutIsDocumentedAndCheckedFromFlagAndFile() throws {
+        let scratch = try ScratchDirectory()
+        let help = try s2s(["train", "--help"], in: scratch)
+        #expect(help.status == 0)
+        #expect(help.stdout.contains("--bpe-dropout") && help.stdout.contains("--dropout-symbols"), "\(help.stdout)")
+
+        let common = ["train", "--corpus", "t", "--vocab", "v", "--out", "o"]
+        for value in ["1", "-0.5", "nan"] {
+            let r = try s2s(common + ["--bpe-dropout=\(value)"], in: scratch)
+            #expect(r.status != 0)
+            #expect(r.stderr.contains("--bpe-dropout must be a probability in [0, 1), got"), "\(r.stderr)")
+            #expect(r.stderr.split(separator: "\n").count == 1, "\(r.stderr)")
+        }
+        try #"{"corpus": "t", "vocab": "v", "out": "o", "bpe-dropout": 1.5}"#
+            .write(toFile: scratch.path + "/work/bad.json", atomically: true, encoding: .utf8)
+        let file = try s2s(["train", "--config", "bad.json"], in: scratch)
+        #expect(file.status != 0)
+        #expect(file.stderr.contains("--bpe-dropout must be a probability in [0, 1), got 1.5"), "\(file.stderr)")
+    }
 }

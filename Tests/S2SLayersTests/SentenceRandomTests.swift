@@ -22,8 +22,9 @@ private func firstDraws(_ random: SentenceRandom, purpose: UInt64, row: Int, ste
     // Every encoder layer has a purpose of its own, none equal to the other purposes.
     let P = SentenceRandom.Purpose.self
     let named = [P.sourceEmbeddingDropout, P.targetEmbeddingDropout, P.outputFeaturesDropout, P.scheduledSamplingCoin,
-                 P.sampledToken]
-    let layers = (0..<8).map { P.encoderLayerDropout(layer: $0) }
+                 P.sampledToken, P.sourceWordDropout, P.targetWordDropout, P.encoderOutputDropout,
+                 P.sourceBPEDropout, P.targetBPEDropout]
+    let layers = (0..<8).flatMap { [P.encoderLayerDropout(layer: $0), P.decoderLayerDropout(layer: $0)] }
     #expect(Set(named + layers).count == named.count + layers.count)
 }
 

@@ -101,6 +101,33 @@ struct MPITrainingTests {
         #expect(grown < 1e-4, "largest relative difference \(grown)")
     }
 
+    /// --bpe-dropout: every rank segments the whole global batch for its epoch, so two ranks
+    /// equal one process, and a run resumed with another rank count continues it, across epochs.
+    @Test func bpeDropoutUnderMPIEqualsOneProcess() throws {
+        let extra = ["--bpe-dropout", "0.1"]
+        let one = try run(ranks: 1, flags(out: fixture.output("bpe1"), steps: 12, extra: extra))
+        #expect(one.status == 0, "\(one.stderr)")
+        #expect(one.stderr.contains("bpe-dropout 0.1"))
+        let two = try run(ranks: 2, flags(out: fixture.output("bpe2"), steps: 12, extra: extra))
+        #expect(two.status == 0, "\(two.stderr)")
+        let a = try parameters(fixture.output("bpe1"))
+        let difference = maxRelativeDifference(a, try parameters(fixture.output("bpe2")))
+        #expect(difference < 1e-5, "largest relative difference \(difference)")
+
+        let first = try run(ranks: 2, flags(out: fixture.output("bpe-split"), steps: 6, extra: extra))
+        #expect(first.status == 0, "\(first.stderr)")
+        let second = try run(ranks: 1, flags(out: fixture.output("bpe-split"), steps: 12, extra: extra + ["--resume"]))
+        #expect(second.status == 0, "\(second.stderr)")
+        let resumed = maxRelativeDifference(a, try parameters(fixture.output("bpe-split")))
+        #expect(resumed < 1e-5, "largest relative difference \(resumed)")
+
+        // The segmentation did change what was trained on: the comparisons above could not pass
+        // by dropout doing nothing.
+        let plain = try run(ranks: 1, flags(out: fixture.output("bpe0"), steps: 12))
+        #expect(plain.status == 0, "\(plain.stderr)")
+        #expect(maxRelativeDifference(a, try parameters(fixture.output("bpe0"))) > 1e-3)
+    }
+
     @Test func ranksThatDisagreeAreRefusedNamingTheItem() throws {
         let base = flags(out: fixture.output("disagree"), steps: 4)
         let r = try run(mpmd: [base, base + ["--lr", "0.25"]])

@@ -17,7 +17,8 @@ final class TrainingFixture {
     let validPairs: [(String, String)]
 
     /// `train` short pairs (≤ `maxWords` source words) for training, `valid` the next ones.
-    init(train: Int = 120, valid: Int = 20, maxWords: Int = 7, merges: Int = 150, lowercase: Bool = false) throws {
+    init(train: Int = 120, valid: Int = 20, maxWords: Int = 7, merges: Int = 150, lowercase: Bool = false,
+         dropoutSymbols: Bool = false) throws {
         root = FileManager.default.temporaryDirectory.appendingPathComponent("s2s-train-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
         let corpusDir = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -41,7 +42,7 @@ final class TrainingFixture {
 
         let options = VocabularyBuildOptions(source: TokenizerSettings(language: "en", lowercase: lowercase),
                                              target: TokenizerSettings(language: "de", lowercase: lowercase),
-                                             merges: merges, joint: true, minCount: 1)
+                                             merges: merges, joint: true, minCount: 1, dropoutSymbols: dropoutSymbols)
         let builder = try VocabularyBuilder(options: options)
         try builder.add(pairs: trainPairs)
         try builder.finish().write(to: vocabulary)
