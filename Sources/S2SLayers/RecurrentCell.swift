@@ -56,36 +56,16 @@ package struct RecurrentCell: Sendable {
         activate(gi: gi, gh: gh, hPrev: hPrev, cPrev: cPrev, h: h, c: c, recurrent: recurrent, precision: precision)
     }
 
-    /// `out (β)= W_hh h_{t−1}`, or `W_hh (h_{t−1} ⊙ m)` under recurrent dropout.
-    private func recurrentProduct(_ hPrev: Matrix, into out: Matrix, beta: Float, recurrent: RecurrentDropout.Step?,
-                                  precision: Precision) {
-        if let recurrent {
-            recurrent.product(hPrev: hPrev, weight: weightHH.value, into: out, beta: beta, precision: precision)
-        } else {
-            Matmul.gemm(hPrev, weight: weightHH.value, transB: true, into: out, beta: beta, precision: precision)
-        }
-    }
-
-    /// `dhPrev (+)= da · W_hh`, times the mask under recurrent dropout.
-    private func recurrentGradient(_ da: Matrix, into dhPrev: Matrix, accumulate: Bool, recurrent: RecurrentDropout.Step?,
-                                   precision: Precision) {
-        if let recurrent {
-            recurrent.gradient(da: da, weight: weightHH.value, into: dhPrev, accumulate: accumulate, precision: precision)
-        } else {
-            Matmul.gemm(da, weight: weightHH.value, into: dhPrev, beta: accumulate ? 1 : 0, precision: precision)
-        }
-    }
-
     /// The rest of a step when `gi` already holds `W_ih x`: the recurrent product, then the
     /// fused gate kernel. Afterwards `gi` (and `gh`) hold the activations backward needs.
     package func activate(gi: Matrix, gh: Matrix, hPrev: Matrix, cPrev: Matrix? = nil, h: Matrix, c: Matrix? = nil,
                          recurrent: RecurrentDropout.Step? = nil, precision: Precision = .fp32) {
         if kind == .gru {
-            recurrentProduct(hPrev, into: gh, beta: 0, recurrent: recurrent, precision: precision)
+            RecurrentDropout.product(recurrent, hPrev: hPrev, weight: weightHH.value, into: gh, beta: 0, precision: precision)
             RNNCellKernels.gruForward(gi: gi, gh: gh, bih: biasIH.value.data, bhh: biasHH.value.data, hPrev: hPrev, h: h)
             return
         }
-        recurrentProduct(hPrev, into: gi, beta: 1, recurrent: recurrent, precision: precision)
+        RecurrentDropout.product(recurrent, hPrev: hPrev, weight: weightHH.value, into: gi, beta: 1, precision: precision)
         let bias = summedBias.data
         for j in 0..<summedBias.count { bias[j] = biasIH.value[j] + biasHH.value[j] }
         switch kind {
@@ -111,17 +91,17 @@ package struct RecurrentCell: Sendable {
         switch kind {
         case .gru:
             RNNCellKernels.gruBackward(gi: gi, gh: gh, hPrev: hPrev, dh: dy, dhRec: dhRec, dhPrev: dhPrev)
-            recurrentGradient(gh, into: dhPrev, accumulate: true, recurrent: recurrent, precision: precision)
+            RecurrentDropout.gradient(recurrent, da: gh, weight: weightHH.value, into: dhPrev, accumulate: true, precision: precision)
         case .gated:
             RNNCellKernels.gatedBackward(gates: gi, sPrev: hPrev, dy: dy, dhRec: dhRec, dPrev: dhPrev, lengths: nil, t: 0)
-            recurrentGradient(gi, into: dhPrev, accumulate: true, recurrent: recurrent, precision: precision)
+            RecurrentDropout.gradient(recurrent, da: gi, weight: weightHH.value, into: dhPrev, accumulate: true, precision: precision)
         case .rnn:
             RNNCellKernels.rnnBackward(gates: gi, dy: dy, dhRec: dhRec, lengths: nil, t: 0)
-            recurrentGradient(gi, into: dhPrev, accumulate: false, recurrent: recurrent, precision: precision)
+            RecurrentDropout.gradient(recurrent, da: gi, weight: weightHH.value, into: dhPrev, accumulate: false, precision: precision)
         case .lstm:
             guard let cPrev, let c, let dc else { preconditionFailure("RecurrentCell: the LSTM step needs cPrev, c and dc") }
             RNNCellKernels.lstmBackward(gates: gi, c: c, cPrev: cPrev, dy: dy, dhRec: dhRec, dc: dc, lengths: nil, t: 0)
-            recurrentGradient(gi, into: dhPrev, accumulate: false, recurrent: recurrent, precision: precision)
+            RecurrentDropout.gradient(recurrent, da: gi, weight: weightHH.value, into: dhPrev, accumulate: false, precision: precision)
         }
     }
 

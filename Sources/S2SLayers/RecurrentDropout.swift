@@ -77,28 +77,39 @@ package struct RecurrentDropout: Sendable {
 
         /// Forward: `into (β)= (hPrev ⊙ m) · W_hhᵀ`, keeping hPrev ⊙ m in `operand`.
         package func product(hPrev: Matrix, weight: Tensor, into out: Matrix, beta: Float, precision: Precision) {
-            precondition(hPrev.rows == mask.rows && hPrev.cols == mask.cols,
-                         "RecurrentDropout.product: hPrev \(hPrev.rows)x\(hPrev.cols), mask \(mask.rows)x\(mask.cols)")
-            for r in 0..<mask.rows {
-                let h = hPrev.row(r), m = mask.row(r), o = operand.row(r)
-                for j in 0..<mask.cols { o[j] = h[j] * m[j] }
-            }
+            MatrixOps.copy(hPrev, to: operand)
+            MatrixOps.multiply(operand, by: mask)
             Matmul.gemm(operand, weight: weight, transB: true, into: out, beta: beta, precision: precision)
         }
 
         /// Backward: `dhPrev (+)= (da · W_hh) ⊙ m`, the gradient through the masked operand only.
         /// `accumulate` adds to what the cell kernel wrote (the carry's direct term).
         package func gradient(da: Matrix, weight: Tensor, into dhPrev: Matrix, accumulate: Bool, precision: Precision) {
-            guard accumulate else {
-                Matmul.gemm(da, weight: weight, into: dhPrev, precision: precision)
-                MatrixOps.multiply(dhPrev, by: mask)
-                return
-            }
-            Matmul.gemm(da, weight: weight, into: scratch, precision: precision)
-            for r in 0..<mask.rows {
-                let s = scratch.row(r), m = mask.row(r), d = dhPrev.row(r)
-                for j in 0..<mask.cols { d[j] += s[j] * m[j] }
-            }
+            let target = accumulate ? scratch : dhPrev
+            Matmul.gemm(da, weight: weight, into: target, precision: precision)
+            MatrixOps.multiply(target, by: mask)
+            if accumulate { MatrixOps.add(scratch, to: dhPrev) }
+        }
+    }
+
+    /// The recurrent product of every cell step, `out (β)= h_{t−1} · W_hhᵀ`, through `step`'s
+    /// mask when recurrent dropout is on (nil: plain).
+    package static func product(_ step: Step?, hPrev: Matrix, weight: Tensor, into out: Matrix, beta: Float,
+                                precision: Precision) {
+        if let step {
+            step.product(hPrev: hPrev, weight: weight, into: out, beta: beta, precision: precision)
+        } else {
+            Matmul.gemm(hPrev, weight: weight, transB: true, into: out, beta: beta, precision: precision)
+        }
+    }
+
+    /// Its backward, `dhPrev (+)= da · W_hh`, times `step`'s mask when recurrent dropout is on.
+    package static func gradient(_ step: Step?, da: Matrix, weight: Tensor, into dhPrev: Matrix, accumulate: Bool,
+                                 precision: Precision) {
+        if let step {
+            step.gradient(da: da, weight: weight, into: dhPrev, accumulate: accumulate, precision: precision)
+        } else {
+            Matmul.gemm(da, weight: weight, into: dhPrev, beta: accumulate ? 1 : 0, precision: precision)
         }
     }
 }

@@ -15,11 +15,7 @@ extension RecurrentStack {
         Matmul.gemm(x, w.weightIH.value.matrix, transB: true, into: gates, precision: precision)
         let rec = recurrentBuffers(l, d)
         func recurrentProduct(_ hPrev: Matrix, step t: Int, into out: Matrix, beta: Float) {
-            if let rec {
-                rec.step(t).product(hPrev: hPrev, weight: w.weightHH.value, into: out, beta: beta, precision: precision)
-            } else {
-                Matmul.gemm(hPrev, weight: w.weightHH.value, transB: true, into: out, beta: beta, precision: precision)
-            }
+            RecurrentDropout.product(rec?.step(t), hPrev: hPrev, weight: w.weightHH.value, into: out, beta: beta, precision: precision)
         }
         if cell == .gru {
             let gh = recurrentGates(l, d), zeros = zeroState()
@@ -116,11 +112,8 @@ extension RecurrentStack {
         // dropout; `accumulate` adds to the direct (carry) term the kernel wrote.
         let rec = recurrentBuffers(l, d)
         func recurrentGradient(_ da: Matrix, step t: Int, into next: Matrix, accumulate: Bool) {
-            if let rec {
-                rec.step(t).gradient(da: da, weight: w.weightHH.value, into: next, accumulate: accumulate, precision: precision)
-            } else {
-                Matmul.gemm(da, weight: w.weightHH.value, into: next, beta: accumulate ? 1 : 0, precision: precision)
-            }
+            RecurrentDropout.gradient(rec?.step(t), da: da, weight: w.weightHH.value, into: next, accumulate: accumulate,
+                                      precision: precision)
         }
         var incoming: Matrix? = nil
         for k in stride(from: steps - 1, through: 0, by: -1) {

@@ -15,7 +15,7 @@ import S2SNumerics
 ///
 /// Each is inverted dropout with its mask kept for backward (`dx = dy ⊙ m`); a word mask
 /// multiplies into the embedding mask, so their product is one mask and one backward. The
-/// recurrent site is the cells' business (`RecurrentMask`); it is off unless given.
+/// recurrent site is the cells' business (`RecurrentDropout`); it is off unless given.
 package struct DropoutRates: Sendable, Equatable {
     package var embedding: Float
     package var word: Float

@@ -33,8 +33,7 @@ final class BPEDropoutEncoder: EpochPairEncoder {
     /// The seed of a pair's segmentation in an epoch, folded as `Trainer.sentenceSeed` folds the
     /// update (run seed + 3: + 1 and + 2 seed batch order and the per-update draws).
     static func pairSeed(run seed: UInt64, epoch: Int, pair: Int64) -> UInt64 {
-        SentenceRandom.mix(SentenceRandom.mix(SentenceRandom.mix(seed &+ 3) ^ UInt64(truncatingIfNeeded: epoch))
-                           ^ UInt64(bitPattern: pair))
+        Trainer.foldedSeed(seed &+ 3, round: epoch, pair: pair)
     }
 
     /// The start-up note on the vocabulary: how many merge symbols it lacks on each side (the

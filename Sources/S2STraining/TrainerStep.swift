@@ -61,8 +61,13 @@ extension Trainer {
     /// numbers whichever rank, batch position or padding it gets, and a resumed run (with any
     /// number of ranks) draws what the uninterrupted one would have.
     static func sentenceSeed(run seed: UInt64, step: Int, pair: Int64) -> UInt64 {
-        // Folded in as `SentenceRandom.generator` folds purpose and time step.
-        SentenceRandom.mix(SentenceRandom.mix(SentenceRandom.mix(seed &+ 2) ^ UInt64(truncatingIfNeeded: step))
+        foldedSeed(seed &+ 2, round: step, pair: pair)
+    }
+
+    /// A pair's seed in one round (an update, an epoch) from a seed derived from the run's:
+    /// folded in as `SentenceRandom.generator` folds purpose and time step.
+    static func foldedSeed(_ base: UInt64, round: Int, pair: Int64) -> UInt64 {
+        SentenceRandom.mix(SentenceRandom.mix(SentenceRandom.mix(base) ^ UInt64(truncatingIfNeeded: round))
                            ^ UInt64(bitPattern: pair))
     }
 }

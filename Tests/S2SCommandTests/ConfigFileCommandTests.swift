@@ -90,7 +90,7 @@ struct ConfigFileCommandTests {
             #expect(r.stderr.split(separator: "\n").count == 1, "\(r.stderr)")
         }
         try #"{"corpus": "t", "vocab": "v", "out": "o", "bpe-dropout": 1.5}"#
-            .write(toFile: scratch.path + "/work/bad.json", atomically: true, encoding: .utf8)
+            .write(toFile: try scratch.directory("work") + "/bad.json", atomically: true, encoding: .utf8)
         let file = try s2s(["train", "--config", "bad.json"], in: scratch)
         #expect(file.status != 0)
         #expect(file.stderr.contains("--bpe-dropout must be a probability in [0, 1), got 1.5"), "\(file.stderr)")
