@@ -206,6 +206,12 @@ fail:
     return (int32_t)st;
 }
 
+int32_t s2s_sgemm(int trans_a, int trans_b, int64_t m, int64_t n, int64_t k, float alpha,
+                  const float *a, int64_t lda, const float *b, int64_t ldb, float beta, float *c, int64_t ldc) {
+    s2s_sync_threads();
+    return (int32_t)dnnl_sgemm(trans_a ? 'T' : 'N', trans_b ? 'T' : 'N', m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+}
+
 int32_t s2s_mm_bind(s2s_mm *mm, const void *a, const void *b, float *c) {
     dnnl_status_t st;
     CHECK(dnnl_memory_set_data_handle(mm->a_mem, (void *)a));

@@ -3,9 +3,10 @@ import CKernels
 
 /// GEMM on matrix views: `C = alpha · op(A) · op(B) + beta · C`, row-major.
 ///
-/// One engine, oneDNN matmul primitives on its OpenMP threads, for both precisions:
-/// measured on this machine they beat `dnnl_sgemm` (whose 2-thread split collapses at small M)
-/// and OpenBLAS 0.3.21 (AVX2 kernels only on Zen 5, ~100 GFLOP/s per core against ~220).
+/// One engine, oneDNN matmul primitives on its OpenMP threads, for both precisions: measured
+/// they beat `dnnl_sgemm` (whose 2-thread split collapses at small M) and OpenBLAS 0.3.21 (AVX2
+/// kernels only on Zen 5, ~100 GFLOP/s per core against ~220). The one exception is measured per
+/// machine: large fp32 weight gradients take `dnnl_sgemm` where `LargeGemmKernel` says so.
 /// Primitives are cached by shape, strides, transposes, alpha, beta and thread count.
 ///
 /// `beta = 1` accumulates, which is how weight gradients gather over time steps.
@@ -20,6 +21,15 @@ package enum Matmul {
     ) {
         guard let (m, n, k) = checkShapes(a, transA, b, transB, c, alpha: alpha, beta: beta) else { return }
         let type = operandType(precision)
+        if type == .f32 && LargeGemmKernel.usesSgemm && LargeGemmKernel.qualifies(m, n, k, transA: transA, transB: transB) {
+            return sgemm(a, transA, b, transB, c, m: m, n: n, k: k, alpha: alpha, beta: beta)
+        }
+        primitiveGemm(a, transA: transA, b, transB: transB, into: c, m: m, n: n, k: k, alpha: alpha, beta: beta, type: type)
+    }
+
+    /// `gemm` through the (cached) oneDNN matmul primitive, shapes already checked.
+    static func primitiveGemm(_ a: Matrix, transA: Bool, _ b: Matrix, transB: Bool, into c: Matrix,
+                              m: Int, n: Int, k: Int, alpha: Float, beta: Float, type: OperandType) {
         let key = PrimitiveKey(
             type: type, m: m, n: n, k: k, transA: transA, transB: transB,
             lda: type == .bf16 ? (transA ? m : k) : a.stride,
@@ -27,7 +37,7 @@ package enum Matmul {
             ldc: c.stride, alphaBits: alpha.bitPattern, betaBits: beta.bitPattern,
             packedB: false, threads: EngineThreads.current)
         let prim = MatmulEngine.primitive(key)
-        guard prim.handle != nil else { return fallbackSgemm(a, transA, b, transB, c, m, n, k, alpha, beta) }
+        guard prim.handle != nil else { return sgemm(a, transA, b, transB, c, m: m, n: n, k: k, alpha: alpha, beta: beta) }
         switch type {
         case .f32:
             execute(prim, UnsafeRawPointer(a.base), UnsafeRawPointer(b.base), c)
@@ -60,7 +70,7 @@ package enum Matmul {
             ldb: b.stride, ldc: c.stride, alphaBits: alpha.bitPattern, betaBits: beta.bitPattern,
             packedB: true, threads: EngineThreads.current)
         let prim = MatmulEngine.primitive(key)
-        guard prim.handle != nil else { return fallbackSgemm(a, transA, b, transB, c, m, n, k, alpha, beta) }
+        guard prim.handle != nil else { return sgemm(a, transA, b, transB, c, m: m, n: n, k: k, alpha: alpha, beta: beta) }
         let packed = weight.packedWeight().buffer(for: prim, source: b, transposed: transB)
         switch type {
         case .f32: execute(prim, UnsafeRawPointer(a.base), packed, c)
@@ -113,14 +123,13 @@ package enum Matmul {
         precondition(status == 0, "gemm: oneDNN matmul failed with status \(status)")
     }
 
-    /// `dnnl_sgemm` for the (unexpected) case that oneDNN offers no matmul for a shape.
-    static func fallbackSgemm(_ a: Matrix, _ transA: Bool, _ b: Matrix, _ transB: Bool, _ c: Matrix,
-                              _ m: Int, _ n: Int, _ k: Int, _ alpha: Float, _ beta: Float) {
-        let status = dnnl_sgemm(
-            transA ? 84 : 78, transB ? 84 : 78,  // "T" / "N"
-            Int64(m), Int64(n), Int64(k), alpha,
-            a.base, Int64(a.stride), b.base, Int64(b.stride), beta, c.base, Int64(c.stride))
-        precondition(status == dnnl_success, "gemm: oneDNN sgemm failed with status \(status.rawValue)")
+    /// `dnnl_sgemm` (fp32): large products where `LargeGemmKernel` measured it faster, and the
+    /// (unexpected) case that oneDNN offers no matmul primitive for a shape.
+    static func sgemm(_ a: Matrix, _ transA: Bool, _ b: Matrix, _ transB: Bool, _ c: Matrix,
+                      m: Int, n: Int, k: Int, alpha: Float, beta: Float) {
+        let status = s2s_sgemm(transA ? 1 : 0, transB ? 1 : 0, Int64(m), Int64(n), Int64(k), alpha,
+                               a.base, Int64(a.stride), b.base, Int64(b.stride), beta, c.base, Int64(c.stride))
+        precondition(status == 0, "gemm: oneDNN sgemm failed with status \(status)")
     }
 
     static func scaleInPlace(_ c: Matrix, _ beta: Float) {

@@ -51,6 +51,9 @@ package struct PrecisionPlan: Sendable, Equatable, CustomStringConvertible {
     package var bf16DotProducts: Bool
     /// Why `auto` chose this (nil for an explicit choice).
     package var reason: String?
+    /// `LargeGemmKernel`'s measured sgemm ÷ primitive speed, once `resolveWeightGradientKernel`
+    /// has asked (training with fp32 GEMMs).
+    package var sgemmSpeedup: Double?
 
     package init(gemm: Precision, streaming: Precision, bf16DotProducts: Bool = true, reason: String? = nil) {
         self.gemm = gemm
@@ -100,15 +103,25 @@ package struct PrecisionPlan: Sendable, Equatable, CustomStringConvertible {
         return (plan, notice)
     }
 
+    /// For training (decoding has no weight gradients, so it never pays for the probe): when this
+    /// plan's GEMMs run fp32, `LargeGemmKernel.resolve()` sets the kernel of large weight
+    /// gradients, and the plan records the measurement it printed.
+    package mutating func resolveWeightGradientKernel() {
+        if gemm != .bf16 || !MatmulEngine.bf16Available { sgemmSpeedup = LargeGemmKernel.resolve() }
+    }
+
     /// "bf16" when both kinds agree, else "fp32 GEMMs, bf16 streaming"; the streaming kernel
     /// when it is not the default; with `auto`'s reason.
     package var description: String {
         var what = gemm == streaming ? gemm.rawValue : "\(gemm.rawValue) GEMMs, \(streaming.rawValue) streaming"
         if streaming == .bf16 && !bf16DotProducts { what += " (widened weights)" }
-        return reason.map { "\(what) (auto: \($0))" } ?? what
+        if let reason { what += " (auto: \(reason))" }
+        if let sgemmSpeedup { what += "; " + LargeGemmKernel.summary(speedup: sgemmSpeedup) }
+        return what
     }
 
-    private static func formatRatio(_ x: Double) -> String {
+    /// "0.58": two decimals, the way every probe ratio is printed.
+    static func formatRatio(_ x: Double) -> String {
         let hundredths = Int((x * 100).rounded())
         let fraction = hundredths % 100
         return "\(hundredths / 100)." + (fraction < 10 ? "0" : "") + "\(fraction)"

@@ -1,7 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
-import CDNNL
 import CKernels
 
 /// The short one-time measurement behind `--precision auto` on CPUs with AVX512-BF16 and no AMX,
@@ -14,8 +10,7 @@ import CKernels
 /// Each variant runs once to warm up (primitive creation, weight packing), then the variants
 /// alternate five times and the fastest of each counts (a burst of load from another process
 /// slows a run; nothing makes one faster). About 0.15 s, once per machine: the result is kept in
-/// `$XDG_CACHE_HOME/s2s/precision-probe.tsv` (else `~/.cache/…`) under a key naming the CPU
-/// model, oneDNN version, ISA and thread count, so a changed machine or library measures again.
+/// `ProbeCache`'s `precision-probe.tsv` under the machine's key.
 /// `S2S_BF16_GEMM_SPEEDUP=x` (and `S2S_BF16_DOT_SPEEDUP=y`, default 1) skip both (experiments,
 /// and tests that need a fixed choice).
 package enum PrecisionProbe {
@@ -29,17 +24,14 @@ package enum PrecisionProbe {
     package static func result() -> Result { cachedResult }
 
     private static let cachedResult: Result = {
-        func environment(_ name: String) -> Double? {
-            getenv(name).flatMap { Double(String(cString: $0)) }.flatMap { $0 > 0 ? $0 : nil }
+        if let gemm = ProbeCache.environment("S2S_BF16_GEMM_SPEEDUP") {
+            return Result(gemm: gemm, dot: ProbeCache.environment("S2S_BF16_DOT_SPEEDUP") ?? 1)
         }
-        if let gemm = environment("S2S_BF16_GEMM_SPEEDUP") {
-            return Result(gemm: gemm, dot: environment("S2S_BF16_DOT_SPEEDUP") ?? 1)
-        }
-        let key = cacheKey()
-        let file = cacheFile()
-        if let file, let stored = readCache(file)[key] { return stored }
+        let key = ProbeCache.machineKey()
+        let file = ProbeCache.file("precision-probe")
+        if let file, let stored = ProbeCache.read(file, columns: 2)[key] { return Result(gemm: stored[0], dot: stored[1]) }
         let measured = measure()
-        if let file { writeCache(file, key: key, value: measured) }
+        if let file { ProbeCache.write(file, key: key, values: [measured.gemm, measured.dot]) }
         return measured
     }()
 
@@ -73,78 +65,5 @@ package enum PrecisionProbe {
         }
         func ratio(_ a: Double, _ b: Double) -> Double { b > 0 && a.isFinite ? a / b : 1 }
         return Result(gemm: ratio(best[0], best[1]), dot: ratio(best[2], best[3]))
-    }
-
-    /// "model name|family|model|oneDNN x.y.z|isa|threads N[|debug]": what the figures depend on.
-    static func cacheKey() -> String {
-        var cpu = "unknown CPU"
-        if let f = fopen("/proc/cpuinfo", "r") {
-            defer { fclose(f) }
-            var fields: [String: String] = [:]
-            var line = [CChar](repeating: 0, count: 1024)
-            while fgets(&line, Int32(line.count), f) != nil {
-                let text = String(cString: line)
-                if text == "\n" { break }   // the first processor's block is enough
-                let parts = text.split(separator: ":", maxSplits: 1)
-                guard parts.count == 2 else { continue }
-                let name = parts[0].trimmingSpaces, value = parts[1].trimmingSpaces
-                if ["model name", "cpu family", "model"].contains(name) { fields[name] = value }
-            }
-            cpu = [fields["model name"], fields["cpu family"], fields["model"]].map { $0 ?? "?" }.joined(separator: "|")
-        }
-        var library = "oneDNN ?"
-        if let v = dnnl_version()?.pointee { library = "oneDNN \(v.major).\(v.minor).\(v.patch)" }
-        #if DEBUG
-        let build = "|debug"   // unoptimized C kernels measure nothing about the release ones
-        #else
-        let build = ""
-        #endif
-        return [cpu, library, CPUISA.effective.name, "threads \(EngineThreads.current)"].joined(separator: "|") + build
-    }
-
-    static func cacheFile() -> String? {
-        if let xdg = getenv("XDG_CACHE_HOME").map({ String(cString: $0) }), xdg.hasPrefix("/") {
-            return xdg + "/s2s/precision-probe.tsv"
-        }
-        guard let home = getenv("HOME").map({ String(cString: $0) }), !home.isEmpty else { return nil }
-        return home + "/.cache/s2s/precision-probe.tsv"
-    }
-
-    /// key → result, from lines "key<TAB>gemm<TAB>dot"; unreadable or malformed lines are
-    /// ignored (the cache is only a shortcut).
-    static func readCache(_ path: String) -> [String: Result] {
-        guard let f = fopen(path, "r") else { return [:] }
-        defer { fclose(f) }
-        var entries: [String: Result] = [:]
-        var line = [CChar](repeating: 0, count: 4096)
-        while fgets(&line, Int32(line.count), f) != nil {
-            let parts = String(cString: line).split(separator: "\t")
-            guard parts.count == 3, let gemm = Double(parts[1].trimmingSpaces), let dot = Double(parts[2].trimmingSpaces),
-                  gemm > 0, dot > 0 else { continue }
-            entries[String(parts[0])] = Result(gemm: gemm, dot: dot)
-        }
-        return entries
-    }
-
-    /// Adds or replaces one entry: written to a temporary file and renamed over the old one, so
-    /// concurrent processes never read half a file. Failing to write costs only a later re-probe.
-    static func writeCache(_ path: String, key: String, value: Result) {
-        guard let slash = path.lastIndex(of: "/") else { return }
-        let directory = String(path[..<slash])
-        let parent = directory.lastIndex(of: "/").map { String(directory[..<$0]) } ?? directory
-        mkdir(parent, 0o755)
-        mkdir(directory, 0o755)
-        var entries = readCache(path)
-        entries[key] = value
-        let temporary = path + ".\(getpid()).tmp"
-        guard let f = fopen(temporary, "w") else { return }
-        for (k, v) in entries.sorted(by: { $0.key < $1.key }) { fputs("\(k)\t\(v.gemm)\t\(v.dot)\n", f) }
-        if fclose(f) == 0 { rename(temporary, path) } else { unlink(temporary) }
-    }
-}
-
-private extension Substring {
-    var trimmingSpaces: String {
-        String(drop(while: { $0 == " " || $0 == "\t" }).reversed().drop(while: { $0 == " " || $0 == "\t" || $0 == "\n" }).reversed())
     }
 }

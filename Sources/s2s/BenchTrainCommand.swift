@@ -66,7 +66,8 @@ struct BenchTrainCommand: ParsableCommand {
         if communicator.size > 1 && trainSrc != nil { throw ValidationError("bench train under MPI runs on random tokens only") }
         if communicator.size > batch { throw ValidationError("--batch \(batch) is smaller than the \(communicator.size) ranks") }
         if threads > 0 { EngineThreads.set(threads) }
-        let (plan, notice) = PrecisionPlan.resolve(precision)
+        var (plan, notice) = PrecisionPlan.resolve(precision)
+        plan.resolveWeightGradientKernel()
         if let notice { FileHandle.standardError.write(Data((notice + "\n").utf8)) }
         var rng = PCG32(seed: seed &+ 1)
         let corpus: TextCorpus?

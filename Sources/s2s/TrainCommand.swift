@@ -220,6 +220,17 @@ struct TrainCommand: ParsableCommand {
             }
             options.precision = communicator.size > 1 ? try communicator.broadcast(chosen, as: Precision.self) : chosen ?? .fp32
         }
+        // The kernel of large fp32 weight gradients is a speed choice, not part of the run's
+        // arithmetic: decided at every start from the per-machine probe (cached, so a resume on
+        // the same machine continues bit for bit), by the root for every rank.
+        var sgemm: Bool?
+        if isRoot && options.precision != .bf16 {
+            let speedup = LargeGemmKernel.resolve()
+            FileHandle.standardError.write(Data("kernels: \(LargeGemmKernel.summary(speedup: speedup))\n".utf8))
+            sgemm = LargeGemmKernel.usesSgemm
+        }
+        if communicator.size > 1 { sgemm = try communicator.broadcast(sgemm ?? false, as: Bool.self) }
+        LargeGemmKernel.usesSgemm = sgemm ?? false
 
         let printer = ProgressPrinter(outputDirectory: out)
         StopSignal.install()

@@ -71,22 +71,23 @@ struct PrecisionPlanTests {
         #expect(PrecisionChoice.auto.explicit == nil)
     }
 
-    /// The probe's cache: one line per machine key, replaced in place, junk ignored.
+    /// The probes' cache: one line per machine key, replaced in place, junk and lines with the
+    /// wrong number of values ignored, files of different probes apart.
     @Test func probeCacheRoundTrips() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("s2s-probe-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
         defer { try? FileManager.default.removeItem(at: dir) }
         let path = dir.path + "/s2s/precision-probe.tsv"
-        typealias R = PrecisionProbe.Result
-        #expect(PrecisionProbe.readCache(path).isEmpty)
-        PrecisionProbe.writeCache(path, key: "cpu A|oneDNN 2.7.3|avx512_core_bf16|threads 2", value: R(gemm: 0.61, dot: 0.8))
-        PrecisionProbe.writeCache(path, key: "cpu B|oneDNN 2.7.3|avx512_core_bf16|threads 2", value: R(gemm: 2.0, dot: 1.2))
-        PrecisionProbe.writeCache(path, key: "cpu A|oneDNN 2.7.3|avx512_core_bf16|threads 2", value: R(gemm: 0.58, dot: 0.85))
-        try "garbage line\nkey\tnot-a-number\t1\nold\t0.5\n".write(toFile: path + ".junk", atomically: true, encoding: .utf8)
-        let entries = PrecisionProbe.readCache(path)
-        #expect(entries == ["cpu A|oneDNN 2.7.3|avx512_core_bf16|threads 2": R(gemm: 0.58, dot: 0.85),
-                            "cpu B|oneDNN 2.7.3|avx512_core_bf16|threads 2": R(gemm: 2.0, dot: 1.2)])
-        #expect(PrecisionProbe.readCache(path + ".junk").isEmpty)
-        let key = PrecisionProbe.cacheKey()
+        #expect(ProbeCache.read(path, columns: 2).isEmpty)
+        ProbeCache.write(path, key: "cpu A|oneDNN 2.7.3|avx512_core_bf16|threads 2", values: [0.61, 0.8])
+        ProbeCache.write(path, key: "cpu B|oneDNN 2.7.3|avx512_core_bf16|threads 2", values: [2.0, 1.2])
+        ProbeCache.write(path, key: "cpu A|oneDNN 2.7.3|avx512_core_bf16|threads 2", values: [0.58, 0.85])
+        try "garbage line\nkey\tnot-a-number\t1\nold\t0.5\nnegative\t-1\t2\n".write(toFile: path + ".junk", atomically: true, encoding: .utf8)
+        let entries = ProbeCache.read(path, columns: 2)
+        #expect(entries == ["cpu A|oneDNN 2.7.3|avx512_core_bf16|threads 2": [0.58, 0.85],
+                            "cpu B|oneDNN 2.7.3|avx512_core_bf16|threads 2": [2.0, 1.2]])
+        #expect(ProbeCache.read(path + ".junk", columns: 2).isEmpty)
+        #expect(ProbeCache.read(path, columns: 1).isEmpty)
+        let key = ProbeCache.machineKey()
         #expect(key.contains("oneDNN ") && key.contains("threads "), "\(key)")
     }
 

@@ -44,6 +44,11 @@ int32_t s2s_mm_pack_b(s2s_mm *mm, const float *b, int64_t ldb, void *packed);
 /// packed); c is fp32 with ldc.
 int32_t s2s_mm_execute(s2s_mm *mm, const void *a, const void *b, float *c);
 
+/// oneDNN's `dnnl_sgemm` (row-major, fp32) on the process-wide thread count: the kernel
+/// `LargeGemmKernel` picks for large products where it measures faster than the primitive.
+int32_t s2s_sgemm(int trans_a, int trans_b, int64_t m, int64_t n, int64_t k, float alpha,
+                  const float *a, int64_t lda, const float *b, int64_t ldb, float beta, float *c, int64_t ldc);
+
 /// For benchmarks: binds the operands once (s2s_mm_bind), then s2s_mm_execute_bound is a bare
 /// dnnl_primitive_execute + stream wait, the engine called directly.
 int32_t s2s_mm_bind(s2s_mm *mm, const void *a, const void *b, float *c);
