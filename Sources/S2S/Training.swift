@@ -1,5 +1,6 @@
 import Foundation
 import S2SBundle
+import S2SNumerics
 import S2STraining
 
 /// Trains a translator on a corpus, as `s2s train` does, reporting progress as it goes.
@@ -55,6 +56,8 @@ public enum Training {
                 ?? TrainingOverrides()
             if let maxSteps { overrides.maxSteps = maxSteps }
             let options = try overrides.resolve(saved: nil)
+            // The same kernel choice as `s2s train` (a speed choice; it sets a process-wide switch).
+            if options.precision != .bf16 { LargeGemmKernel.resolve() }
             let data = TrainingData(database: database.path.path, corpus: corpus, vocabulary: vocabulary.path)
             let trainer = try Trainer(data: data, options: options, outputDirectory: output.path, start: .fresh(overwrite: true),
                                       stopRequested: { false }) { event in

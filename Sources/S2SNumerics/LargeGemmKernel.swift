@@ -32,6 +32,13 @@ package enum LargeGemmKernel {
         transA && !transB && min(m, n) >= 768 && k >= 256 && m * n * k >= 1 << 30
     }
 
+    /// `Matmul.gemm`'s routing: fp32 operands, the switch on, and the shape rule.
+    @inline(__always)
+    static func takesSgemm(_ type: OperandType, _ m: Int, _ n: Int, _ k: Int, transA: Bool, transB: Bool,
+                           enabled: Bool = usesSgemm) -> Bool {
+        type == .f32 && enabled && qualifies(m, n, k, transA: transA, transB: transB)
+    }
+
     /// sgemm must measure at least this much faster than the primitive: a margin for noise.
     package static let threshold = 1.05
 

@@ -21,7 +21,7 @@ package enum Matmul {
     ) {
         guard let (m, n, k) = checkShapes(a, transA, b, transB, c, alpha: alpha, beta: beta) else { return }
         let type = operandType(precision)
-        if type == .f32 && LargeGemmKernel.usesSgemm && LargeGemmKernel.qualifies(m, n, k, transA: transA, transB: transB) {
+        if LargeGemmKernel.takesSgemm(type, m, n, k, transA: transA, transB: transB) {
             return sgemm(a, transA, b, transB, c, m: m, n: n, k: k, alpha: alpha, beta: beta)
         }
         primitiveGemm(a, transA: transA, b, transB: transB, into: c, m: m, n: n, k: k, alpha: alpha, beta: beta, type: type)

@@ -42,6 +42,10 @@ struct ConfigFileCommandTests {
         try first.write(toFile: work + "/first.json", atomically: true, encoding: .utf8)
         let trained = try s2s(["train", "--config", "first.json", "--out", "./a", "--max-steps", "2"], in: scratch)
         try #require(trained.status == 0, "\(trained.stderr)")
+        // An fp32 run names the kernel of large weight gradients (the test environment fixes the probe at 1.00).
+        if trained.stderr.contains("precision: fp32") {
+            #expect(trained.stderr.contains("kernels: large fp32 weight gradients by the matmul primitive (sgemm 1.00×)\n"), "\(trained.stderr)")
+        }
         let written = try s2s(["model", "info", "--config", "./a"], in: scratch)
         try #require(written.status == 0, "\(written.stderr)")
         let config = written.stdout
