@@ -57,7 +57,7 @@ public enum Training {
             if let maxSteps { overrides.maxSteps = maxSteps }
             let options = try overrides.resolve(saved: nil)
             // The same kernel choice as `s2s train` (a speed choice; it sets a process-wide switch).
-            if options.precision != .bf16 { LargeGemmKernel.resolve() }
+            LargeGemmKernel.resolve(for: options.precision)
             let data = TrainingData(database: database.path.path, corpus: corpus, vocabulary: vocabulary.path)
             let trainer = try Trainer(data: data, options: options, outputDirectory: output.path, start: .fresh(overwrite: true),
                                       stopRequested: { false }) { event in

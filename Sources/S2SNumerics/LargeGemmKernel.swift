@@ -15,8 +15,8 @@ import Synchronization
 /// chosen on a Zen 5 at the model's standard shapes (large TN shapes were not measured there).
 /// Hence a narrow shape rule and a measured, per-machine switch rather than a vendor guess.
 ///
-/// The switch is off until `resolve()` (train and bench train call it), so decoding, library
-/// callers and tests run the primitive only.
+/// The switch is off until `resolve(for:)` (`train`, `bench train` and the library's
+/// `Training.run` call it), so decoding and tests run the primitive only.
 package enum LargeGemmKernel {
     private static let sgemmEnabled = Atomic<Bool>(false)
 
@@ -42,10 +42,13 @@ package enum LargeGemmKernel {
     /// sgemm must measure at least this much faster than the primitive: a margin for noise.
     package static let threshold = 1.05
 
-    /// Asks the probe (cached) and sets the switch: sgemm when it measured at least `threshold`
-    /// as fast. Returns the ratio, for `summary`.
+    /// For a training run in `precision`: when its GEMMs run fp32 (fp32 asked, or bf16 on a CPU
+    /// without it), asks the probe (cached) and sets the switch, sgemm when it measured at least
+    /// `threshold` as fast, and returns the ratio for `summary`; nil when the GEMMs are bf16 (the
+    /// rule never applies, and the probe is not paid for).
     @discardableResult
-    package static func resolve() -> Double {
+    package static func resolve(for precision: Precision) -> Double? {
+        guard Matmul.operandType(precision) == .f32 else { return nil }
         let measured = speedup()
         usesSgemm = measured >= threshold
         return measured
@@ -65,12 +68,7 @@ package enum LargeGemmKernel {
 
     private static let cachedSpeedup: Double = {
         if let given = ProbeCache.environment("S2S_SGEMM_SPEEDUP") { return given }
-        let key = ProbeCache.machineKey()
-        let file = ProbeCache.file("gemm-kernel-probe")
-        if let file, let stored = ProbeCache.read(file, columns: 1)[key] { return stored[0] }
-        let measured = measure()
-        if let file { ProbeCache.write(file, key: key, values: [measured]) }
-        return measured
+        return ProbeCache.values("gemm-kernel-probe", columns: 1) { [measure()] }[0]
     }()
 
     /// Times both kernels now at the small reference model's output-layer weight gradient,
@@ -78,8 +76,8 @@ package enum LargeGemmKernel {
     /// alternations, the fastest run of each counting (load from another process only slows a
     /// run). Returns primitive time ÷ sgemm time. About 0.7 s at 2 threads (1.3 s at one), once
     /// per machine and thread count; a training run of minutes to hours pays it once. (Shapes of
-    /// half to a fifth of that gave ratios within noise of 1 on the Xeon, where this one gives
-    /// 1.07–1.11 and the end-to-end gain is 5–10 %.)
+    /// half to a fifth of that gave ratios within noise of 1 on the Xeon family 6 model 207, where
+    /// this one gives 1.07–1.13 and medium training gains 5–12 %.)
     package static func measure() -> Double {
         var rng = PCG32(seed: 11)
         let dy = Tensor(shape: [1280, 8000]), x = Tensor(shape: [1280, 1024]), dw = Tensor(shape: [8000, 1024])

@@ -104,10 +104,10 @@ package struct PrecisionPlan: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// For training (decoding has no weight gradients, so it never pays for the probe): when this
-    /// plan's GEMMs run fp32, `LargeGemmKernel.resolve()` sets the kernel of large weight
+    /// plan's GEMMs run fp32, `LargeGemmKernel.resolve(for:)` sets the kernel of large weight
     /// gradients, and the plan records the measurement it printed.
     package mutating func resolveWeightGradientKernel() {
-        if gemm != .bf16 || !MatmulEngine.bf16Available { sgemmSpeedup = LargeGemmKernel.resolve() }
+        sgemmSpeedup = LargeGemmKernel.resolve(for: gemm)
     }
 
     /// "bf16" when both kinds agree, else "fp32 GEMMs, bf16 streaming"; the streaming kernel

@@ -27,12 +27,11 @@ package enum PrecisionProbe {
         if let gemm = ProbeCache.environment("S2S_BF16_GEMM_SPEEDUP") {
             return Result(gemm: gemm, dot: ProbeCache.environment("S2S_BF16_DOT_SPEEDUP") ?? 1)
         }
-        let key = ProbeCache.machineKey()
-        let file = ProbeCache.file("precision-probe")
-        if let file, let stored = ProbeCache.read(file, columns: 2)[key] { return Result(gemm: stored[0], dot: stored[1]) }
-        let measured = measure()
-        if let file { ProbeCache.write(file, key: key, values: [measured.gemm, measured.dot]) }
-        return measured
+        let values = ProbeCache.values("precision-probe", columns: 2) {
+            let measured = measure()
+            return [measured.gemm, measured.dot]
+        }
+        return Result(gemm: values[0], dot: values[1])
     }()
 
     /// Times the variants on this CPU now (uncached; no process-wide setting changes).

@@ -17,7 +17,7 @@ package enum ProbeCache {
             var fields: [String: String] = [:]
             var line = [CChar](repeating: 0, count: 1024)
             while fgets(&line, Int32(line.count), f) != nil {
-                let text = String(cString: line)
+                let text = cLine(line)
                 if text == "\n" { break }   // the first processor's block is enough
                 let parts = text.split(separator: ":", maxSplits: 1)
                 guard parts.count == 2 else { continue }
@@ -52,7 +52,7 @@ package enum ProbeCache {
         var entries: [String: [Double]] = [:]
         var line = [CChar](repeating: 0, count: 4096)
         while fgets(&line, Int32(line.count), f) != nil {
-            let parts = String(cString: line).split(separator: "\t")
+            let parts = cLine(line).split(separator: "\t")
             guard parts.count == columns + 1 else { continue }
             let values = parts.dropFirst().compactMap { Double($0.trimmingSpaces) }.filter { $0 > 0 && $0.isFinite }
             if values.count == columns { entries[String(parts[0])] = values }
@@ -78,10 +78,26 @@ package enum ProbeCache {
         if fclose(f) == 0 { rename(temporary, path) } else { unlink(temporary) }
     }
 
+    /// This machine's entry of the cache file `name`, else `measure()` now (stored for next time):
+    /// the one lookup both probes make.
+    package static func values(_ name: String, columns: Int, measure: () -> [Double]) -> [Double] {
+        let key = machineKey()
+        let path = file(name)
+        if let path, let stored = read(path, columns: columns)[key] { return stored }
+        let measured = measure()
+        if let path { write(path, key: key, values: measured) }
+        return measured
+    }
+
     /// An environment variable holding a positive number (the probes' overrides).
     package static func environment(_ name: String) -> Double? {
         getenv(name).flatMap { Double(String(cString: $0)) }.flatMap { $0 > 0 && $0.isFinite ? $0 : nil }
     }
+}
+
+/// The text `fgets` left in `buffer`, up to its terminating zero.
+private func cLine(_ buffer: [CChar]) -> String {
+    String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
 }
 
 extension Substring {

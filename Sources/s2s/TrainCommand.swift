@@ -224,8 +224,7 @@ struct TrainCommand: ParsableCommand {
         // arithmetic: decided at every start from the per-machine probe (cached, so a resume on
         // the same machine continues bit for bit), by the root for every rank.
         var sgemm: Bool?
-        if isRoot && options.precision != .bf16 {
-            let speedup = LargeGemmKernel.resolve()
+        if isRoot, let speedup = LargeGemmKernel.resolve(for: options.precision) {
             FileHandle.standardError.write(Data("kernels: \(LargeGemmKernel.summary(speedup: speedup))\n".utf8))
             sgemm = LargeGemmKernel.usesSgemm
         }
